@@ -1,0 +1,227 @@
+/**
+ * @module Starts the whole playground: Valkey (embedded or given), the
+ * sandbox registry, and the HTTP + WebSocket server.
+ *
+ * `npm start` and the integration tests both come through here, so the tests
+ * exercise the same start-up path users run.
+ */
+import { createServer, type Server } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { Config, ValkeyTarget } from './config.ts'
+import type { ServerInfo } from './protocol.ts'
+import { createStaticHandler } from './http/staticFiles.ts'
+import { attachGateway, type Gateway } from './http/wsGateway.ts'
+import { PatternBook } from './sandbox/PatternBook.ts'
+import { SandboxRegistry } from './sandbox/SandboxRegistry.ts'
+import {
+  connectAdmin,
+  createAdminClient,
+  detectCapabilities,
+  type AdminClient,
+  type Capabilities,
+} from './valkey/adminClient.ts'
+import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
+
+export type PlaygroundOptions = {
+  config: Config
+  log?: (message: string) => void
+  /** How often idle sandboxes are looked for. */
+  sweepIntervalMs?: number
+  /** A running script is stopped after this long (Valkey blocks everyone meanwhile). */
+  scriptTimeoutMs?: number
+}
+
+export type Playground = {
+  /** Where the page is served, e.g. http://127.0.0.1:8080/ */
+  url: string
+  port: number
+  server: Server
+  admin: AdminClient
+  capabilities: Capabilities
+  registry: SandboxRegistry
+  gateway: Gateway
+  embedded: EmbeddedValkey | null
+  valkey: ValkeyTarget
+  close(): Promise<void>
+}
+
+/** Settings for the embedded server beyond the essentials in EmbeddedValkey. */
+const EMBEDDED_SETTINGS: Record<string, string> = {
+  // One attendee must not be able to take the memory everyone shares.
+  maxmemory: '1gb',
+  'maxmemory-policy': 'noeviction',
+  // Caps a single string (and SETRANGE/SETBIT offsets) at 16 MB.
+  'proto-max-bulk-len': '16mb',
+  // Lets SCRIPT KILL through after 1 s, so a runaway script is stopped early.
+  'busy-reply-threshold': '1000',
+}
+
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const { config } = options
+  const log = options.log ?? ((message: string) => console.log(message))
+  const cleanups: (() => Promise<void> | void)[] = []
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step()
+  }
+
+  try {
+    let embedded: EmbeddedValkey | null = null
+    let valkey: ValkeyTarget
+    if (config.valkeyUrl) {
+      valkey = config.valkeyUrl
+    } else {
+      if (!config.valkeyServerBinary) {
+        throw new Error('no valkey-server binary given: set VALKEY_SERVER, or run `npm start`, which provides one')
+      }
+      embedded = await EmbeddedValkey.start({
+        binary: config.valkeyServerBinary,
+        databases: config.maxSandboxes + 1,
+        settings: EMBEDDED_SETTINGS,
+      })
+      const started = embedded
+      cleanups.push(() => started.stop())
+      valkey = { host: embedded.host, port: embedded.port, password: embedded.password, controlDb: 0 }
+    }
+    const where = `${valkey.host}:${valkey.port}`
+
+    const admin = createAdminClient(valkey)
+    admin.on('error', () => undefined) // reconnects by itself; commands report failures
+    await connectAdmin(admin, where)
+    cleanups.push(() => admin.disconnect())
+
+    const capabilities = await detectCapabilities(admin)
+    if (!embedded) await ensureNotifications(admin, log)
+
+    const databases: number[] = []
+    for (let db = 0; db < capabilities.databases && databases.length < config.maxSandboxes; db++) {
+      if (db !== valkey.controlDb) databases.push(db)
+    }
+    if (databases.length === 0) {
+      throw new Error(`Valkey at ${where} has only ${capabilities.databases} database(s); sandboxes need more`)
+    }
+
+    const registry = new SandboxRegistry({
+      admin,
+      controlDb: valkey.controlDb,
+      databases,
+      idleMs: config.sandboxIdleMs,
+      databaseAcl: capabilities.databaseAcl,
+      secret: randomBytes(32).toString('hex'),
+      log,
+    })
+    await registry.load()
+    const sweeper = setInterval(() => {
+      registry.sweep().catch((error: Error) => log(`sandbox sweep failed: ${error.message}`))
+    }, options.sweepIntervalMs ?? 60_000)
+    sweeper.unref()
+    cleanups.push(() => clearInterval(sweeper))
+
+    const serverInfo = (): ServerInfo => ({
+      address: `${valkey.host}:${valkey.port}`,
+      valkeyVersion: capabilities.valkeyVersion,
+      features: { hashFieldExpiration: capabilities.hashFieldExpiration },
+      embedded: embedded !== null,
+    })
+
+    const serveStatic = config.webRoot ? createStaticHandler(config.webRoot) : null
+    const server = createServer((request, response) => {
+      const url = request.url ?? '/'
+      if (url === '/healthz') {
+        response.writeHead(admin.status === 'ready' ? 200 : 503, { 'content-type': 'application/json' })
+        response.end(JSON.stringify({ valkey: admin.status, sandboxes: registry.size, capacity: registry.capacity }))
+        return
+      }
+      const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)
+      handled
+        .then((done) => {
+          if (done) return
+          response.writeHead(serveStatic ? 404 : 503, { 'content-type': 'text/plain; charset=utf-8' })
+          response.end(serveStatic ? 'not found\n' : 'the web app is not built; run `npm start`\n')
+        })
+        .catch(() => {
+          if (!response.headersSent) response.writeHead(500)
+          response.end()
+        })
+    })
+
+    // Registered before the gateway: cleanups run in reverse, and server.close()
+    // only finishes once the gateway has closed the upgraded WebSocket sockets.
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve()
+          server.close(() => resolve())
+          server.closeAllConnections()
+        })
+    )
+
+    const gateway = attachGateway(server, {
+      registry,
+      admin,
+      patterns: new PatternBook(),
+      valkey: () => ({ host: valkey.host, port: valkey.port }),
+      serverInfo,
+      allowedOrigins: config.allowedOrigins,
+      scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
+      log,
+    })
+    cleanups.push(() => gateway.close())
+
+    if (embedded) {
+      embedded.on('crashed', (detail) => {
+        log(`${detail}; restarting it`)
+        gateway.broadcast({
+          type: 'notice',
+          level: 'warn',
+          text: `Valkey stopped unexpectedly (${detail}) and is being restarted. The embedded server keeps nothing on disk, so sandboxes start again empty.`,
+        })
+      })
+      embedded.on('restarted', () => {
+        registry
+          .restore()
+          .then(() => {
+            log('valkey-server restarted')
+            gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is ready again (empty).' })
+          })
+          .catch((error: Error) => log(`could not restore sandboxes after restart: ${error.message}`))
+      })
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => resolve())
+    })
+    const port = (server.address() as AddressInfo).port
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+    let closing: Promise<void> | null = null
+    return {
+      url: `http://${shownHost}:${port}/`,
+      port,
+      server,
+      admin,
+      capabilities,
+      registry,
+      gateway,
+      embedded,
+      valkey,
+      close: () => (closing ??= cleanup()),
+    }
+  } catch (error) {
+    await cleanup()
+    throw error
+  }
+}
+
+/** Keyspace notifications drive the inspector; an external server may have them off. */
+async function ensureNotifications(admin: AdminClient, log: (message: string) => void): Promise<void> {
+  try {
+    const [, current = ''] = (await admin.call('config', 'get', 'notify-keyspace-events')) as string[]
+    const wanted = new Set([...current, 'K', 'A'])
+    if (!current.includes('K') || !(current.includes('A') || current.includes('h'))) {
+      await admin.call('config', 'set', 'notify-keyspace-events', [...wanted].join(''))
+    }
+  } catch (error) {
+    log(`warning: could not enable keyspace notifications (${(error as Error).message}); the inspector will not update live`)
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * @module Configuration from the environment, parsed and checked once at start-up.
+ */
+
+export type ValkeyTarget = {
+  host: string
+  port: number
+  username?: string
+  password?: string
+  /** The database the playground keeps its own bookkeeping in; never a sandbox. */
+  controlDb: number
+}
+
+export type Config = {
+  /** HTTP/WebSocket port; 0 picks a free one (tests). */
+  port: number
+  host: string
+  /** Connect to this server instead of starting one. */
+  valkeyUrl: ValkeyTarget | null
+  /** valkey-server binary for the embedded server. */
+  valkeyServerBinary: string | null
+  /** How many sandboxes (numbered databases) may exist at once. */
+  maxSandboxes: number
+  /** A sandbox with no connection for this long is flushed and recycled. */
+  sandboxIdleMs: number
+  /** Extra page origins allowed to open the WebSocket (same-origin always is). */
+  allowedOrigins: string[]
+  /** Folder with the built web app; null serves nothing but the API. */
+  webRoot: string | null
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got '${raw}')`)
+  }
+  return value
+}
+
+/** Parses `redis://[user[:password]@]host:port[/db]` (also `valkey://`). */
+export function parseValkeyUrl(raw: string): ValkeyTarget {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`VALKEY_URL is not a URL: '${raw}' (expected redis://host:port[/db])`)
+  }
+  if (url.protocol === 'rediss:' || url.protocol === 'valkeys:') {
+    throw new ConfigError('VALKEY_URL: TLS connections (rediss://) are not supported yet; use redis://')
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'valkey:') {
+    throw new ConfigError(`VALKEY_URL must start with redis:// or valkey:// (got '${url.protocol}')`)
+  }
+  const path = url.pathname.replace(/^\//, '')
+  const controlDb = path === '' ? 0 : Number(path)
+  if (!Number.isInteger(controlDb) || controlDb < 0) {
+    throw new ConfigError(`VALKEY_URL database must be a number (got '/${path}')`)
+  }
+  const port = url.port === '' ? 6379 : Number(url.port)
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    controlDb,
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    valkeyUrl: env.VALKEY_URL?.trim() ? parseValkeyUrl(env.VALKEY_URL.trim()) : null,
+    valkeyServerBinary: env.VALKEY_SERVER?.trim() || null,
+    maxSandboxes: integer(env, 'SANDBOX_MAX', 1000, 1, 100_000),
+    sandboxIdleMs: integer(env, 'SANDBOX_IDLE_MINUTES', 120, 1, 60 * 24 * 365) * 60_000,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    webRoot: env.WEB_ROOT?.trim() || null,
+  }
+}

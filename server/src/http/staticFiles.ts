@@ -1,0 +1,102 @@
+/**
+ * @module Serves the built web app, compressed once in memory.
+ *
+ * Hundreds of attendees on one conference wifi all load the same few files,
+ * so each file is read and compressed (brotli and gzip) on first request and
+ * served from memory afterwards. Hashed assets are cached for a year; the
+ * page itself is revalidated so a redeploy is picked up at once.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.md': 'text/markdown; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+type Entry = { body: Buffer; br?: Buffer; gzip?: Buffer; type: string; etag: string; immutable: boolean }
+
+export function createStaticHandler(root: string) {
+  const cache = new Map<string, Promise<Entry | null>>()
+
+  async function load(relative: string): Promise<Entry | null> {
+    const file = path.join(root, relative)
+    if (!file.startsWith(root + path.sep)) return null
+    try {
+      if (!(await stat(file)).isFile()) return null
+      const body = await readFile(file)
+      const type = TYPES[path.extname(file)] ?? 'application/octet-stream'
+      const compressible = /^(text\/|image\/svg|application\/json)/.test(type) && body.length > 512
+      return {
+        body,
+        type,
+        etag: `"${body.length.toString(16)}-${(await stat(file)).mtimeMs.toString(16)}"`,
+        immutable: relative.startsWith('assets' + path.sep),
+        ...(compressible
+          ? {
+              br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+              gzip: gzipSync(body, { level: 9 }),
+            }
+          : {}),
+      }
+    } catch {
+      return null
+    }
+  }
+
+  function entry(relative: string): Promise<Entry | null> {
+    let pending = cache.get(relative)
+    if (!pending) {
+      pending = load(relative)
+      cache.set(relative, pending)
+      pending.then((found) => found ?? cache.delete(relative))
+    }
+    return pending
+  }
+
+  /** Handles GET/HEAD for the app; returns false when the request is not for a file it has. */
+  return async function serve(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    let relative: string
+    try {
+      relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '')
+    } catch {
+      return false
+    }
+    // Paths without an extension are app routes (a mission, a step): the page handles them.
+    let found = relative && path.extname(relative) ? await entry(relative) : null
+    if (!found && !path.extname(relative)) found = await entry('index.html')
+    if (!found) return false
+
+    const accepts = String(request.headers['accept-encoding'] ?? '')
+    const encoding = found.br && /\bbr\b/.test(accepts) ? 'br' : found.gzip && /\bgzip\b/.test(accepts) ? 'gzip' : null
+    const body = encoding === 'br' ? found.br! : encoding === 'gzip' ? found.gzip! : found.body
+    const headers: Record<string, string> = {
+      'content-type': found.type,
+      'content-length': String(body.length),
+      etag: found.etag,
+      'cache-control': found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      vary: 'accept-encoding',
+    }
+    if (encoding) headers['content-encoding'] = encoding
+    if (request.headers['if-none-match'] === found.etag) {
+      response.writeHead(304, { etag: found.etag }).end()
+      return true
+    }
+    response.writeHead(200, headers)
+    response.end(request.method === 'HEAD' ? undefined : body)
+    return true
+  }
+}

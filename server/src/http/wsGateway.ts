@@ -1,0 +1,227 @@
+/**
+ * @module The WebSocket edge: handshake, validation and routing of frames.
+ *
+ * Every frame is validated here, once (protocol.ts parseClientMessage). A bad
+ * frame gets an `error` message and the socket stays open; only a wrong
+ * protocol version, a missing hello or an oversized frame (ws closes with
+ * 1009) end the connection. No exception from a socket reaches the process.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import {
+  CLOSE_CODES,
+  ERROR_CODES,
+  LIMITS,
+  PROTOCOL_VERSION,
+  parseClientMessage,
+  type ServerInfo,
+  type ServerMessage,
+} from '../protocol.ts'
+import { SandboxUnavailableError, type SandboxRegistry } from '../sandbox/SandboxRegistry.ts'
+import type { PatternBook } from '../sandbox/PatternBook.ts'
+import { TerminalSession } from '../sandbox/TerminalSession.ts'
+import type { AdminClient } from '../valkey/adminClient.ts'
+
+export type GatewayDeps = {
+  registry: SandboxRegistry
+  admin: AdminClient
+  patterns: PatternBook
+  valkey: () => { host: string; port: number }
+  serverInfo: () => ServerInfo
+  allowedOrigins: string[]
+  scriptTimeoutMs: number
+  helloTimeoutMs?: number
+  heartbeatMs?: number
+  log: (message: string) => void
+}
+
+export type Gateway = {
+  broadcast(message: ServerMessage): void
+  readonly connections: number
+  close(): Promise<void>
+}
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString()
+
+function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
+  const origin = request.headers.origin
+  // Non-browser clients send no Origin; browsers always do, and a page on
+  // another site must not open sandboxes with a visitor's browser.
+  if (!origin) return true
+  if (allowed.includes('*') || allowed.includes(origin)) return true
+  try {
+    return new URL(origin).host === request.headers.host
+  } catch {
+    return false
+  }
+}
+
+export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.maxFrameBytes,
+    perMessageDeflate: { threshold: 1024 },
+  })
+  const sockets = new Set<WebSocket>()
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    if (path !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
+      return
+    }
+    if (!originAllowed(request, deps.allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws)
+    handleSocket(ws, deps, () => sockets.delete(ws))
+  })
+
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) {
+      const state = ws as WebSocket & { alive?: boolean }
+      if (state.alive === false) {
+        ws.terminate()
+        continue
+      }
+      state.alive = false
+      ws.ping()
+    }
+  }, deps.heartbeatMs ?? 30_000)
+  heartbeat.unref()
+
+  return {
+    broadcast(message) {
+      const text = JSON.stringify(message)
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text)
+    },
+    get connections() {
+      return sockets.size
+    },
+    async close() {
+      clearInterval(heartbeat)
+      for (const ws of sockets) ws.close(CLOSE_CODES.serverShutdown, 'the playground server is stopping')
+      // A peer that does not answer the close handshake must not hold up shutdown.
+      const force = setTimeout(() => sockets.forEach((ws) => ws.terminate()), 1000)
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+      clearTimeout(force)
+    },
+  }
+}
+
+function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): void {
+  let session: TerminalSession | null = null
+  let attaching = false
+  const state = ws as WebSocket & { alive?: boolean }
+  state.alive = true
+  ws.on('pong', () => (state.alive = true))
+
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  }
+  const fail = (code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string) =>
+    send({ type: 'error', code, message })
+
+  const helloTimer = setTimeout(() => {
+    if (!session && !attaching) ws.close(CLOSE_CODES.noHello, 'expected a hello message first')
+  }, deps.helloTimeoutMs ?? 10_000)
+
+  ws.on('error', (error) => deps.log(`websocket error: ${error.message}`))
+  ws.on('close', () => {
+    clearTimeout(helloTimer)
+    forget()
+    if (session) {
+      session.close()
+      deps.registry.connectionClosed(session.db)
+      session = null
+    }
+  })
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      fail(ERROR_CODES.badFrame, 'binary frames are not part of the protocol; send JSON text')
+      return
+    }
+    const parsed = parseClientMessage(data.toString())
+    if (!parsed.ok) {
+      fail(parsed.code, parsed.message)
+      return
+    }
+    const message = parsed.message
+    switch (message.type) {
+      case 'hello': {
+        if (session || attaching) {
+          fail(ERROR_CODES.badFrame, 'hello was already received')
+          return
+        }
+        if (message.v !== PROTOCOL_VERSION) {
+          ws.close(
+            CLOSE_CODES.versionMismatch,
+            reason(`protocol v${message.v} is not supported; this server speaks v${PROTOCOL_VERSION}, reload the page`)
+          )
+          return
+        }
+        attaching = true
+        deps.registry
+          .attach(message.token)
+          .then((lease) => {
+            attaching = false
+            if (ws.readyState !== ws.OPEN) return
+            session = new TerminalSession({
+              valkey: deps.valkey(),
+              admin: deps.admin,
+              users: lease.users,
+              patterns: deps.patterns,
+              send,
+              scriptTimeoutMs: deps.scriptTimeoutMs,
+            })
+            deps.registry.connectionOpened(lease.users.db)
+            send({
+              type: 'welcome',
+              v: PROTOCOL_VERSION,
+              token: lease.token,
+              fresh: lease.fresh && message.token !== null,
+              resumed: lease.resumed,
+              server: deps.serverInfo(),
+            })
+          })
+          .catch((error: Error) => {
+            attaching = false
+            const text =
+              error instanceof SandboxUnavailableError
+                ? `No sandbox is free: ${error.message}`
+                : `The playground cannot reach Valkey right now (${error.message}).`
+            deps.log(`sandbox attach failed: ${error.message}`)
+            send({ type: 'notice', level: 'error', text })
+            ws.close(CLOSE_CODES.sandboxUnavailable, reason(text))
+          })
+        return
+      }
+      case 'command':
+        if (!session) {
+          fail(ERROR_CODES.notReady, 'send hello and wait for welcome before commands')
+          return
+        }
+        session.command(message.id, message.args)
+        return
+      case 'cancel':
+        session?.cancel().catch((error: Error) => deps.log(`cancel failed: ${error.message}`))
+        return
+      case 'ping':
+        send({ type: 'pong', t: message.t })
+        return
+      default: {
+        const unreachable: never = message
+        return unreachable
+      }
+    }
+  })
+}

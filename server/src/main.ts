@@ -1,0 +1,69 @@
+/**
+ * @module Process entry: configuration, start-up banner, clean shutdown.
+ *
+ * Normally reached through `npm start` (scripts/start.mjs), which installs
+ * what is missing, provisions valkey-server and builds the page first.
+ */
+import os from 'node:os'
+import { ConfigError, loadConfig } from './config.ts'
+import { startPlayground } from './app.ts'
+
+function networkUrls(port: number): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((address) => address && address.family === 'IPv4' && !address.internal)
+    .map((address) => `http://${address!.address}:${port}/`)
+}
+
+export async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`)
+      process.exit(2)
+    }
+    throw error
+  }
+
+  const playground = await startPlayground({ config })
+  const { capabilities } = playground
+  const source = playground.embedded
+    ? `embedded Valkey ${capabilities.valkeyVersion} on ${playground.valkey.host}:${playground.valkey.port}`
+    : `Valkey ${capabilities.valkeyVersion} at ${playground.valkey.host}:${playground.valkey.port}`
+  console.log('')
+  console.log(`  Valkey Hash Playground is running (${source}).`)
+  console.log('')
+  console.log(`  Open:     ${playground.url}`)
+  if (config.host === '0.0.0.0' || config.host === '::') {
+    for (const url of networkUrls(playground.port)) console.log(`  Network:  ${url}`)
+  }
+  console.log('')
+  if (!capabilities.hashFieldExpiration) {
+    console.log('  Note: this Valkey has no hash field expiration (needs 9.0+); those features are hidden.')
+  }
+  if (!capabilities.databaseAcl) {
+    console.log('  Note: this Valkey has no database ACLs (9.1+); COPY and MOVE are disabled in sandboxes.')
+  }
+  console.log('  Press Ctrl-C to stop.')
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping the playground...`)
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    playground.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(`error while stopping: ${error.message}`)
+        process.exit(1)
+      }
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGHUP', () => stop('SIGHUP'))
+}

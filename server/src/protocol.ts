@@ -1,0 +1,212 @@
+/**
+ * @module The WebSocket protocol between the browser and the proxy.
+ *
+ * This file is shared by `web/` and `server/`, so it must stay free of DOM and
+ * Node APIs. The server validates every incoming frame once, with
+ * {@link parseClientMessage}; everything past that edge trusts these types.
+ *
+ * Byte strings: Valkey arguments and replies are bytes, not text. On the wire
+ * they travel as JSON strings in which every character is one byte (char codes
+ * 0-255, i.e. latin1). That keeps ASCII readable in frames, is lossless for
+ * NUL, invalid UTF-8 and any other byte, and costs nothing to convert on
+ * either side.
+ */
+
+export const PROTOCOL_VERSION = 1
+
+/** Limits enforced at the server edge (and respected by the page). */
+export const LIMITS = {
+  /** Largest frame the server accepts; bigger frames close the socket (1009). */
+  maxFrameBytes: 8 * 1024 * 1024,
+  /** Sum of the argument sizes of one command. */
+  maxCommandBytes: 4 * 1024 * 1024,
+  maxArgs: 100_000,
+  /** Commands a socket may have in flight before the server refuses more. */
+  maxInFlight: 4096,
+  /** Longest sandbox token accepted in a hello. */
+  maxTokenLength: 128,
+} as const
+
+/** A RESP reply, with its type kept so the terminal can print it exactly. */
+export type Reply =
+  /** Simple string (`+OK`): printed bare. */
+  | { t: 'str'; s: string }
+  /** Bulk string (`$3 foo`): printed quoted and escaped. `s` is a byte string. */
+  | { t: 'bulk'; s: string }
+  /** Integer, as decimal text so values beyond 2^53 stay exact. */
+  | { t: 'int'; n: string }
+  | { t: 'nil' }
+  /** Error reply; `s` is the full text, code included. */
+  | { t: 'err'; s: string }
+  | { t: 'arr'; a: Reply[] }
+  /** RESP3 map, flattened as key, value, key, value. */
+  | { t: 'map'; a: Reply[] }
+  | { t: 'set'; a: Reply[] }
+  | { t: 'push'; a: Reply[] }
+  | { t: 'double'; s: string }
+  | { t: 'bool'; b: boolean }
+  /** RESP3 verbatim string; `f` is the three-letter format (txt, mkd). */
+  | { t: 'verb'; f: string; s: string }
+  | { t: 'big'; n: string }
+
+/** What the server knows about the Valkey it fronts, sent in `welcome`. */
+export type ServerInfo = {
+  /** `host:port` as valkey-cli would print it in its prompt. */
+  address: string
+  /** The `valkey_version` field of INFO, e.g. "9.1.2". */
+  valkeyVersion: string
+  /** Detected by capability, never by version number. */
+  features: {
+    hashFieldExpiration: boolean
+  }
+  embedded: boolean
+}
+
+// ---------------------------------------------------------------- client → server
+
+/** First frame on every socket. `token` is null for a browser without a sandbox. */
+export type HelloMessage = { type: 'hello'; v: number; token: string | null }
+/** Run one command in the sandbox. `args` are byte strings; `id` correlates the reply. */
+export type CommandMessage = { type: 'command'; id: number; args: string[] }
+/** Ctrl-C: unblock a blocking command, stop a script, or leave subscribed mode. */
+export type CancelMessage = { type: 'cancel' }
+export type PingMessage = { type: 'ping'; t: number }
+
+export type ClientMessage = HelloMessage | CommandMessage | CancelMessage | PingMessage
+
+// ---------------------------------------------------------------- server → client
+
+export type WelcomeMessage = {
+  type: 'welcome'
+  v: number
+  /** The sandbox token to keep in the browser (new or confirmed). */
+  token: string
+  /** True when the token sent in hello was unknown and a new sandbox was made. */
+  fresh: boolean
+  /** True when the sandbox existed before this connection (a reload or a reconnect). */
+  resumed: boolean
+  server: ServerInfo
+}
+/**
+ * The answer to command `id`, in the order commands were sent. Usually one
+ * reply; UNSUBSCRIBE of several channels gives several; a command whose
+ * output streams (SUBSCRIBE) gives none and its replies follow as `push`.
+ * `ms` is the time the command took, measured at the proxy.
+ */
+export type ReplyMessage = { type: 'reply'; id: number; replies: Reply[]; ms: number }
+/** Out-of-band data for the terminal: pub/sub messages while subscribed. */
+export type PushMessage = { type: 'push'; reply: Reply }
+/** Subscribed mode started or ended (by the server's view of the connection). */
+export type ModeMessage = { type: 'mode'; subscribed: boolean }
+/** Something the user should know that is not a reply (Valkey restarted, ...). */
+export type NoticeMessage = { type: 'notice'; level: 'info' | 'warn' | 'error'; text: string }
+/** A frame the server could not accept; the socket stays open. */
+export type ErrorMessage = { type: 'error'; code: ErrorCode; message: string }
+export type PongMessage = { type: 'pong'; t: number }
+
+export type ServerMessage =
+  | WelcomeMessage
+  | ReplyMessage
+  | PushMessage
+  | ModeMessage
+  | NoticeMessage
+  | ErrorMessage
+  | PongMessage
+
+export const ERROR_CODES = {
+  badJson: 'bad_json',
+  badFrame: 'bad_frame',
+  unknownType: 'unknown_type',
+  notReady: 'not_ready',
+  tooLarge: 'too_large',
+  tooManyInFlight: 'too_many_in_flight',
+} as const
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
+
+/** WebSocket close codes the server uses (4000-4999 is the application range). */
+export const CLOSE_CODES = {
+  versionMismatch: 4001,
+  noHello: 4002,
+  sandboxUnavailable: 4003,
+  serverShutdown: 4004,
+  badOrigin: 4005,
+} as const
+
+// ---------------------------------------------------------------- validation
+
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; code: ErrorCode; message: string }
+
+const fail = (code: ErrorCode, message: string): ParseResult => ({ ok: false, code, message })
+
+function isByteString(value: unknown): value is string {
+  if (typeof value !== 'string') return false
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false
+  return true
+}
+
+/**
+ * Turns one text frame into a {@link ClientMessage}, or says precisely what is
+ * wrong with it. Never throws.
+ */
+export function parseClientMessage(text: string): ParseResult {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return fail(ERROR_CODES.badJson, 'frame is not valid JSON')
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return fail(ERROR_CODES.badFrame, 'frame must be a JSON object')
+  }
+  const frame = data as Record<string, unknown>
+  switch (frame.type) {
+    case 'hello': {
+      const { v, token } = frame
+      if (typeof v !== 'number' || !Number.isInteger(v)) {
+        return fail(ERROR_CODES.badFrame, 'hello.v must be an integer')
+      }
+      if (token !== null && (typeof token !== 'string' || token.length > LIMITS.maxTokenLength)) {
+        return fail(ERROR_CODES.badFrame, 'hello.token must be null or a short string')
+      }
+      return { ok: true, message: { type: 'hello', v, token } }
+    }
+    case 'command': {
+      const { id, args } = frame
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+        return fail(ERROR_CODES.badFrame, 'command.id must be a non-negative integer')
+      }
+      if (!Array.isArray(args) || args.length === 0) {
+        return fail(ERROR_CODES.badFrame, 'command.args must be a non-empty array')
+      }
+      if (args.length > LIMITS.maxArgs) {
+        return fail(ERROR_CODES.tooLarge, `a command may have at most ${LIMITS.maxArgs} arguments`)
+      }
+      let bytes = 0
+      for (const arg of args) {
+        if (!isByteString(arg)) {
+          return fail(ERROR_CODES.badFrame, 'command.args must be byte strings (char codes 0-255)')
+        }
+        bytes += arg.length
+      }
+      if (bytes > LIMITS.maxCommandBytes) {
+        return fail(ERROR_CODES.tooLarge, `a command may carry at most ${LIMITS.maxCommandBytes} bytes`)
+      }
+      return { ok: true, message: { type: 'command', id, args: args as string[] } }
+    }
+    case 'cancel':
+      return { ok: true, message: { type: 'cancel' } }
+    case 'ping': {
+      const t = typeof frame.t === 'number' && Number.isFinite(frame.t) ? frame.t : 0
+      return { ok: true, message: { type: 'ping', t } }
+    }
+    default:
+      return fail(
+        ERROR_CODES.unknownType,
+        typeof frame.type === 'string'
+          ? `unknown message type '${frame.type.slice(0, 40)}'`
+          : 'frame has no type'
+      )
+  }
+}
