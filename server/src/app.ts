@@ -18,6 +18,7 @@ import {
   connectAdmin,
   createAdminClient,
   detectCapabilities,
+  whenReady,
   type AdminClient,
   type Capabilities,
 } from './valkey/adminClient.ts'
@@ -30,6 +31,10 @@ export type PlaygroundOptions = {
   sweepIntervalMs?: number
   /** A running script is stopped after this long (Valkey blocks everyone meanwhile). */
   scriptTimeoutMs?: number
+  /** Clock for sandbox idleness (tests move it forward instead of waiting hours). */
+  now?: () => number
+  /** A socket that sends no hello within this time is closed (default 10 s). */
+  helloTimeoutMs?: number
 }
 
 export type Playground = {
@@ -108,6 +113,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       idleMs: config.sandboxIdleMs,
       databaseAcl: capabilities.databaseAcl,
       secret: randomBytes(32).toString('hex'),
+      now: options.now,
       log,
     })
     await registry.load()
@@ -164,6 +170,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       serverInfo,
       allowedOrigins: config.allowedOrigins,
       scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
+      helloTimeoutMs: options.helloTimeoutMs,
       log,
     })
     cleanups.push(() => gateway.close())
@@ -178,8 +185,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         })
       })
       embedded.on('restarted', () => {
-        registry
-          .restore()
+        whenReady(admin)
+          .then(() => registry.restore())
           .then(() => {
             log('valkey-server restarted')
             gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is ready again (empty).' })

@@ -50,6 +50,22 @@ export async function connectAdmin(client: AdminClient, where: string): Promise<
   }
 }
 
+/** Resolves once the client is connected and ready (it reconnects by itself after a drop). */
+export function whenReady(client: AdminClient, timeoutMs = 15_000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady)
+      reject(new Error(`Valkey did not come back within ${timeoutMs / 1000} s`))
+    }, timeoutMs)
+    const onReady = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    client.once('ready', onReady)
+  })
+}
+
 function infoField(info: string, field: string): string | undefined {
   const match = new RegExp(`^${field}:(.*)$`, 'm').exec(info)
   return match?.[1]?.trim()

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm start`: from a fresh clone to a running playground.
+ *
+ * Installs npm dependencies when missing or stale, provisions valkey-server
+ * (unless VALKEY_URL points at one), builds the page when its sources changed,
+ * then runs the server in this same process (TypeScript through tsx).
+ */
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { ensureDependencies } from './lib/dependencies.mjs'
+import { checkNode, fatal } from './lib/preflight.mjs'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+try {
+  checkNode()
+  await ensureDependencies(root)
+  // Imported after the install: these modules need nothing from npm, but the
+  // server does, and a failed install should stop before any build work.
+  const { ensureValkey } = await import('./lib/valkey.mjs')
+  const { ensureWebBuild } = await import('./lib/webBuild.mjs')
+  if (!process.env.VALKEY_URL) {
+    const valkey = await ensureValkey(root)
+    process.env.VALKEY_SERVER = valkey.binary
+    console.log(`✓ Valkey ${valkey.version} (${valkey.origin})`)
+  }
+  process.env.WEB_ROOT ||= await ensureWebBuild(root)
+
+  const { register } = await import('tsx/esm/api')
+  register()
+  const { main } = await import(pathToFileURL(path.join(root, 'server', 'src', 'main.ts')).href)
+  await main()
+} catch (error) {
+  fatal(error)
+}

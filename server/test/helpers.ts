@@ -1,0 +1,125 @@
+/**
+ * Shared pieces for integration tests: a playground started through the
+ * real start-up path, and a WebSocket client speaking the page's protocol.
+ */
+import { inject } from 'vitest'
+import WebSocket from 'ws'
+import { startPlayground, type Playground, type PlaygroundOptions } from '../src/app.ts'
+import type { Config } from '../src/config.ts'
+import { PROTOCOL_VERSION, type Reply, type ServerMessage, type WelcomeMessage } from '../src/protocol.ts'
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    valkeyUrl: null,
+    valkeyServerBinary: inject('valkeyServer'),
+    maxSandboxes: 16,
+    sandboxIdleMs: 3_600_000,
+    allowedOrigins: [],
+    webRoot: null,
+    ...overrides,
+  }
+}
+
+export function startTestPlayground(
+  overrides: Partial<Config> = {},
+  options: Omit<PlaygroundOptions, 'config'> = {}
+): Promise<Playground> {
+  return startPlayground({ config: testConfig(overrides), log: () => undefined, ...options })
+}
+
+/** Waits until `check` returns something other than undefined (polls; no fixed sleeps). */
+export async function eventually<T>(check: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** A browser stand-in: speaks the protocol, records everything the server sends. */
+export class TestClient {
+  readonly messages: ServerMessage[] = []
+  closeCode: number | null = null
+  closeReason = ''
+  welcome: WelcomeMessage | null = null
+  #nextId = 1
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as ServerMessage
+      this.messages.push(message)
+      if (message.type === 'welcome') this.welcome = message
+    })
+    ws.on('close', (code, reason) => {
+      this.closeCode = code
+      this.closeReason = reason.toString()
+    })
+  }
+
+  static async open(port: number, options: { origin?: string } = {}): Promise<TestClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, options.origin ? { origin: options.origin } : {})
+    const client = new TestClient(ws)
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    return client
+  }
+
+  /** Opens a socket and completes the hello/welcome handshake. */
+  static async connect(port: number, token: string | null = null): Promise<TestClient> {
+    const client = await TestClient.open(port)
+    client.sendJson({ type: 'hello', v: PROTOCOL_VERSION, token })
+    await eventually(() => client.welcome ?? undefined, 'welcome')
+    return client
+  }
+
+  get token(): string {
+    return this.welcome!.token
+  }
+
+  sendJson(value: unknown): void {
+    this.ws.send(JSON.stringify(value))
+  }
+
+  /** Sends a command and resolves with its replies. */
+  async run(...args: string[]): Promise<Reply[]> {
+    const id = this.#nextId++
+    this.sendJson({ type: 'command', id, args })
+    const reply = await eventually(
+      () => this.messages.find((m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id),
+      `reply to ${args.join(' ')}`,
+      20_000
+    )
+    return reply.replies
+  }
+
+  /** Sends a command and resolves with its single reply. */
+  async one(...args: string[]): Promise<Reply> {
+    const replies = await this.run(...args)
+    if (replies.length !== 1) throw new Error(`expected one reply to ${args[0]}, got ${replies.length}`)
+    return replies[0]!
+  }
+
+  of<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {
+    return this.messages.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type)
+  }
+
+  async closed(): Promise<void> {
+    await eventually(() => (this.closeCode !== null ? true : undefined), 'socket close')
+  }
+
+  close(): void {
+    this.ws.close()
+  }
+}
+
+export const bulk = (s: string): Reply => ({ t: 'bulk', s })
+export const int = (n: number | string): Reply => ({ t: 'int', n: String(n) })
+export const ok: Reply = { t: 'str', s: 'OK' }
+export const isError = (reply: Reply | undefined, pattern?: RegExp) =>
+  reply?.t === 'err' && (pattern ? pattern.test(reply.s) : true)
