@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig, parseValkeyUrl } from './config.ts'
+
+describe('configuration', () => {
+  it('has defaults for a fresh machine', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, host: '0.0.0.0', valkeyUrl: null, maxSandboxes: 1000, sandboxIdleMs: 7_200_000 })
+  })
+
+  it('reads PORT, VALKEY_URL and the sandbox limits', () => {
+    const config = loadConfig({ PORT: '9000', VALKEY_URL: 'redis://user:p%40ss@cache.local:6380/2', SANDBOX_MAX: '50', SANDBOX_IDLE_MINUTES: '30' })
+    expect(config).toMatchObject({ port: 9000, maxSandboxes: 50, sandboxIdleMs: 1_800_000 })
+    expect(config.valkeyUrl).toEqual({ host: 'cache.local', port: 6380, username: 'user', password: 'p@ss', controlDb: 2 })
+    expect(parseValkeyUrl('valkey://localhost')).toMatchObject({ port: 6379, controlDb: 0 })
+  })
+
+  it('explains what is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/)
+    expect(() => parseValkeyUrl('http://x')).toThrow(ConfigError)
+    expect(() => parseValkeyUrl('rediss://x')).toThrow(/TLS/)
+  })
+})
