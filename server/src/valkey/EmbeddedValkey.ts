@@ -17,7 +17,8 @@ import { RespConnection } from '../resp/RespConnection.ts'
 
 /**
  * Runs valkey-server and kills it when Node's end of our stdin pipe closes,
- * which happens even when Node dies from SIGKILL and cannot clean up.
+ * which happens even when Node dies from SIGKILL and cannot clean up; the
+ * server's (empty) working folder, $PLAYGROUND_VALKEY_DIR, goes with it.
  * fd 3 keeps the pipe because background jobs of a non-interactive shell get
  * /dev/null as stdin.
  */
@@ -25,7 +26,7 @@ const GUARD_SCRIPT = `
 exec 3<&0
 "$0" "$@" </dev/null 3<&- &
 child=$!
-( cat <&3 >/dev/null; kill -TERM "$child" 2>/dev/null ) &
+( cat <&3 >/dev/null; kill -TERM "$child" 2>/dev/null; sleep 2; rm -rf "$PLAYGROUND_VALKEY_DIR" ) &
 exec 3<&-
 trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
 status=0
@@ -64,7 +65,6 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
 
   static async start(options: EmbeddedOptions): Promise<EmbeddedValkey> {
     const valkey = new EmbeddedValkey(options)
-    valkey.#dir = await mkdtemp(path.join(os.tmpdir(), 'valkey-playground-'))
     for (let attempt = 1; ; attempt++) {
       valkey.port = await findFreePort()
       try {
@@ -72,10 +72,7 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
         return valkey
       } catch (error) {
         // Another process may have taken the port between probe and bind.
-        if (attempt >= 3) {
-          await rm(valkey.#dir, { recursive: true, force: true })
-          throw error
-        }
+        if (attempt >= 3) throw error
       }
     }
   }
@@ -105,13 +102,18 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
     return Object.entries(settings).flatMap(([name, value]) => [`--${name}`, value])
   }
 
-  #launch(): Promise<void> {
+  async #launch(): Promise<void> {
     this.#lastStart = Date.now()
+    // A folder per launch: the guard of a crashed launch removes its own
+    // folder, never the one the restarted server is using.
+    this.#dir = await mkdtemp(path.join(os.tmpdir(), 'valkey-playground-'))
     const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, this.options.binary, ...this.#args()], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
+      env: { ...process.env, PLAYGROUND_VALKEY_DIR: this.#dir },
     })
     this.#child = child
+    const dir = this.#dir
     const onLine = (line: string) => {
       this.#logTail.push(line)
       if (this.#logTail.length > 30) this.#logTail.shift()
@@ -126,12 +128,13 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
         for (const line of lines) if (line.trim()) onLine(line)
       })
     }
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let ready = false
       child.once('exit', (code, signal) => {
         child.stdin?.destroy()
         if (this.#child === child) this.#child = null
         const detail = `valkey-server exited (${signal ?? `code ${code}`})`
+        void rm(dir, { recursive: true, force: true })
         if (!ready) {
           reject(new Error(`${detail} before it was ready:\n${this.logTail}`))
           return

@@ -1,0 +1,233 @@
+/**
+ * @module The page's WebSocket to the proxy: handshake, commands, reconnects.
+ *
+ * Only this file touches `WebSocket`; the useProxySocket hook owns its
+ * lifetime. The sandbox token is kept in localStorage, so a reload (or a
+ * reconnect after a wifi drop) returns to the same sandbox.
+ *
+ * A command whose reply had not arrived when the socket dropped is reported
+ * as failed (it may or may not have run); commands entered while
+ * disconnected wait and are sent once the connection is back.
+ */
+import {
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ServerInfo,
+  type ServerMessage,
+} from '../../../server/src/protocol.ts'
+import type { CommandResult, Transport } from '../cli/Repl.ts'
+import type { Reply } from '../../../server/src/protocol.ts'
+
+export type ConnectionStatus =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'open'; server: ServerInfo; resumed: boolean; fresh: boolean }
+  | { state: 'closed'; reason: string; retryInMs: number | null }
+
+type Listeners = {
+  status: (status: ConnectionStatus) => void
+  push: (reply: Reply) => void
+  mode: (subscribed: boolean) => void
+  notice: (text: string, level: 'info' | 'warn' | 'error') => void
+}
+
+type Pending = { args: string[]; resolve: (result: CommandResult) => void; reject: (error: Error) => void }
+
+export type TokenStore = { get(): string | null; set(token: string): void }
+
+export const localTokenStore: TokenStore = {
+  get: () => {
+    try {
+      return localStorage.getItem('valkey-playground:token')
+    } catch {
+      return null
+    }
+  },
+  set: (token) => {
+    try {
+      localStorage.setItem('valkey-playground:token', token)
+    } catch {
+      // Storage can be unavailable (some private modes); the sandbox then lasts for this page only.
+    }
+  },
+}
+
+const PING_EVERY_MS = 20_000
+const PONG_WITHIN_MS = 10_000
+
+export class ProxyConnection implements Transport {
+  #socket: WebSocket | null = null
+  #status: ConnectionStatus = { state: 'connecting', attempt: 0 }
+  #nextId = 1
+  /** Sent, awaiting a reply. */
+  #inFlight = new Map<number, Pending>()
+  /** Entered while not connected; sent in order once the welcome arrives. */
+  #waiting: Pending[] = []
+  #listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
+    status: new Set(),
+    push: new Set(),
+    mode: new Set(),
+    notice: new Set(),
+  }
+  #attempt = 0
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
+  #pingTimer: ReturnType<typeof setInterval> | undefined
+  #pongTimer: ReturnType<typeof setTimeout> | undefined
+  #stopped = false
+
+  constructor(
+    private readonly url: string,
+    private readonly tokens: TokenStore = localTokenStore
+  ) {}
+
+  get status(): ConnectionStatus {
+    return this.#status
+  }
+
+  on<K extends keyof Listeners>(event: K, listener: Listeners[K]): () => void {
+    this.#listeners[event].add(listener)
+    return () => this.#listeners[event].delete(listener)
+  }
+
+  start(): void {
+    this.#stopped = false
+    this.#connect()
+  }
+
+  stop(): void {
+    this.#stopped = true
+    clearTimeout(this.#retryTimer)
+    this.#stopHeartbeat()
+    this.#socket?.close(1000, 'page closed')
+    this.#socket = null
+  }
+
+  run(args: string[]): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { args, resolve, reject }
+      if (this.#status.state === 'open') this.#send(pending)
+      else this.#waiting.push(pending)
+    })
+  }
+
+  cancel(): void {
+    this.#post({ type: 'cancel' })
+  }
+
+  // ------------------------------------------------------------ internals
+
+  #emit<K extends keyof Listeners>(event: K, ...args: Parameters<Listeners[K]>): void {
+    for (const listener of this.#listeners[event]) (listener as (...a: Parameters<Listeners[K]>) => void)(...args)
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    this.#status = status
+    this.#emit('status', status)
+  }
+
+  #post(message: ClientMessage): boolean {
+    if (this.#socket?.readyState !== WebSocket.OPEN) return false
+    this.#socket.send(JSON.stringify(message))
+    return true
+  }
+
+  #send(pending: Pending): void {
+    const id = this.#nextId++
+    this.#inFlight.set(id, pending)
+    this.#post({ type: 'command', id, args: pending.args })
+  }
+
+  #connect(): void {
+    this.#setStatus({ state: 'connecting', attempt: this.#attempt })
+    let socket: WebSocket
+    try {
+      socket = new WebSocket(this.url)
+    } catch (error) {
+      this.#closed(`cannot open ${this.url}: ${(error as Error).message}`, 1006)
+      return
+    }
+    this.#socket = socket
+    socket.onopen = () => {
+      this.#post({ type: 'hello', v: PROTOCOL_VERSION, token: this.tokens.get() })
+      this.#startHeartbeat()
+    }
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.#receive(JSON.parse(event.data) as ServerMessage)
+    }
+    socket.onclose = (event) => {
+      if (this.#socket === socket) this.#closed(event.reason || 'connection lost', event.code)
+    }
+  }
+
+  #receive(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome': {
+        this.#attempt = 0
+        this.tokens.set(message.token)
+        this.#setStatus({ state: 'open', server: message.server, resumed: message.resumed, fresh: message.fresh })
+        for (const pending of this.#waiting.splice(0)) this.#send(pending)
+        return
+      }
+      case 'reply': {
+        const pending = this.#inFlight.get(message.id)
+        this.#inFlight.delete(message.id)
+        pending?.resolve({ replies: message.replies, ms: message.ms })
+        return
+      }
+      case 'push':
+        return this.#emit('push', message.reply)
+      case 'mode':
+        return this.#emit('mode', message.subscribed)
+      case 'notice':
+        return this.#emit('notice', message.text, message.level)
+      case 'error':
+        return this.#emit('notice', `The playground server rejected a message: ${message.message}`, 'error')
+      case 'pong':
+        clearTimeout(this.#pongTimer)
+        return
+      default: {
+        const unreachable: never = message
+        return unreachable
+      }
+    }
+  }
+
+  #closed(reason: string, code: number): void {
+    this.#stopHeartbeat()
+    this.#socket = null
+    const lost = new Error('Server closed the connection')
+    for (const pending of this.#inFlight.values()) pending.reject(lost)
+    this.#inFlight.clear()
+    if (this.#stopped) return
+    if (code === CLOSE_CODES.versionMismatch) {
+      this.#setStatus({ state: 'closed', reason, retryInMs: null })
+      return
+    }
+    // Back off, with jitter so a room full of browsers does not reconnect in step.
+    const base = code === CLOSE_CODES.sandboxUnavailable ? 10_000 : Math.min(250 * 2 ** this.#attempt, 8000)
+    const delay = Math.round(base * (1 + Math.random() * 0.3))
+    this.#attempt++
+    this.#setStatus({ state: 'closed', reason, retryInMs: delay })
+    this.#retryTimer = setTimeout(() => this.#connect(), delay)
+  }
+
+  #startHeartbeat(): void {
+    this.#stopHeartbeat()
+    this.#pingTimer = setInterval(() => {
+      if (!this.#post({ type: 'ping', t: Date.now() })) return
+      // No pong in time: the network is gone even if the socket does not know
+      // yet (a closing handshake could take minutes on a dead link).
+      this.#pongTimer = setTimeout(() => {
+        const socket = this.#socket
+        this.#socket = null
+        socket?.close()
+        this.#closed('no answer from the server', 1006)
+      }, PONG_WITHIN_MS)
+    }, PING_EVERY_MS)
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#pingTimer)
+    clearTimeout(this.#pongTimer)
+  }
+}

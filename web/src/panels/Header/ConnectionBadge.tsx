@@ -1,0 +1,19 @@
+/** @module Shows whether the page is connected, and to which Valkey. */
+import type { ConnectionStatus } from '../../hooks/ProxyConnection.ts'
+
+export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
+  const [label, tone, title] =
+    status.state === 'open'
+      ? [`Valkey ${status.server.valkeyVersion}`, 'ok', `Connected to ${status.server.address}${status.server.embedded ? ' (embedded)' : ''}`]
+      : status.state === 'connecting'
+        ? ['Connecting…', 'wait', 'Opening the connection to the playground']
+        : status.retryInMs === null
+          ? ['Disconnected', 'bad', status.reason]
+          : ['Reconnecting…', 'wait', status.reason]
+  return (
+    <span className={`badge badge-${tone}`} data-testid="connection-status" data-state={status.state} title={title}>
+      <span className="dot" aria-hidden="true" />
+      {label}
+    </span>
+  )
+}

@@ -1,0 +1,71 @@
+/**
+ * @module The terminal panel: xterm.js wired to the valkey-cli REPL.
+ *
+ * Everything registered here (input, resize, connection events, the test
+ * API) goes into one list of disposers run on unmount, the way xterm.js
+ * addons manage their listeners.
+ */
+import { useEffect, useRef } from 'react'
+import { Terminal } from '@xterm/xterm'
+import { FitAddon } from '@xterm/addon-fit'
+import '@xterm/xterm/css/xterm.css'
+import { byteArray } from '../../cli/bytes.ts'
+import { Repl } from '../../cli/Repl.ts'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { playgroundApi } from '../../testing/playgroundApi.ts'
+import { localHistoryStore } from './historyStore.ts'
+import { readLines } from './readLines.ts'
+import { connectReplToProxy } from './connectReplToProxy.ts'
+
+export function TerminalPanel({ connection }: { connection: ProxyConnection | null }) {
+  const container = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    const element = container.current
+    if (!element || !connection) return
+    const disposers: (() => void)[] = []
+
+    const terminal = new Terminal({
+      cursorBlink: true,
+      fontFamily: '"JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+      fontSize: 14,
+      // Some monospace fonts draw underscores below a 1.0 line; they would vanish.
+      lineHeight: 1.2,
+      scrollback: 10_000,
+      allowProposedApi: false,
+      theme: { background: '#0d1117', foreground: '#e6edf3', cursor: '#58a6ff', selectionBackground: '#264f78' },
+    })
+    const fit = new FitAddon()
+    terminal.loadAddon(fit)
+    terminal.open(element)
+    fit.fit()
+    disposers.push(() => terminal.dispose())
+
+    const repl = new Repl({
+      io: { write: (bytes) => terminal.write(byteArray(bytes)), columns: () => terminal.cols },
+      transport: connection,
+      history: localHistoryStore,
+    })
+    const input = terminal.onData((data) => repl.input(data))
+    disposers.push(() => input.dispose())
+    disposers.push(connectReplToProxy(repl, connection))
+
+    const resize = new ResizeObserver(() => fit.fit())
+    resize.observe(element)
+    disposers.push(() => resize.disconnect())
+
+    const api = playgroundApi()
+    api.terminal = {
+      lines: () => readLines(terminal),
+      text: () => readLines(terminal).join('\n'),
+      busy: () => repl.busy,
+    }
+    disposers.push(() => delete api.terminal)
+
+    repl.start()
+    terminal.focus()
+    return () => disposers.reverse().forEach((dispose) => dispose())
+  }, [connection])
+
+  return <div className="terminal-host" ref={container} onClick={() => container.current?.querySelector('textarea')?.focus()} />
+}

@@ -1,0 +1,31 @@
+/**
+ * @module `window.valkeyPlayground`: a small, stable API for outside test
+ * authors (Playwright) to read what the page shows without scraping a canvas.
+ *
+ *   await page.evaluate(() => window.valkeyPlayground.terminal.text())
+ *
+ * It is part of the product (present in production builds), documented in
+ * the README, and kept narrow on purpose.
+ */
+
+export type TerminalApi = {
+  /** The terminal's logical lines (wrapped rows joined), trailing spaces trimmed. */
+  lines(): string[]
+  /** lines() joined with "\n". */
+  text(): string
+  /** True while the terminal waits for replies (nothing pending means the prompt is back). */
+  busy(): boolean
+}
+
+export type PlaygroundApi = { terminal?: TerminalApi }
+
+declare global {
+  interface Window {
+    valkeyPlayground: PlaygroundApi
+  }
+}
+
+export function playgroundApi(): PlaygroundApi {
+  window.valkeyPlayground ??= {}
+  return window.valkeyPlayground
+}
