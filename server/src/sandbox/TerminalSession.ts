@@ -47,6 +47,8 @@ export class TerminalSession {
   /** Serialises output, so replies leave in command order. */
   #output: Promise<unknown> = Promise.resolve()
   #inFlight: InFlight[] = []
+  /** When the previous command's reply was ready (performance.now()). */
+  #lastDone: Promise<number> = Promise.resolve(0)
   #closed = false
 
   constructor(private readonly deps: SessionDeps) {}
@@ -65,11 +67,16 @@ export class TerminalSession {
       () => undefined
     )
     const replies = dispatched.then((d) => d.replies).catch((error: unknown) => [this.#failure(error)])
+    const finished = replies.then((list) => ({ list, at: performance.now() }))
+    // A pipelined command only starts once the one before it is answered:
+    // its time is measured from then, not from its arrival.
+    const previousDone = this.#lastDone
+    this.#lastDone = finished.then(({ at }) => at)
     this.#output = this.#output
-      .then(() => replies)
-      .then((list) => {
+      .then(() => Promise.all([finished, previousDone]))
+      .then(([{ list, at }, previousAt]) => {
         if (!this.#closed) {
-          this.deps.send({ type: 'reply', id, replies: list, ms: Math.round(performance.now() - started) })
+          this.deps.send({ type: 'reply', id, replies: list, ms: Math.round(at - Math.max(started, previousAt)) })
         }
       })
   }

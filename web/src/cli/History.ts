@@ -39,11 +39,12 @@ export class History {
     return this.#entries.map((entry) => entry.line)
   }
 
-  add(line: string): void {
+  /** `sensitive` lines stay in memory but are never saved (valkey-cli judges them after a repeat count). */
+  add(line: string, sensitive = isSensitive(line)): void {
     this.#index = this.#entries.length
     if (!line.trim()) return
     if (this.#entries[this.#entries.length - 1]?.line === line) return
-    this.#entries.push({ line, sensitive: isSensitive(line) })
+    this.#entries.push({ line, sensitive })
     if (this.#entries.length > HISTORY_MAX) this.#entries.shift()
     this.#index = this.#entries.length
     this.store?.save(this.#entries.filter((entry) => !entry.sensitive).map((entry) => entry.line))

@@ -133,14 +133,6 @@ describe('Repl', () => {
     expect(screen()).toContain('Invalid valkey-cli repeat command option value.')
   })
 
-  it('prints the time taken when a command takes half a second or more', async () => {
-    const { repl, transport, screen, settle } = setup()
-    repl.input('BLPOP k 1\r')
-    transport.release({ t: 'nil' }, 1012)
-    await settle()
-    expect(screen()).toContain('(nil)\n(1.01s)')
-  })
-
   it('cancels with Ctrl-C while a command runs, and clears the line otherwise', async () => {
     const { repl, transport, screen, settle } = setup()
     repl.input('partial')

@@ -1,31 +1,28 @@
 /**
- * @module The interactive loop of valkey-cli, without a DOM.
+ * @module valkey-cli's interactive loop, without a DOM.
  *
- * Takes keystrokes and pastes, edits the line, runs lines through a
- * Transport and prints exactly what valkey-cli prints. Runs in the browser
- * (behind xterm.js) and in Node tests alike.
+ * Takes keystrokes and pastes, edits the line (LineEditor), completes and
+ * hints like linenoise, and hands entered lines to LineRunner. Runs behind
+ * xterm.js in the page and in Node tests alike.
  *
- * Lines are sent as soon as they are entered (a 1,000-line paste is pipelined)
- * but printed strictly in order: each line's echo, then its output, then the
- * next. While earlier output is pending, the prompt is not drawn, exactly as
- * when valkey-cli reads a paste from the terminal line by line.
+ * Lines are sent as soon as they are entered (a 1,000-line paste is
+ * pipelined) but printed strictly in order: each line's echo, its output,
+ * then the next, as when valkey-cli reads a paste line by line. The prompt
+ * is drawn again once nothing is pending.
+ *
+ * Deviations from valkey-cli, on purpose: Ctrl-C at the prompt and Ctrl-D
+ * on an empty line do not end the session (there is nothing to return to);
+ * pub/sub messages print as they arrive even while the prompt is shown.
  */
 import type { Reply } from '../../../server/src/protocol.ts'
 import { utf8Bytes } from './bytes.ts'
-import { formatRawReply, formatReply, isRawOutputCommand } from './formatReply.ts'
+import { formatReply } from './formatReply.ts'
 import { History, type HistoryStore } from './History.ts'
 import { parseInput, type KeyName } from './keys.ts'
 import { LineEditor } from './LineEditor.ts'
-import { splitArgs } from './splitArgs.ts'
+import { LineRunner, type Transport } from './LineRunner.ts'
 
-export type CommandResult = { replies: Reply[]; ms: number }
-
-/** How commands reach Valkey (the WebSocket in the page, a test double in unit tests). */
-export interface Transport {
-  run(args: string[]): Promise<CommandResult>
-  /** Ctrl-C while a command runs or while subscribed. */
-  cancel(): void
-}
+export type { CommandResult, Transport } from './LineRunner.ts'
 
 /** Where the terminal writes. `write` takes a byte string (UTF-8 is decoded by the terminal). */
 export interface ReplIO {
@@ -33,58 +30,81 @@ export interface ReplIO {
   columns(): number
 }
 
+/** What COMMAND DOCS make possible; absent until they are loaded. */
+export interface CommandHelp {
+  hint(line: string): string
+  completions(line: string): string[]
+  help(args: string[]): string
+}
+
 export type ReplOptions = {
   io: ReplIO
   transport: Transport
   history?: HistoryStore
+  help?: CommandHelp
 }
 
-type Job = {
-  line: string
-  /** The line is already on screen (typed at a visible prompt). */
-  echoed: boolean
-  /** Produces the output once it is this job's turn; server work may already be under way. */
-  output: () => Promise<string>
-}
+type Job = { line: string; echoed: boolean; output: () => Promise<string> }
 
-const NEWLINES = /\r?\n/g
-const toTerminal = (text: string) => text.replace(NEWLINES, '\r\n')
+/** Tab completion in progress: candidates, which one is shown (candidates.length = the original). */
+type Completion = { original: string; candidates: string[]; index: number }
+
+const READING = '\x1b[1;90mReading messages... (press Ctrl-C to quit or any key to type command)\x1b[0m\r'
+const toTerminal = (text: string) => text.replace(/\r?\n/g, '\r\n')
 
 export class Repl {
   readonly #io: ReplIO
   readonly #transport: Transport
   readonly #editor = new LineEditor()
   readonly #history: History
+  readonly #runner: LineRunner
+  #help: CommandHelp | null
   #jobs: Job[] = []
   #draining = false
   #promptShown = false
+  /** valkey-cli's "Reading messages..." line is showing (subscribed mode, waiting for a key). */
+  #reading = false
+  #completion: Completion | null = null
   #address = '127.0.0.1:6379'
   #connected = false
-  #inMulti = false
-  #subscribed = false
 
   constructor(options: ReplOptions) {
     this.#io = options.io
     this.#transport = options.transport
     this.#history = new History(options.history)
+    this.#help = options.help ?? null
+    this.#runner = new LineRunner({
+      transport: options.transport,
+      help: (args) => (this.#help ? this.#help.help(args) : 'Help is still loading; try again in a moment.\n'),
+      clearScreen: () => {
+        this.#io.write('\x1b[H\x1b[2J')
+        this.#editor.resetRender()
+      },
+    })
   }
 
   get prompt(): string {
     if (!this.#connected) return 'not connected> '
-    return `${this.#address}${this.#inMulti ? '(TX)' : ''}${this.#subscribed ? '(subscribed mode)' : ''}> `
+    const runner = this.#runner
+    return `${this.#address}${runner.inMulti ? '(TX)' : ''}${runner.pubsubMode ? '(subscribed mode)' : ''}> `
   }
 
   get historyLines(): string[] {
     return this.#history.lines
   }
 
-  /** True while lines wait for their output. */
+  /** True while entered lines wait for their output. */
   get busy(): boolean {
     return this.#jobs.length > 0
   }
 
   start(): void {
     this.#showPrompt()
+  }
+
+  setHelp(help: CommandHelp): void {
+    this.#help = help
+    this.#redraw()
   }
 
   setServer(address: string): void {
@@ -95,16 +115,21 @@ export class Repl {
     if (this.#connected === connected) return
     this.#connected = connected
     if (!connected) {
-      this.#inMulti = false
-      this.#subscribed = false
+      this.#runner.inMulti = false
+      this.#runner.pubsubMode = false
+      this.#stopReading()
     }
-    this.#refresh()
+    this.#redraw()
   }
 
+  /**
+   * The server confirmed a subscription. Like valkey-cli, the terminal then
+   * stays in subscribed mode until RESET or Ctrl-C, even when later
+   * UNSUBSCRIBEs leave no subscription (so `false` is not acted on).
+   */
   setSubscribed(subscribed: boolean): void {
-    if (this.#subscribed === subscribed) return
-    this.#subscribed = subscribed
-    this.#refresh()
+    if (!subscribed || this.#runner.pubsubMode) return
+    this.#runner.pubsubMode = true
   }
 
   /** A pub/sub message or other unsolicited reply. */
@@ -112,7 +137,7 @@ export class Repl {
     this.#printAbove(formatReply(reply))
   }
 
-  /** A message from the playground itself (not from Valkey), shown dimmed in colour. */
+  /** A message from the playground itself (not from Valkey), in colour. */
   notice(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
     const colour = level === 'error' ? '31' : level === 'warn' ? '33' : '36'
     this.#printAbove(`\x1b[${colour}m${utf8Bytes(text)}\x1b[0m\n`)
@@ -121,11 +146,29 @@ export class Repl {
   /** Keystrokes or pasted text from the terminal. */
   input(data: string): void {
     for (const event of parseInput(data)) {
+      if (this.#reading) {
+        // In "Reading messages..." any key returns to the prompt, and counts as typed.
+        if (event.type === 'key' && event.name === 'ctrl-c') {
+          this.#leaveSubscribedMode()
+          continue
+        }
+        this.#stopReading()
+        this.#showPrompt()
+      }
+      if (this.#completion) {
+        if (event.type === 'key' && event.name === 'tab') {
+          this.#nextCompletion()
+          continue
+        }
+        const escaped = event.type === 'key' && event.name === 'escape'
+        this.#endCompletion(!escaped)
+        if (escaped) continue
+      }
       if (event.type === 'text') {
         if (this.#editor.insert(event.text)) this.#redraw()
-        continue
+      } else {
+        this.#key(event.name)
       }
-      this.#key(event.name)
     }
   }
 
@@ -137,13 +180,13 @@ export class Repl {
     switch (name) {
       case 'enter':
         return this.#enter()
+      case 'tab':
+        return this.#startCompletion()
       case 'backspace':
       case 'ctrl-h':
         return void edit(editor.backspace())
       case 'delete':
-        return void edit(editor.deleteForward())
       case 'ctrl-d':
-        // valkey-cli exits on Ctrl-D at an empty line; the playground stays.
         return void edit(editor.deleteForward())
       case 'left':
       case 'ctrl-b':
@@ -179,7 +222,6 @@ export class Repl {
         return this.#redraw()
       case 'ctrl-c':
         return this.#interrupt()
-      case 'tab':
       case 'escape':
         return
     }
@@ -192,9 +234,14 @@ export class Repl {
   }
 
   #interrupt(): void {
-    if (this.#jobs.length > 0 || this.#subscribed) {
+    if (this.#jobs.length > 0) {
       this.#transport.cancel()
       return
+    }
+    if (this.#runner.pubsubMode) {
+      // valkey-cli reconnects, which leaves subscribed mode.
+      this.#runner.pubsubMode = false
+      this.#transport.cancel()
     }
     // valkey-cli would exit here; the playground clears the line instead.
     if (this.#promptShown) {
@@ -206,6 +253,46 @@ export class Repl {
     this.#showPrompt()
   }
 
+  // ------------------------------------------------------------ completion (linenoise completeLine)
+
+  #startCompletion(): void {
+    if (!this.#promptShown) return
+    const candidates = this.#help?.completions(this.#editor.text) ?? []
+    if (candidates.length === 0) {
+      this.#io.write('\x07')
+      return
+    }
+    this.#completion = { original: this.#editor.text, candidates, index: 0 }
+    this.#showCompletion()
+  }
+
+  #nextCompletion(): void {
+    const completion = this.#completion!
+    completion.index = (completion.index + 1) % (completion.candidates.length + 1)
+    // Back at the original text: linenoise beeps to say the list went round.
+    if (completion.index === completion.candidates.length) this.#io.write('\x07')
+    this.#showCompletion()
+  }
+
+  #showCompletion(): void {
+    const { original, candidates, index } = this.#completion!
+    const shown = index < candidates.length ? candidates[index]! : original
+    const saved = this.#editor.text
+    this.#editor.setText(shown)
+    this.#redraw()
+    this.#editor.setText(saved)
+  }
+
+  /** Accept keeps the candidate on the line; otherwise (Esc) the original comes back. */
+  #endCompletion(accept: boolean): void {
+    const { original, candidates, index } = this.#completion!
+    this.#completion = null
+    this.#editor.setText(accept && index < candidates.length ? candidates[index]! : original)
+    this.#redraw()
+  }
+
+  // ------------------------------------------------------------ running lines
+
   #enter(): void {
     const line = this.#editor.text
     const echoed = this.#promptShown
@@ -216,90 +303,10 @@ export class Repl {
     }
     this.#editor.clearLine()
     this.#history.resetBrowsing()
-    this.#submit(line, echoed)
-  }
-
-  // ------------------------------------------------------------ running lines
-
-  #submit(line: string, echoed: boolean): void {
-    const job: Job = { line, echoed, output: () => Promise.resolve('') }
-    const args = splitArgs(utf8Bytes(line))
-    if (args === null) {
-      this.#history.add(line)
-      job.output = () => Promise.resolve('Invalid argument(s)\n')
-    } else if (args.length > 0) {
-      job.output = this.#plan(line, args)
-    }
-    this.#jobs.push(job)
+    const planned = this.#runner.plan(line)
+    if (planned.history !== 'skip') this.#history.add(line, planned.history === 'add-sensitive')
+    this.#jobs.push({ line, echoed, output: planned.output })
     void this.#drain()
-  }
-
-  /** Decides what a split line does; server commands are sent right away. */
-  #plan(line: string, args: string[]): () => Promise<string> {
-    let repeat = 1
-    let command = args
-    if (args.length > 1 && /^\s*[+-]?\d+$/.test(args[0]!)) {
-      const count = Number(args[0])
-      if (!Number.isSafeInteger(count) || count <= 0 || count > 2 ** 63 - 1) {
-        return () => Promise.resolve('Invalid valkey-cli repeat command option value.\n')
-      }
-      repeat = count
-      command = args.slice(1)
-    }
-    this.#history.add(line)
-    const name = command[0]!.toLowerCase()
-    if (name === 'quit' || name === 'exit') {
-      return () =>
-        Promise.resolve(
-          'The playground keeps your sandbox and this session open; close the tab to leave. Your data stays until the sandbox is idle for a while.\n'
-        )
-    }
-    if (name === 'clear') {
-      return () => {
-        this.#io.write('\x1b[H\x1b[2J')
-        return Promise.resolve('')
-      }
-    }
-    if (name === 'help' || name === '?') return () => Promise.resolve(this.#help())
-
-    const started = Array.from({ length: repeat }, () => this.#transport.run(command))
-    return async () => {
-      let out = ''
-      let ms = 0
-      for (const pending of started) {
-        try {
-          const result = await pending
-          ms += result.ms
-          for (const reply of result.replies) {
-            out += isRawOutputCommand(command) ? formatRawReply(reply) : formatReply(reply)
-            this.#track(name, reply)
-          }
-        } catch (error) {
-          out += `Error: ${error instanceof Error ? error.message : String(error)}\n`
-        }
-      }
-      if (ms >= 500) out += `(${(ms / 1000).toFixed(2)}s)\n`
-      return out
-    }
-  }
-
-  /** Prompt state that follows replies, as valkey-cli tracks it. */
-  #track(name: string, reply: Reply): void {
-    if (name === 'multi' && reply.t !== 'err') this.#inMulti = true
-    else if (name === 'exec' || name === 'discard') this.#inMulti = false
-    else if (name === 'reset' && reply.t !== 'err') this.#inMulti = false
-  }
-
-  #help(): string {
-    return [
-      'valkey-cli (Valkey Hash Playground)',
-      'To get help about Valkey commands type:',
-      '      "help @<group>" to get a list of commands in <group>',
-      '      "help <command>" for help on <command>',
-      '      "help <tab>" to get a list of possible help topics',
-      '      "quit" to exit',
-      '',
-    ].join('\n')
   }
 
   async #drain(): Promise<void> {
@@ -312,6 +319,8 @@ export class Repl {
         const output = await job.output()
         if (output) this.#io.write(toTerminal(output))
         this.#jobs.shift()
+        // In subscribed mode valkey-cli waits for messages after every command.
+        if (this.#runner.pubsubMode && this.#jobs.length === 0) this.#startReading()
       }
     } finally {
       this.#draining = false
@@ -319,10 +328,29 @@ export class Repl {
     this.#showPrompt()
   }
 
+  #startReading(): void {
+    this.#reading = true
+    this.#io.write(READING)
+  }
+
+  #stopReading(): void {
+    if (!this.#reading) return
+    this.#reading = false
+    this.#io.write('\r\x1b[K')
+  }
+
+  #leaveSubscribedMode(): void {
+    this.#stopReading()
+    this.#io.write('Closing current connection. Ready to reconnect to Valkey server... \r\n')
+    this.#runner.pubsubMode = false
+    this.#transport.cancel()
+    this.#showPrompt()
+  }
+
   // ------------------------------------------------------------ drawing
 
   #showPrompt(): void {
-    if (this.#jobs.length > 0) return
+    if (this.#jobs.length > 0 || this.#reading || this.#promptShown) return
     this.#editor.resetRender()
     this.#promptShown = true
     this.#redraw()
@@ -330,21 +358,21 @@ export class Repl {
 
   #redraw(): void {
     if (!this.#promptShown) return
-    this.#io.write(utf8Bytes(this.#editor.render(this.prompt, this.#io.columns())))
-  }
-
-  /** Re-renders the prompt in place (its text changed). */
-  #refresh(): void {
-    if (this.#promptShown) this.#redraw()
+    const text = this.#editor.text
+    const hint = this.#runner.hints && this.#help && !this.#completion ? this.#help.hint(text) : ''
+    this.#io.write(utf8Bytes(this.#editor.render(this.prompt, this.#io.columns(), hint)))
   }
 
   /** Prints output while the user may be typing: erase the prompt, print, redraw. */
   #printAbove(bytes: string): void {
     if (this.#promptShown) this.#io.write(this.#editor.erase())
+    else if (this.#reading) this.#io.write('\r\x1b[K')
     this.#io.write(toTerminal(bytes))
     if (this.#promptShown) {
       this.#editor.resetRender()
       this.#redraw()
+    } else if (this.#reading) {
+      this.#io.write(READING)
     }
   }
 }

@@ -16,7 +16,7 @@ import {
   type ServerInfo,
   type ServerMessage,
 } from '../../../server/src/protocol.ts'
-import type { CommandResult, Transport } from '../cli/Repl.ts'
+import type { CommandResult, Transport } from '../cli/LineRunner.ts'
 import type { Reply } from '../../../server/src/protocol.ts'
 
 export type ConnectionStatus =
