@@ -15,7 +15,7 @@ import type { Reply } from '../../../server/src/protocol.ts'
 import { utf8Bytes } from './bytes.ts'
 import { formatRawReply, formatReply, isRawOutputCommand } from './formatReply.ts'
 import { isSensitive } from './History.ts'
-import { splitArgs } from './splitArgs.ts'
+import { splitArgs, type QuoteRules } from './splitArgs.ts'
 
 export type CommandResult = { replies: Reply[]; ms: number }
 
@@ -55,12 +55,14 @@ export class LineRunner {
   pubsubMode = false
   /** `:set hints` / `:set nohints`. */
   hints = true
+  /** Argument splitting as the valkey-cli of the server's version does it. */
+  quoteRules: QuoteRules = 'mixed'
 
   constructor(private readonly options: LineRunnerOptions) {}
 
   /** Splits and dispatches a line; commands for Valkey are sent immediately. */
   plan(line: string): PlannedLine {
-    const args = splitArgs(utf8Bytes(line))
+    const args = splitArgs(utf8Bytes(line), this.quoteRules)
     if (args === null) return { history: 'add', output: () => Promise.resolve('Invalid argument(s)\n') }
     if (args.length === 0) return SKIP
 

@@ -21,6 +21,7 @@ import { History, type HistoryStore } from './History.ts'
 import { parseInput, type KeyName } from './keys.ts'
 import { LineEditor } from './LineEditor.ts'
 import { LineRunner, type Transport } from './LineRunner.ts'
+import { quoteRulesFor } from './splitArgs.ts'
 
 export type { CommandResult, Transport } from './LineRunner.ts'
 
@@ -107,8 +108,10 @@ export class Repl {
     this.#redraw()
   }
 
-  setServer(address: string): void {
+  /** The server the terminal talks to; its version decides valkey-cli's quoting rules. */
+  setServer(address: string, valkeyVersion?: string): void {
     this.#address = address
+    if (valkeyVersion) this.#runner.quoteRules = quoteRulesFor(valkeyVersion)
   }
 
   setConnected(connected: boolean): void {

@@ -1,63 +1,79 @@
 /**
  * @module Splits a line into arguments exactly as valkey-cli does (sds.c sdssplitargs).
  *
- * Input and output are byte strings. Quoting rules: in double quotes, \xHH
- * (two hex digits), \n \r \t \b \a and backslash-anything-else; in single
- * quotes only \' is special; a quote may start in the middle of a word; a
- * closing quote must be followed by whitespace or the end of the line.
- * Returns null where valkey-cli prints "Invalid argument(s)".
+ * Input and output are byte strings. In double quotes: \xHH (two hex
+ * digits), \n \r \t \b \a, and backslash-anything-else for that character;
+ * in single quotes only \' is special; a quote may start in the middle of a
+ * word. Returns null where valkey-cli prints "Invalid argument(s)"
+ * (an unterminated quote, including a trailing backslash inside one).
+ *
+ * Two generations of the rules exist. Up to Valkey 8.x a closing quote must
+ * be followed by whitespace or the end of the line (`"foo"bar` is invalid).
+ * From 9.0 (valkey-io/valkey#2098) quoted and unquoted text mix like in a
+ * shell (`"foo"bar'baz'` is one argument, `foobarbaz`). The terminal follows
+ * the rules of the valkey-cli that matches the server it talks to.
  */
+
+export type QuoteRules = 'mixed' | 'strict'
 
 const isSpace = (c: string | undefined) => c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f'
 const isHex = (c: string | undefined) => c !== undefined && /^[0-9a-fA-F]$/.test(c)
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' }
 
-export function splitArgs(line: string): string[] | null {
+/** valkey-cli's rules for a server version: 9.0 and later mix quotes freely. */
+export function quoteRulesFor(valkeyVersion: string): QuoteRules {
+  const major = Number(/^(\d+)\./.exec(valkeyVersion)?.[1] ?? 9)
+  return major >= 9 ? 'mixed' : 'strict'
+}
+
+export function splitArgs(line: string, rules: QuoteRules = 'mixed'): string[] | null {
   const args: string[] = []
   let i = 0
   for (;;) {
     while (isSpace(line[i])) i++
     if (i >= line.length) return args
     let current = ''
-    let inDouble = false
-    let inSingle = false
+    let quote: '"' | "'" | null = null
     for (;;) {
       const c = line[i]
-      if (inDouble) {
+      if (quote === '"') {
         if (c === undefined) return null // unterminated quotes
         if (c === '\\' && line[i + 1] === 'x' && isHex(line[i + 2]) && isHex(line[i + 3])) {
           current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16))
-          i += 3
+          i += 4
         } else if (c === '\\' && line[i + 1] !== undefined) {
-          const next = line[++i]!
-          current += ESCAPES[next] ?? next
+          current += ESCAPES[line[i + 1]!] ?? line[i + 1]
+          i += 2
         } else if (c === '"') {
-          // The closing quote must be followed by a space or nothing at all.
-          if (line[i + 1] !== undefined && !isSpace(line[i + 1])) return null
           i++
-          break
+          if (rules === 'mixed') quote = null
+          else if (line[i] === undefined || isSpace(line[i])) break
+          else return null // "foo"bar
         } else {
           current += c
+          i++
         }
-      } else if (inSingle) {
+      } else if (quote === "'") {
         if (c === undefined) return null
         if (c === '\\' && line[i + 1] === "'") {
           current += "'"
-          i++
+          i += 2
         } else if (c === "'") {
-          if (line[i + 1] !== undefined && !isSpace(line[i + 1])) return null
           i++
-          break
+          if (rules === 'mixed') quote = null
+          else if (line[i] === undefined || isSpace(line[i])) break
+          else return null
         } else {
           current += c
+          i++
         }
       } else {
+        // Unquoted text ends only at these four (not at \v or \f).
         if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t') break
-        if (c === '"') inDouble = true
-        else if (c === "'") inSingle = true
+        if (c === '"' || c === "'") quote = c
         else current += c
+        i++
       }
-      i++
     }
     args.push(current)
   }
