@@ -68,11 +68,13 @@ export type ServerInfo = {
 export type HelloMessage = { type: 'hello'; v: number; token: string | null }
 /** Run one command in the sandbox. `args` are byte strings; `id` correlates the reply. */
 export type CommandMessage = { type: 'command'; id: number; args: string[] }
+/** Several commands in one frame (a paste), run in order as if sent one by one. */
+export type CommandsMessage = { type: 'commands'; list: { id: number; args: string[] }[] }
 /** Ctrl-C: unblock a blocking command, stop a script, or leave subscribed mode. */
 export type CancelMessage = { type: 'cancel' }
 export type PingMessage = { type: 'ping'; t: number }
 
-export type ClientMessage = HelloMessage | CommandMessage | CancelMessage | PingMessage
+export type ClientMessage = HelloMessage | CommandMessage | CommandsMessage | CancelMessage | PingMessage
 
 // ---------------------------------------------------------------- server → client
 
@@ -94,6 +96,8 @@ export type WelcomeMessage = {
  * `ms` is the time the command took, measured at the proxy.
  */
 export type ReplyMessage = { type: 'reply'; id: number; replies: Reply[]; ms: number }
+/** Answers that were ready at the same moment, in command order, in one frame. */
+export type RepliesMessage = { type: 'replies'; list: Omit<ReplyMessage, 'type'>[] }
 /** Out-of-band data for the terminal: pub/sub messages while subscribed. */
 export type PushMessage = { type: 'push'; reply: Reply }
 /** Subscribed mode started or ended (by the server's view of the connection). */
@@ -107,6 +111,7 @@ export type PongMessage = { type: 'pong'; t: number }
 export type ServerMessage =
   | WelcomeMessage
   | ReplyMessage
+  | RepliesMessage
   | PushMessage
   | ModeMessage
   | NoticeMessage
@@ -140,10 +145,27 @@ export type ParseResult =
 
 const fail = (code: ErrorCode, message: string): ParseResult => ({ ok: false, code, message })
 
+const BEYOND_BYTE = /[^\x00-\xff]/
+
 function isByteString(value: unknown): value is string {
-  if (typeof value !== 'string') return false
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false
-  return true
+  return typeof value === 'string' && !BEYOND_BYTE.test(value)
+}
+
+const TOO_LARGE = 'too large'
+const tooLarge = (): ParseResult =>
+  fail(ERROR_CODES.tooLarge, `a command may have at most ${LIMITS.maxArgs} arguments and ${LIMITS.maxCommandBytes} bytes`)
+
+/** Checks one command's id and arguments; returns it, or what is wrong. */
+function checkCommand(id: unknown, args: unknown): { id: number; args: string[] } | string {
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return 'command id must be a non-negative integer'
+  if (!Array.isArray(args) || args.length === 0) return 'command args must be a non-empty array'
+  if (args.length > LIMITS.maxArgs) return TOO_LARGE
+  let bytes = 0
+  for (const arg of args) {
+    if (!isByteString(arg)) return 'command args must be byte strings (char codes 0-255)'
+    bytes += arg.length
+  }
+  return bytes > LIMITS.maxCommandBytes ? TOO_LARGE : { id, args: args as string[] }
 }
 
 /**
@@ -173,27 +195,23 @@ export function parseClientMessage(text: string): ParseResult {
       return { ok: true, message: { type: 'hello', v, token } }
     }
     case 'command': {
-      const { id, args } = frame
-      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-        return fail(ERROR_CODES.badFrame, 'command.id must be a non-negative integer')
+      const checked = checkCommand(frame.id, frame.args)
+      if (typeof checked === 'string') return checked === TOO_LARGE ? tooLarge() : fail(ERROR_CODES.badFrame, checked)
+      return { ok: true, message: { type: 'command', ...checked } }
+    }
+    case 'commands': {
+      const { list } = frame
+      if (!Array.isArray(list) || list.length === 0 || list.length > LIMITS.maxInFlight) {
+        return fail(ERROR_CODES.badFrame, `commands.list must hold 1 to ${LIMITS.maxInFlight} commands`)
       }
-      if (!Array.isArray(args) || args.length === 0) {
-        return fail(ERROR_CODES.badFrame, 'command.args must be a non-empty array')
+      const commands: { id: number; args: string[] }[] = []
+      for (const item of list as unknown[]) {
+        const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+        const checked = checkCommand(entry.id, entry.args)
+        if (typeof checked === 'string') return checked === TOO_LARGE ? tooLarge() : fail(ERROR_CODES.badFrame, checked)
+        commands.push(checked)
       }
-      if (args.length > LIMITS.maxArgs) {
-        return fail(ERROR_CODES.tooLarge, `a command may have at most ${LIMITS.maxArgs} arguments`)
-      }
-      let bytes = 0
-      for (const arg of args) {
-        if (!isByteString(arg)) {
-          return fail(ERROR_CODES.badFrame, 'command.args must be byte strings (char codes 0-255)')
-        }
-        bytes += arg.length
-      }
-      if (bytes > LIMITS.maxCommandBytes) {
-        return fail(ERROR_CODES.tooLarge, `a command may carry at most ${LIMITS.maxCommandBytes} bytes`)
-      }
-      return { ok: true, message: { type: 'command', id, args: args as string[] } }
+      return { ok: true, message: { type: 'commands', list: commands } }
     }
     case 'cancel':
       return { ok: true, message: { type: 'cancel' } }

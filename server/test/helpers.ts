@@ -46,12 +46,17 @@ export class TestClient {
   closeCode: number | null = null
   closeReason = ''
   welcome: WelcomeMessage | null = null
+  /** WebSocket frames received (batched replies count once). */
+  frames = 0
   #nextId = 1
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage
-      this.messages.push(message)
+      this.frames++
+      // Batched replies are recorded one by one, as the page handles them.
+      if (message.type === 'replies') for (const item of message.list) this.messages.push({ type: 'reply', ...item })
+      else this.messages.push(message)
       if (message.type === 'welcome') this.welcome = message
     })
     ws.on('close', (code, reason) => {

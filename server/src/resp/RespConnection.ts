@@ -37,6 +37,7 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
   #queue: Pending[] = []
   #decoder = new RespDecoder((reply) => this.#onReply(reply))
   #closed = false
+  #corked = false
   #closeError: Error | undefined
   /** Set in stream mode; receives every reply instead of the request queue. */
   onStream: ((reply: Reply) => void) | null = null
@@ -92,14 +93,28 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
     }
     return new Promise<Reply>((resolve, reject) => {
       this.#queue.push({ resolve, reject })
-      this.#socket!.write(encodeCommand(args))
+      this.#writeCorked(encodeCommand(args))
     })
   }
 
   /** Writes a command whose replies will arrive through `onStream`. */
   write(args: readonly (string | Buffer)[]): void {
     if (this.#closed || !this.#socket) throw new ConnectionClosedError('connection to Valkey is closed')
-    this.#socket.write(encodeCommand(args))
+    this.#writeCorked(encodeCommand(args))
+  }
+
+  /** Commands written in the same tick (a paste) leave in one system call. */
+  #writeCorked(bytes: Buffer): void {
+    const socket = this.#socket!
+    if (!this.#corked) {
+      this.#corked = true
+      socket.cork()
+      process.nextTick(() => {
+        this.#corked = false
+        socket.uncork()
+      })
+    }
+    socket.write(bytes)
   }
 
   close(): void {

@@ -211,6 +211,12 @@ export class RespDecoder {
 
 /** Encodes one command as a RESP array of bulk strings. */
 export function encodeCommand(args: readonly (string | Buffer)[]): Buffer {
+  // Byte strings (the usual case) become one latin1 string and one buffer.
+  if (args.every((arg) => typeof arg === 'string')) {
+    let text = `*${args.length}\r\n`
+    for (const arg of args as string[]) text += `$${arg.length}\r\n${arg}\r\n`
+    return Buffer.from(text, 'latin1')
+  }
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`, 'latin1')]
   for (const arg of args) {
     const bytes = typeof arg === 'string' ? Buffer.from(arg, 'latin1') : arg

@@ -6,12 +6,12 @@
  * change what later commands mean (SUBSCRIBE, UNSUBSCRIBE, RESET): those are
  * barriers, so the commands after them are judged in the state they leave.
  */
-import type { Reply, ServerMessage } from '../protocol.ts'
+import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
 import { ConnectionClosedError, RespConnection } from '../resp/RespConnection.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
 import { stripNames, stripPubSubReply } from './channels.ts'
-import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, UNSUBSCRIBE_COMMANDS, decide, upper } from './commandPolicy.ts'
+import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, UNSUBSCRIBE_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
 import { scopeInfo } from './scopedInfo.ts'
 
@@ -26,7 +26,9 @@ export type SessionDeps = {
 }
 
 type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
-type InFlight = { name: string; args: readonly string[]; timer?: NodeJS.Timeout }
+type InFlight = { name: string; timer?: NodeJS.Timeout }
+/** A command awaiting its turn to be answered to the page. */
+type Entry = { id: number; started: number; replies: Reply[] | null; at: number }
 
 const err = (s: string): Reply => ({ t: 'err', s })
 const bulk = (s: string): Reply => ({ t: 'bulk', s })
@@ -37,18 +39,24 @@ const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 
 export class TerminalSession {
   #main: Promise<RespConnection> | null = null
+  /** The main connection once it is open, for the synchronous fast path. */
+  #ready: RespConnection | null = null
   #clientId = ''
   #inMulti = false
   #subscriber: RespConnection | null = null
   #subscribed = false
   #patterns = new Set<string>()
-  /** Serialises dispatch; passes through immediately unless a barrier is running. */
-  #sequence: Promise<unknown> = Promise.resolve()
-  /** Serialises output, so replies leave in command order. */
-  #output: Promise<unknown> = Promise.resolve()
+  /** Commands whose replies have not been sent to the page yet, in order. */
+  #entries: Entry[] = []
+  /** When the previous reply was ready (performance.now()), for timing pipelined commands. */
+  #lastAt = 0
+  /** Commands sent on the main connection and not answered yet; replies come back in this order. */
   #inFlight: InFlight[] = []
-  /** When the previous command's reply was ready (performance.now()). */
-  #lastDone: Promise<number> = Promise.resolve(0)
+  /** Orders the slow path (connecting, scoped views, barriers); the fast path waits for it to be idle. */
+  #sequence: Promise<unknown> = Promise.resolve()
+  #slow = 0
+  /** Barrier commands waiting until every earlier reply has been sent. */
+  #headWaiters = new Map<Entry, () => void>()
   #closed = false
 
   constructor(private readonly deps: SessionDeps) {}
@@ -59,26 +67,27 @@ export class TerminalSession {
 
   /** Runs one command from the page; its replies are sent in order. */
   command(id: number, args: string[]): void {
-    const started = performance.now()
-    const earlierOutput = this.#output
-    const dispatched = this.#sequence.then(() => this.#dispatch(args, earlierOutput))
-    this.#sequence = dispatched.then(
-      (d) => (d.barrier ? d.replies.catch(() => undefined) : undefined),
-      () => undefined
-    )
-    const replies = dispatched.then((d) => d.replies).catch((error: unknown) => [this.#failure(error)])
-    const finished = replies.then((list) => ({ list, at: performance.now() }))
-    // A pipelined command only starts once the one before it is answered:
-    // its time is measured from then, not from its arrival.
-    const previousDone = this.#lastDone
-    this.#lastDone = finished.then(({ at }) => at)
-    this.#output = this.#output
-      .then(() => Promise.all([finished, previousDone]))
-      .then(([{ list, at }, previousAt]) => {
-        if (!this.#closed) {
-          this.deps.send({ type: 'reply', id, replies: list, ms: Math.round(at - Math.max(started, previousAt)) })
-        }
-      })
+    const entry: Entry = { id, started: performance.now(), replies: null, at: 0 }
+    this.#entries.push(entry)
+    // A page that does not wait for replies must not queue unbounded work.
+    if (this.#entries.length > LIMITS.maxInFlight) {
+      this.#complete(entry, [err(`ERR too many commands in flight (more than ${LIMITS.maxInFlight}); wait for replies`)])
+      return
+    }
+    // Fast path: nothing is ahead in the slow lane, so the command can be
+    // written now; a paste is pipelined with one promise per command.
+    if (this.#slow === 0 && this.#tryFast(entry, args)) return
+    this.#slow++
+    const dispatched = this.#sequence.then(() => this.#dispatch(args, entry))
+    this.#sequence = dispatched
+      .then((d) => (d.barrier ? d.replies.catch(() => undefined) : undefined), () => undefined)
+      .finally(() => this.#slow--)
+    dispatched
+      .then((d) => d.replies)
+      .then(
+        (replies) => this.#complete(entry, replies),
+        (error: unknown) => this.#complete(entry, [this.#failure(error)])
+      )
   }
 
   /** Ctrl-C: leave subscribed mode, unblock a blocking command or stop a script. */
@@ -101,73 +110,144 @@ export class TerminalSession {
     for (const item of this.#inFlight) clearTimeout(item.timer)
     this.#main?.then((connection) => connection.close()).catch(() => undefined)
     this.#main = null
+    this.#ready = null
     this.#subscriber?.close()
     this.#subscriber = null
     this.deps.patterns.set(this.db, this, new Set())
   }
 
+  // ------------------------------------------------------------ output, in order
+
+  #complete(entry: Entry, replies: Reply[]): void {
+    entry.replies = replies
+    entry.at = performance.now()
+    while (this.#entries.length > 0 && this.#entries[0]!.replies) {
+      const done = this.#entries.shift()!
+      // A pipelined command only starts once the one before it is answered:
+      // its time is measured from then, not from its arrival.
+      const ms = Math.round(done.at - Math.max(done.started, this.#lastAt))
+      this.#lastAt = done.at
+      if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms })
+    }
+    const head = this.#entries[0]
+    if (head) this.#headWaiters.get(head)?.()
+  }
+
+  /** Resolves once every reply before `entry` has been sent (pushes must not overtake them). */
+  #afterEarlierReplies(entry: Entry): Promise<void> {
+    if (this.#entries[0] === entry) return Promise.resolve()
+    return new Promise((resolve) =>
+      this.#headWaiters.set(entry, () => {
+        this.#headWaiters.delete(entry)
+        resolve()
+      })
+    )
+  }
+
   // ------------------------------------------------------------ dispatch
 
-  async #dispatch(args: string[], earlierOutput: Promise<unknown>): Promise<Dispatched> {
+  /** Decides and writes a command synchronously when no waiting is needed. */
+  #tryFast(entry: Entry, args: string[]): boolean {
+    const connection = this.#ready
+    if (!connection || connection.closed) return false
     const name = upper(args[0]!)
-    const decision = decide(args, { subscribed: this.#subscribed })
-    const now = (replies: Reply[]) => ({ replies: Promise.resolve(replies), barrier: false })
+    const decision = decide(args, { subscribed: this.#subscribed }, name)
+    const finalArgs = this.#immediateArgs(decision, args)
+    if (finalArgs === null) return false
+    if (typeof finalArgs === 'string') {
+      this.#complete(entry, [err(finalArgs)])
+      return true
+    }
+    void this.#write(connection, finalArgs, name).then((replies) => this.#complete(entry, replies))
+    return true
+  }
 
+  /**
+   * What to write for commands that need no waiting: the arguments (channel
+   * prefixed for PUBLISH), an error text for a refusal, or null when the
+   * command needs the slow path.
+   */
+  #immediateArgs(decision: Decision, args: string[]): string[] | string | null {
     if (this.#inMulti) {
       // Inside MULTI Valkey must see the command, so that a refused one makes
       // EXEC fail (EXECABORT) exactly as an unknown command would.
       if (decision.kind === 'refuse') {
-        this.#send(ABORT_TRANSACTION).catch(() => undefined)
-        return now([err(decision.message)])
+        this.#sendUntracked(ABORT_TRANSACTION)
+        return decision.message
       }
-      if (decision.kind !== 'reset' && decision.kind !== 'publish') return this.#pass(args, name)
+      if (decision.kind !== 'reset' && decision.kind !== 'publish') return args
     }
-
     switch (decision.kind) {
       case 'send':
-        return this.#pass(args, name)
+        return args
       case 'publish': {
         const [command, channel, ...rest] = args
-        if (channel === undefined) return this.#pass(args, name)
-        return this.#pass([command!, this.deps.users.channelPrefix + channel, ...rest], name)
+        return channel === undefined ? args : [command!, this.deps.users.channelPrefix + channel, ...rest]
       }
       case 'refuse':
-        return now([err(decision.message)])
+        return decision.message
+      default:
+        return null
+    }
+  }
+
+  async #dispatch(args: string[], entry: Entry): Promise<Dispatched> {
+    const name = upper(args[0]!)
+    const decision = decide(args, { subscribed: this.#subscribed }, name)
+    const immediate = this.#immediateArgs(decision, args)
+    if (typeof immediate === 'string') return { replies: Promise.resolve([err(immediate)]), barrier: false }
+    if (immediate !== null) {
+      const connection = await this.#connection()
+      return { replies: this.#write(connection, immediate, name), barrier: false }
+    }
+    switch (decision.kind) {
       case 'info':
         return { replies: this.#info(args), barrier: false }
       case 'pubsub':
         return { replies: this.#pubsub(args), barrier: false }
-      // These wait until every earlier reply has been sent: the pushes they
-      // cause must not overtake replies still on their way.
       case 'subscribe':
-        return { replies: earlierOutput.then(() => this.#subscribe(args, name)), barrier: true }
+        return { replies: this.#afterEarlierReplies(entry).then(() => this.#subscribe(args, name)), barrier: true }
       case 'unsubscribe':
-        return { replies: earlierOutput.then(() => this.#unsubscribe(args, name)), barrier: true }
+        return { replies: this.#afterEarlierReplies(entry).then(() => this.#unsubscribe(args, name)), barrier: true }
       case 'reset':
-        return { replies: earlierOutput.then(() => this.#reset()), barrier: true }
+        return { replies: this.#afterEarlierReplies(entry).then(() => this.#reset()), barrier: true }
+      default:
+        throw new Error(`no route for ${decision.kind}`)
     }
   }
 
-  #pass(args: string[], name: string): Dispatched {
+  /** Writes a command on the main connection; resolves with its reply (errors become error replies). */
+  #write(connection: RespConnection, args: readonly string[], name: string): Promise<Reply[]> {
     if (name === 'MULTI') this.#inMulti = true
     else if (name === 'EXEC' || name === 'DISCARD') this.#inMulti = false
-    return { replies: this.#send(args).then((reply) => [reply]), barrier: false }
-  }
-
-  async #send(args: readonly string[]): Promise<Reply> {
-    const connection = await this.#connection()
-    const item: InFlight = { name: upper(args[0]!), args }
-    if (SCRIPT_COMMANDS.has(item.name) || item.name === 'EXEC') {
+    const item: InFlight = { name }
+    if (SCRIPT_COMMANDS.has(name) || name === 'EXEC') {
       item.timer = setTimeout(() => void this.#killScript(), this.deps.scriptTimeoutMs)
     }
     this.#inFlight.push(item)
-    try {
-      return await connection.send(args)
-    } finally {
+    const done = () => {
       clearTimeout(item.timer)
-      const index = this.#inFlight.indexOf(item)
-      if (index >= 0) this.#inFlight.splice(index, 1)
+      // Replies arrive in order, so the answered command is the oldest.
+      if (this.#inFlight[0] === item) this.#inFlight.shift()
+      else this.#inFlight.splice(this.#inFlight.indexOf(item), 1)
     }
+    return connection.send(args).then(
+      (reply) => {
+        done()
+        return [reply]
+      },
+      (error: unknown) => {
+        done()
+        return [this.#failure(error)]
+      }
+    )
+  }
+
+  /** A command whose reply nobody waits for (the MULTI-aborting marker). */
+  #sendUntracked(args: readonly string[]): void {
+    const connection = this.#ready
+    if (connection && !connection.closed) void this.#write(connection, args, upper(args[0]!))
+    else void this.#connection().then((c) => this.#write(c, args, upper(args[0]!))).catch(() => undefined)
   }
 
   async #killScript(): Promise<void> {
@@ -186,6 +266,7 @@ export class TerminalSession {
         (connection) =>
           connection.on('close', () => {
             if (this.#main === opening) this.#main = null
+            if (this.#ready === connection) this.#ready = null
             this.#inMulti = false
           }),
         () => {
@@ -213,6 +294,7 @@ export class TerminalSession {
     }
     this.#clientId = id.t === 'int' ? id.n : ''
     if (this.#closed) connection.close()
+    else this.#ready = connection
     return connection
   }
 
@@ -308,7 +390,7 @@ export class TerminalSession {
       this.#subscriber.write(forwarded)
       return []
     }
-    if (name === 'PING') return this.#pass(args, name).replies
+    if (name === 'PING') return this.#write(await this.#connection(), args, name)
     // Not subscribed: Valkey answers one confirmation per channel (or one with
     // a nil channel), each with a count of 0.
     const kind = bulk(name.toLowerCase())
@@ -351,6 +433,7 @@ export class TerminalSession {
     this.#leaveSubscribedMode()
     const previous = this.#main
     this.#main = null
+    this.#ready = null
     this.#inMulti = false
     await previous?.then((connection) => connection.close()).catch(() => undefined)
     await this.#connection()

@@ -84,15 +84,17 @@ export const UNSUBSCRIBE_COMMANDS = new Set(['UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUN
 
 /** Uppercases ASCII letters only: arguments are bytes, not text. */
 export function upper(text: string): string {
-  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase())
+  // toUpperCase would also change bytes above 0x7f (0xe9 'é' -> 0xc9), so it
+  // is only used when there are none; command names are ASCII in practice.
+  return /[^\x00-\x7f]/.test(text) ? text.replace(/[a-z]+/g, (letters) => letters.toUpperCase()) : text.toUpperCase()
 }
 
 export type PolicyState = { subscribed: boolean }
 
-export function decide(args: readonly string[], state: PolicyState): Decision {
-  const name = upper(args[0] ?? '')
-  const sub = args.length > 1 ? `${name} ${upper(args[1]!)}` : name
+/** Commands that have refused subcommands (REFUSED_SUB is keyed by them). */
+const CONTAINERS = new Set(Object.keys(REFUSED_SUB).map((key) => key.split(' ')[0]!))
 
+export function decide(args: readonly string[], state: PolicyState, name = upper(args[0] ?? '')): Decision {
   if (state.subscribed) {
     if (SUBSCRIBE_COMMANDS.has(name)) return { kind: 'subscribe' }
     if (UNSUBSCRIBE_COMMANDS.has(name) || name === 'PING') return { kind: 'unsubscribe' }
@@ -104,7 +106,7 @@ export function decide(args: readonly string[], state: PolicyState): Decision {
     }
   }
 
-  const refusal = REFUSED_SUB[sub] ?? REFUSED[name]
+  const refusal = (CONTAINERS.has(name) && args.length > 1 ? REFUSED_SUB[`${name} ${upper(args[1]!)}`] : undefined) ?? REFUSED[name]
   if (refusal) return { kind: 'refuse', message: `NOPERM ${refusal}` }
 
   switch (name) {

@@ -7,7 +7,10 @@
 export const HISTORY_MAX = 100
 
 /** Lines valkey-cli keeps out of its history file (isSensitiveCommand). */
+const MAYBE_SENSITIVE = /^\s*(auth|acl|config|hello|migrate|sentinel)\b/i
+
 export function isSensitive(line: string): boolean {
+  if (!MAYBE_SENSITIVE.test(line)) return false
   const words = line.trim().split(/\s+/).map((word) => word.toLowerCase())
   const [first = '', second = '', third = ''] = words
   if (first === 'auth') return true

@@ -76,8 +76,8 @@ export class LineRunner {
       repeat = count
       skip = 1
     }
-    const command = args.slice(skip)
-    const history = isSensitive(command.join(' ')) ? 'add-sensitive' : 'add'
+    const command = skip ? args.slice(skip) : args
+    const history = isSensitive(command.length > 1 ? command.join(' ') : command[0]!) ? 'add-sensitive' : 'add'
     const first = args[0]!.toLowerCase()
     const local = (text: string): PlannedLine => ({ history, output: () => Promise.resolve(text) })
 
@@ -123,6 +123,25 @@ export class LineRunner {
     const started = now()
     const raw = isRawOutputCommand(command)
     const name = command[0]!.toLowerCase()
+    if (repeat === 1) {
+      // The common case, kept lean: a paste plans thousands of these.
+      const single = transport.run(command)
+      return async () => {
+        let out = ''
+        try {
+          const result = await single
+          for (const reply of result.replies) {
+            out += raw ? formatRawReply(reply) : formatReply(reply)
+            this.#track(name, command.length, reply)
+          }
+          const elapsed = Math.min(now() - started, result.ms + 50)
+          if (elapsed >= 500) out += `(${(elapsed / 1000).toFixed(2)}s)\n`
+        } catch (error) {
+          out += `Error: ${error instanceof Error ? error.message : String(error)}\n`
+        }
+        return out
+      }
+    }
     const first = Array.from({ length: Math.min(repeat, REPEAT_WINDOW) }, () => transport.run(command))
     return async () => {
       let out = ''

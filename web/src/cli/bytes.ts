@@ -17,9 +17,12 @@ export function toBytes(array: Uint8Array): string {
   return out
 }
 
+const NON_ASCII = /[^\x00-\x7f]/
+
 /** UTF-8 bytes of a piece of text, as a byte string. */
 export function utf8Bytes(text: string): string {
-  return toBytes(encoder.encode(text))
+  // ASCII text is its own UTF-8: the common case needs no encoding at all.
+  return NON_ASCII.test(text) ? toBytes(encoder.encode(text)) : text
 }
 
 export function byteArray(bytes: string): Uint8Array {

@@ -26,7 +26,16 @@ export function quoteRulesFor(valkeyVersion: string): QuoteRules {
   return major >= 9 ? 'mixed' : 'strict'
 }
 
+/** Lines without quotes (most of them) split on the four separators at once. */
+const NEEDS_PARSER = /["'\v\f]/
+
 export function splitArgs(line: string, rules: QuoteRules = 'mixed'): string[] | null {
+  if (!NEEDS_PARSER.test(line)) {
+    const words = line.split(/[ \t\n\r]+/)
+    if (words[0] === '') words.shift()
+    if (words[words.length - 1] === '') words.pop()
+    return words
+  }
   const args: string[] = []
   let i = 0
   for (;;) {

@@ -54,6 +54,15 @@ export const localTokenStore: TokenStore = {
 
 const PING_EVERY_MS = 20_000
 const PONG_WITHIN_MS = 10_000
+/** Commands in flight at most; more wait here (the server refuses beyond LIMITS.maxInFlight). */
+const WINDOW = 2048
+/**
+ * A frame carries at most this many commands, or about this many bytes. A
+ * full frame leaves at once, so the server works on the start of a long
+ * paste while the page is still reading the rest.
+ */
+const FRAME_COMMANDS = 128
+const FRAME_BYTES = 256 * 1024
 
 export class ProxyConnection implements Transport {
   #socket: WebSocket | null = null
@@ -61,8 +70,10 @@ export class ProxyConnection implements Transport {
   #nextId = 1
   /** Sent, awaiting a reply. */
   #inFlight = new Map<number, Pending>()
-  /** Entered while not connected; sent in order once the welcome arrives. */
+  /** Not sent yet: entered while disconnected, or beyond the in-flight window. */
   #waiting: Pending[] = []
+  /** Sent in this tick; leaves as one frame (a paste becomes a few frames, not thousands). */
+  #outbox: { id: number; args: string[] }[] = []
   #listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
     status: new Set(),
     push: new Set(),
@@ -105,7 +116,7 @@ export class ProxyConnection implements Transport {
   run(args: string[]): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
       const pending: Pending = { args, resolve, reject }
-      if (this.#status.state === 'open') this.#send(pending)
+      if (this.#status.state === 'open' && this.#waiting.length === 0 && this.#inFlight.size < WINDOW) this.#send(pending)
       else this.#waiting.push(pending)
     })
   }
@@ -134,7 +145,29 @@ export class ProxyConnection implements Transport {
   #send(pending: Pending): void {
     const id = this.#nextId++
     this.#inFlight.set(id, pending)
-    this.#post({ type: 'command', id, args: pending.args })
+    if (this.#outbox.length === 0) queueMicrotask(() => this.#flush())
+    this.#outbox.push({ id, args: pending.args })
+    if (this.#outbox.length >= FRAME_COMMANDS) this.#flush()
+  }
+
+  #flush(): void {
+    while (this.#outbox.length > 0) {
+      let bytes = 0
+      let count = 0
+      while (count < this.#outbox.length && count < FRAME_COMMANDS && (count === 0 || bytes < FRAME_BYTES)) {
+        for (const arg of this.#outbox[count]!.args) bytes += arg.length
+        count++
+      }
+      const list = this.#outbox.splice(0, count)
+      this.#post(list.length === 1 ? { type: 'command', ...list[0]! } : { type: 'commands', list })
+    }
+  }
+
+  /** Sends waiting commands while the window has room. */
+  #sendWaiting(): void {
+    while (this.#waiting.length > 0 && this.#inFlight.size < WINDOW && this.#status.state === 'open') {
+      this.#send(this.#waiting.shift()!)
+    }
   }
 
   #connect(): void {
@@ -165,15 +198,17 @@ export class ProxyConnection implements Transport {
         this.#attempt = 0
         this.tokens.set(message.token)
         this.#setStatus({ state: 'open', server: message.server, resumed: message.resumed, fresh: message.fresh })
-        for (const pending of this.#waiting.splice(0)) this.#send(pending)
+        this.#sendWaiting()
         return
       }
-      case 'reply': {
-        const pending = this.#inFlight.get(message.id)
-        this.#inFlight.delete(message.id)
-        pending?.resolve({ replies: message.replies, ms: message.ms })
+      case 'reply':
+        this.#settle(message)
+        this.#sendWaiting()
         return
-      }
+      case 'replies':
+        for (const item of message.list) this.#settle(item)
+        this.#sendWaiting()
+        return
       case 'push':
         return this.#emit('push', message.reply)
       case 'mode':
@@ -192,12 +227,19 @@ export class ProxyConnection implements Transport {
     }
   }
 
+  #settle(answer: { id: number; replies: Reply[]; ms: number }): void {
+    const pending = this.#inFlight.get(answer.id)
+    this.#inFlight.delete(answer.id)
+    pending?.resolve({ replies: answer.replies, ms: answer.ms })
+  }
+
   #closed(reason: string, code: number): void {
     this.#stopHeartbeat()
     this.#socket = null
     const lost = new Error('Server closed the connection')
     for (const pending of this.#inFlight.values()) pending.reject(lost)
     this.#inFlight.clear()
+    this.#outbox = []
     if (this.#stopped) return
     if (code === CLOSE_CODES.versionMismatch) {
       this.#setStatus({ state: 'closed', reason, retryInMs: null })

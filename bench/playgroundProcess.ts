@@ -1,0 +1,42 @@
+/**
+ * @module Runs the playground server as its own process, the way `npm start`
+ * does, against a Valkey the benchmark can also reach directly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export type PlaygroundProcess = { port: number; stop(): Promise<void> }
+
+export async function startPlaygroundProcess(valkeyUrl: string): Promise<PlaygroundProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_URL: valkeyUrl, SANDBOX_MAX: '100' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the playground did not start:\n${output}`)), 180_000)
+    const check = () => {
+      const match = /Open:\s+http:\/\/[^:]+:(\d+)\//.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(Number(match[1]))
+      }
+    }
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => reject(new Error(`the playground exited (${code}):\n${output}`)))
+  })
+  return {
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: speed figures measured in one run on this machine, printed
+ * and written to bench/results/. Benchmarks, not tests: the machines are
+ * shared and noisy, so nothing here fails the build.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
+import { startPlaygroundProcess } from './playgroundProcess.ts'
+import { round } from './stats.ts'
+import { benchTerminal } from './terminal.ts'
+
+;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const binary = process.env.VALKEY_SERVER
+if (!binary) throw new Error('VALKEY_SERVER is not set (run through `npm run bench`)')
+
+const valkey = await EmbeddedValkey.start({ binary, databases: 101, settings: { 'notify-keyspace-events': 'KA' } })
+const playground = await startPlaygroundProcess(`redis://:${valkey.password}@${valkey.host}:${valkey.port}/0`)
+try {
+  const terminal = await benchTerminal(playground.port, valkey)
+  const results = {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    terminal,
+  }
+  const ms = (value: number) => `${round(value, 3)} ms`
+  console.log('\nTerminal')
+  console.log(`  HGET round trip   proxy p50 ${ms(terminal.hget.proxyMs.p50)}  p99 ${ms(terminal.hget.proxyMs.p99)}`)
+  console.log(`                    direct p50 ${ms(terminal.hget.directMs.p50)}  p99 ${ms(terminal.hget.directMs.p99)}`)
+  console.log(`                    ratio ${round(terminal.hget.p50Ratio, 2)}x, median of paired blocks  (${terminal.hget.target}: ${terminal.hget.met ? 'met' : 'NOT met'})`)
+  console.log(`  1,000-line paste  proxy p50 ${ms(terminal.paste.proxyMs.p50)}  direct pipeline p50 ${ms(terminal.paste.directMs.p50)}`)
+  console.log(`                    throughput ratio ${round(terminal.paste.throughputRatio, 2)}x, median of ${terminal.paste.rounds} paired rounds  (${terminal.paste.target}: ${terminal.paste.met ? 'met' : 'NOT met'})`)
+  const folder = path.join(here, 'results')
+  mkdirSync(folder, { recursive: true })
+  const file = path.join(folder, 'latest.json')
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
+  writeFileSync(path.join(folder, `${results.when.replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2) + '\n')
+  console.log(`\nWritten to ${path.relative(process.cwd(), file)}`)
+} finally {
+  await playground.stop()
+  await valkey.stop()
+}
