@@ -13,7 +13,7 @@ export type TerminalApi = {
   lines(): string[]
   /** lines() joined with "\n". */
   text(): string
-  /** True while the terminal waits for replies (nothing pending means the prompt is back). */
+  /** True while replies are pending or output is not drawn yet (false: the screen is complete). */
   busy(): boolean
 }
 

@@ -41,8 +41,15 @@ export function TerminalPanel({ connection }: { connection: ProxyConnection | nu
     fit.fit()
     disposers.push(() => terminal.dispose())
 
+    // xterm.js parses writes asynchronously; count the ones not drawn yet so
+    // the test API can say "busy" until the screen shows everything.
+    let undrawn = 0
+    const write = (bytes: string) => {
+      undrawn++
+      terminal.write(byteArray(bytes), () => undrawn--)
+    }
     const repl = new Repl({
-      io: { write: (bytes) => terminal.write(byteArray(bytes)), columns: () => terminal.cols },
+      io: { write, columns: () => terminal.cols },
       transport: connection,
       history: localHistoryStore,
     })
@@ -58,7 +65,7 @@ export function TerminalPanel({ connection }: { connection: ProxyConnection | nu
     api.terminal = {
       lines: () => readLines(terminal),
       text: () => readLines(terminal).join('\n'),
-      busy: () => repl.busy,
+      busy: () => repl.busy || undrawn > 0,
     }
     disposers.push(() => delete api.terminal)
 
