@@ -15,7 +15,10 @@ export default defineConfig({
   },
   server: {
     // `npm run dev`: Vite serves the page with hot reload and forwards the
-    // WebSocket to the playground server started by scripts/dev.mjs.
-    proxy: { '/ws': { target: `http://127.0.0.1:${process.env.PLAYGROUND_PORT ?? 8080}`, ws: true } },
+    // WebSocket and the API to the playground server started by scripts/dev.mjs.
+    proxy: {
+      '/ws': { target: `http://127.0.0.1:${process.env.PLAYGROUND_PORT ?? 8080}`, ws: true },
+      '/api': { target: `http://127.0.0.1:${process.env.PLAYGROUND_PORT ?? 8080}` },
+    },
   },
 })

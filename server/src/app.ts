@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Config, ValkeyTarget } from './config.ts'
 import type { ServerInfo } from './protocol.ts'
+import { createCommandDocsHandler } from './http/commandDocs.ts'
 import { createStaticHandler } from './http/staticFiles.ts'
 import { attachGateway, type Gateway } from './http/wsGateway.ts'
 import { PatternBook } from './sandbox/PatternBook.ts'
@@ -131,11 +132,19 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     })
 
     const serveStatic = config.webRoot ? createStaticHandler(config.webRoot) : null
+    const serveCommandDocs = createCommandDocsHandler(valkey, capabilities.valkeyVersion)
     const server = createServer((request, response) => {
       const url = request.url ?? '/'
       if (url === '/healthz') {
         response.writeHead(admin.status === 'ready' ? 200 : 503, { 'content-type': 'application/json' })
         response.end(JSON.stringify({ valkey: admin.status, sandboxes: registry.size, capacity: registry.capacity }))
+        return
+      }
+      if (url === '/api/command-docs') {
+        serveCommandDocs(request, response).catch(() => {
+          if (!response.headersSent) response.writeHead(500)
+          response.end()
+        })
         return
       }
       const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)

@@ -49,6 +49,40 @@ export type Reply =
   | { t: 'verb'; f: string; s: string }
   | { t: 'big'; n: string }
 
+/** An argument type in COMMAND DOCS ('unknown' for anything newer than this code). */
+export type ArgType = 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block' | 'unknown'
+
+/** One argument of a command's syntax, as COMMAND DOCS describes it. */
+export type HelpArg = {
+  name: string
+  type: ArgType
+  displayText?: string
+  token?: string
+  optional?: true
+  multiple?: true
+  multipleToken?: true
+  args?: HelpArg[]
+}
+
+/** A command or subcommand of valkey-cli's help table: what `help` prints and hints are made of. */
+export type HelpEntry = {
+  /** Upper-case words of the name: ["HSET"] or ["CLIENT", "KILL"]. */
+  words: string[]
+  summary: string | null
+  since: string | null
+  group: string | null
+  /** Null when COMMAND DOCS lists no arguments (valkey-cli then prints "(null)" in help). */
+  args: HelpArg[] | null
+}
+
+/** GET /api/command-docs: the live server's COMMAND DOCS as help entries, sorted by full name. */
+export type CommandDocsPayload = {
+  valkeyVersion: string
+  /** How valkey-cli of the same build names itself in `help`: "9.1.2 (git:b108d52b)". */
+  cliVersion: string
+  entries: HelpEntry[]
+}
+
 /** What the server knows about the Valkey it fronts, sent in `welcome`. */
 export type ServerInfo = {
   /** `host:port` as valkey-cli would print it in its prompt. */

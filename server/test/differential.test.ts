@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import WebSocket from 'ws'
 import type { Playground } from '../src/app.ts'
 import { EmbeddedValkey } from '../src/valkey/EmbeddedValkey.ts'
+import type { CommandDocsPayload } from '../src/protocol.ts'
+import { createCommandHelp } from '../../web/src/cli/commandHelp.ts'
 import { LineRunner } from '../../web/src/cli/LineRunner.ts'
 import { quoteRulesFor } from '../../web/src/cli/splitArgs.ts'
 import { ProxyConnection } from '../../web/src/hooks/ProxyConnection.ts'
@@ -77,7 +79,9 @@ async function runPlayground(port: number, stream: string[], valkeyVersion: stri
   const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, { get: () => null, set: () => undefined })
   connection.start()
   await eventually(() => (connection.status.state === 'open' ? true : undefined), 'playground connection')
-  const runner = new LineRunner({ transport: connection })
+  const docs = (await (await fetch(`http://127.0.0.1:${port}/api/command-docs`)).json()) as CommandDocsPayload
+  const help = createCommandHelp(docs)
+  const runner = new LineRunner({ transport: connection, help: (args) => help.help(args) })
   runner.quoteRules = quoteRulesFor(valkeyVersion)
   const planned = stream.map((line) => runner.plan(line))
   let output = ''

@@ -99,6 +99,18 @@ export class Repl {
     return this.#jobs.length > 0
   }
 
+  /** The line as shown at the prompt, without the grey hint (a Tab candidate while completing). */
+  get inputText(): string {
+    const completion = this.#completion
+    if (completion && completion.index < completion.candidates.length) return completion.candidates[completion.index]!
+    return this.#editor.text
+  }
+
+  /** True once hints, completion and help have their command docs. */
+  get helpReady(): boolean {
+    return this.#help !== null
+  }
+
   start(): void {
     this.#showPrompt()
   }
@@ -362,7 +374,7 @@ export class Repl {
   #redraw(): void {
     if (!this.#promptShown) return
     const text = this.#editor.text
-    const hint = this.#runner.hints && this.#help && !this.#completion ? this.#help.hint(text) : ''
+    const hint = this.#runner.hints && this.#help ? this.#help.hint(text) : ''
     this.#io.write(utf8Bytes(this.#editor.render(this.prompt, this.#io.columns(), hint)))
   }
 

@@ -15,6 +15,10 @@ export type TerminalApi = {
   text(): string
   /** True while replies are pending or output is not drawn yet (false: the screen is complete). */
   busy(): boolean
+  /** The line being edited at the prompt, without the grey hint. */
+  input(): string
+  /** True once the server's command docs are loaded: hints, Tab completion and help work. */
+  helpReady(): boolean
 }
 
 export type PlaygroundApi = { terminal?: TerminalApi }

@@ -16,6 +16,7 @@ import { playgroundApi } from '../../testing/playgroundApi.ts'
 import { localHistoryStore } from './historyStore.ts'
 import { readLines } from './readLines.ts'
 import { connectReplToProxy } from './connectReplToProxy.ts'
+import { loadCommandHelp } from './loadCommandHelp.ts'
 
 export function TerminalPanel({ connection }: { connection: ProxyConnection | null }) {
   const container = useRef<HTMLDivElement>(null)
@@ -56,6 +57,7 @@ export function TerminalPanel({ connection }: { connection: ProxyConnection | nu
     const input = terminal.onData((data) => repl.input(data))
     disposers.push(() => input.dispose())
     disposers.push(connectReplToProxy(repl, connection))
+    disposers.push(loadCommandHelp(repl, connection))
 
     const resize = new ResizeObserver(() => fit.fit())
     resize.observe(element)
@@ -66,6 +68,8 @@ export function TerminalPanel({ connection }: { connection: ProxyConnection | nu
       lines: () => readLines(terminal),
       text: () => readLines(terminal).join('\n'),
       busy: () => repl.busy || undrawn > 0,
+      helpReady: () => repl.helpReady,
+      input: () => repl.inputText,
     }
     disposers.push(() => delete api.terminal)
 
