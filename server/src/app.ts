@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import type { Config, ValkeyTarget } from './config.ts'
 import type { ServerInfo } from './protocol.ts'
 import { createCommandDocsHandler } from './http/commandDocs.ts'
+import { KeyspaceWatcher } from './inspector/KeyspaceWatcher.ts'
 import { createStaticHandler } from './http/staticFiles.ts'
 import { attachGateway, type Gateway } from './http/wsGateway.ts'
 import { PatternBook } from './sandbox/PatternBook.ts'
@@ -171,10 +172,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         })
     )
 
+    const watcher = new KeyspaceWatcher(valkey, log)
+    await watcher.start()
+    cleanups.push(() => watcher.close())
+
     const gateway = attachGateway(server, {
       registry,
       admin,
       patterns: new PatternBook(),
+      watcher,
       valkey: () => ({ host: valkey.host, port: valkey.port }),
       serverInfo,
       allowedOrigins: config.allowedOrigins,

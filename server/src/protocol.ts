@@ -25,6 +25,10 @@ export const LIMITS = {
   maxInFlight: 4096,
   /** Longest sandbox token accepted in a hello. */
   maxTokenLength: 128,
+  /** Most keys the inspector lists for one pattern (the rest: narrow the filter). */
+  inspectorKeys: 2000,
+  /** Longest key name or glob pattern the inspector accepts. */
+  maxInspectorText: 4096,
 } as const
 
 /** A RESP reply, with its type kept so the terminal can print it exactly. */
@@ -108,7 +112,22 @@ export type CommandsMessage = { type: 'commands'; list: { id: number; args: stri
 export type CancelMessage = { type: 'cancel' }
 export type PingMessage = { type: 'ping'; t: number }
 
-export type ClientMessage = HelloMessage | CommandMessage | CommandsMessage | CancelMessage | PingMessage
+/** Inspector: list the sandbox's keys matching a glob pattern, and keep the list live. */
+export type WatchKeysMessage = { type: 'watchKeys'; pattern: string }
+/** Inspector: show one key (null: none), its hash fields filtered by an optional glob. */
+export type OpenKeyMessage = { type: 'openKey'; key: string | null; match: string }
+/** Inspector: the next page of the open hash's fields. */
+export type MoreFieldsMessage = { type: 'moreFields'; key: string; cursor: string }
+
+export type ClientMessage =
+  | HelloMessage
+  | CommandMessage
+  | CommandsMessage
+  | CancelMessage
+  | PingMessage
+  | WatchKeysMessage
+  | OpenKeyMessage
+  | MoreFieldsMessage
 
 // ---------------------------------------------------------------- server → client
 
@@ -142,7 +161,67 @@ export type NoticeMessage = { type: 'notice'; level: 'info' | 'warn' | 'error'; 
 export type ErrorMessage = { type: 'error'; code: ErrorCode; message: string }
 export type PongMessage = { type: 'pong'; t: number }
 
+// ---------------------------------------------------------------- inspector (server → client)
+
+/**
+ * Key names, fields and values are byte strings. Expiry times are absolute
+ * Unix milliseconds on the server's clock (`now` in each message lets the
+ * page correct for its own clock); null means no expiry.
+ */
+export type KeyInfo = { key: string; type: string; expiresAt: number | null }
+export type FieldInfo = { field: string; value: string; expiresAt: number | null }
+export type KeyMeta = {
+  type: string
+  expiresAt: number | null
+  /** HLEN for a hash, else the length that fits the type (STRLEN, LLEN, ...). */
+  length: number
+  encoding: string
+  /** MEMORY USAGE in bytes. */
+  memory: number
+}
+
+/** The whole key list for the pattern (at most LIMITS.inspectorKeys keys). */
+export type KeysMessage = { type: 'keys'; pattern: string; keys: KeyInfo[]; truncated: boolean; now: number }
+/** One key appeared, changed type or expiry, or is gone (info null). */
+export type KeyChangedMessage = { type: 'keyChanged'; key: string; info: KeyInfo | null; now: number }
+/**
+ * The opened key: its meta and the first page of fields (hashes), or its
+ * value (strings). `cursor` "0" means every field matching `match` is here.
+ */
+export type KeyViewMessage = {
+  type: 'keyView'
+  key: string
+  meta: KeyMeta | null
+  match: string
+  fields: FieldInfo[]
+  cursor: string
+  /** For strings, the value; null for other types. */
+  value: string | null
+  now: number
+}
+export type FieldsPageMessage = { type: 'fieldsPage'; key: string; fields: FieldInfo[]; cursor: string; now: number }
+/** Targeted update of the opened hash: changed or new fields, removed fields, new meta. */
+export type FieldsChangedMessage = {
+  type: 'fieldsChanged'
+  key: string
+  upsert: FieldInfo[]
+  removed: string[]
+  meta: KeyMeta | null
+  now: number
+}
+/** Keyspace events of this sandbox, oldest first (the page shows them newest first). */
+export type KeyEventsMessage = { type: 'keyEvents'; list: { key: string; event: string; at: number }[] }
+
+export type InspectorMessage =
+  | KeysMessage
+  | KeyChangedMessage
+  | KeyViewMessage
+  | FieldsPageMessage
+  | FieldsChangedMessage
+  | KeyEventsMessage
+
 export type ServerMessage =
+  | InspectorMessage
   | WelcomeMessage
   | ReplyMessage
   | RepliesMessage
@@ -184,6 +263,9 @@ const BEYOND_BYTE = /[^\x00-\xff]/
 function isByteString(value: unknown): value is string {
   return typeof value === 'string' && !BEYOND_BYTE.test(value)
 }
+
+const isShortByteString = (value: unknown): value is string =>
+  isByteString(value) && value.length <= LIMITS.maxInspectorText
 
 const TOO_LARGE = 'too large'
 const tooLarge = (): ParseResult =>
@@ -249,6 +331,24 @@ export function parseClientMessage(text: string): ParseResult {
     }
     case 'cancel':
       return { ok: true, message: { type: 'cancel' } }
+    case 'watchKeys': {
+      const { pattern } = frame
+      if (!isShortByteString(pattern)) return fail(ERROR_CODES.badFrame, 'watchKeys.pattern must be a byte string')
+      return { ok: true, message: { type: 'watchKeys', pattern } }
+    }
+    case 'openKey': {
+      const { key, match = '*' } = frame
+      if (key !== null && !isShortByteString(key)) return fail(ERROR_CODES.badFrame, 'openKey.key must be null or a byte string')
+      if (!isShortByteString(match)) return fail(ERROR_CODES.badFrame, 'openKey.match must be a byte string')
+      return { ok: true, message: { type: 'openKey', key, match } }
+    }
+    case 'moreFields': {
+      const { key, cursor } = frame
+      if (!isShortByteString(key) || typeof cursor !== 'string' || !/^\d{1,20}$/.test(cursor)) {
+        return fail(ERROR_CODES.badFrame, 'moreFields needs a key and a numeric cursor')
+      }
+      return { ok: true, message: { type: 'moreFields', key, cursor } }
+    }
     case 'ping': {
       const t = typeof frame.t === 'number' && Number.isFinite(frame.t) ? frame.t : 0
       return { ok: true, message: { type: 'ping', t } }

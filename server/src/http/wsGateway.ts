@@ -22,12 +22,16 @@ import {
 import { SandboxUnavailableError, type SandboxRegistry } from '../sandbox/SandboxRegistry.ts'
 import type { PatternBook } from '../sandbox/PatternBook.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
+import { InspectorSession } from '../inspector/InspectorSession.ts'
+import { KeyReader } from '../inspector/KeyReader.ts'
+import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 
 export type GatewayDeps = {
   registry: SandboxRegistry
   admin: AdminClient
   patterns: PatternBook
+  watcher: KeyspaceWatcher
   valkey: () => { host: string; port: number }
   serverInfo: () => ServerInfo
   allowedOrigins: string[]
@@ -121,8 +125,16 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   }
 }
 
+/** Commands after which the inspector reads everything again: they change keys without notifications. */
+const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
+
 function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): void {
   let session: TerminalSession | null = null
+  let inspector: InspectorSession | null = null
+  let stopListening: (() => void) | null = null
+  /** Reply ids after which the inspector resyncs (a flush, or the EXEC of a queued flush). */
+  const resyncAfter = new Set<number>()
+  let flushQueued = false
   let attaching = false
   const state = ws as WebSocket & { alive?: boolean }
   state.alive = true
@@ -143,6 +155,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
   }
   const send = (message: ServerMessage) => {
     if (message.type === 'reply') {
+      if (resyncAfter.delete(message.id)) inspector?.resynced()
       // nextTick runs once the microtask queue, where the whole burst settles, is empty.
       if (batch.length === 0) process.nextTick(flush)
       batch.push({ id: message.id, replies: message.replies, ms: message.ms })
@@ -162,6 +175,9 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
   ws.on('close', () => {
     clearTimeout(helloTimer)
     forget()
+    stopListening?.()
+    inspector?.close()
+    inspector = null
     if (session) {
       session.close()
       deps.registry.connectionClosed(session.db)
@@ -207,6 +223,13 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
               send,
               scriptTimeoutMs: deps.scriptTimeoutMs,
             })
+            const info = deps.serverInfo()
+            inspector = new InspectorSession({
+              reader: new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration),
+              send,
+              log: deps.log,
+            })
+            stopListening = deps.watcher.listen(lease.users.db, inspector)
             deps.registry.connectionOpened(lease.users.db)
             send({
               type: 'welcome',
@@ -214,7 +237,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
               token: lease.token,
               fresh: lease.fresh && message.token !== null,
               resumed: lease.resumed,
-              server: deps.serverInfo(),
+              server: info,
             })
           })
           .catch((error: Error) => {
@@ -235,7 +258,29 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
           fail(ERROR_CODES.notReady, 'send hello and wait for welcome before commands')
           return
         }
-        for (const { id, args } of message.type === 'command' ? [message] : message.list) session.command(id, args)
+        for (const { id, args } of message.type === 'command' ? [message] : message.list) {
+          inspector?.noteCommand(args)
+          const name = args[0]!.toUpperCase()
+          if (FLUSHES.has(name)) {
+            resyncAfter.add(id)
+            flushQueued = true
+          } else if ((name === 'EXEC' || name === 'DISCARD') && flushQueued) {
+            resyncAfter.add(id)
+            flushQueued = false
+          }
+          session.command(id, args)
+        }
+        return
+      case 'watchKeys':
+      case 'openKey':
+      case 'moreFields':
+        if (!inspector) {
+          fail(ERROR_CODES.notReady, 'send hello and wait for welcome before inspecting')
+          return
+        }
+        if (message.type === 'watchKeys') inspector.watchKeys(message.pattern)
+        else if (message.type === 'openKey') inspector.openKey(message.key, message.match)
+        else inspector.moreFields(message.key, message.cursor)
         return
       case 'cancel':
         session?.cancel().catch((error: Error) => deps.log(`cancel failed: ${error.message}`))

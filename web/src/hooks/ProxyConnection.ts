@@ -13,7 +13,11 @@ import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
   type ClientMessage,
+  type InspectorMessage,
+  type MoreFieldsMessage,
+  type OpenKeyMessage,
   type ServerInfo,
+  type WatchKeysMessage,
   type ServerMessage,
 } from '../../../server/src/protocol.ts'
 import type { CommandResult, Transport } from '../cli/LineRunner.ts'
@@ -28,6 +32,8 @@ type Listeners = {
   status: (status: ConnectionStatus) => void
   push: (reply: Reply) => void
   mode: (subscribed: boolean) => void
+  /** Live inspector data: key list, opened key, field changes, keyspace events. */
+  inspector: (message: InspectorMessage) => void
   notice: (text: string, level: 'info' | 'warn' | 'error') => void
 }
 
@@ -79,6 +85,7 @@ export class ProxyConnection implements Transport {
     push: new Set(),
     mode: new Set(),
     notice: new Set(),
+    inspector: new Set(),
   }
   #attempt = 0
   #retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -123,6 +130,12 @@ export class ProxyConnection implements Transport {
 
   cancel(): void {
     this.#post({ type: 'cancel' })
+  }
+
+  /** Asks for inspector data; false when not connected (ask again on the next 'open'). */
+  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): boolean {
+    if (this.#status.state !== 'open') return false
+    return this.#post(message)
   }
 
   // ------------------------------------------------------------ internals
@@ -220,6 +233,13 @@ export class ProxyConnection implements Transport {
       case 'pong':
         clearTimeout(this.#pongTimer)
         return
+      case 'keys':
+      case 'keyChanged':
+      case 'keyView':
+      case 'fieldsPage':
+      case 'fieldsChanged':
+      case 'keyEvents':
+        return this.#emit('inspector', message)
       default: {
         const unreachable: never = message
         return unreachable

@@ -1,0 +1,201 @@
+/**
+ * The inspector's server side against a real Valkey: key list, opened hash,
+ * targeted updates pushed by keyspace notifications, TTLs, isolation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Playground } from '../src/app.ts'
+import type { FieldInfo, ServerMessage } from '../src/protocol.ts'
+import { eventually, startTestPlayground, TestClient } from './helpers.ts'
+
+type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>
+
+/** Waits for the next message of a type after `from` that passes the check. */
+function next<T extends ServerMessage['type']>(client: TestClient, type: T, from: number, check: (m: Of<T>) => boolean = () => true) {
+  return eventually(
+    () => client.messages.slice(from).find((m): m is Of<T> => m.type === type && check(m as Of<T>)),
+    `a ${type} message`
+  )
+}
+
+const fieldsOf = (list: FieldInfo[]) => Object.fromEntries(list.map((f) => [f.field, f.value]))
+
+describe('the inspector', () => {
+  let playground: Playground
+  const clients: TestClient[] = []
+  const connect = async () => {
+    const client = await TestClient.connect(playground.port)
+    clients.push(client)
+    return client
+  }
+
+  beforeAll(async () => {
+    playground = await startTestPlayground()
+  })
+  afterAll(async () => {
+    clients.forEach((client) => client.close())
+    await playground?.close()
+  })
+
+  it('lists keys with type and expiry, and keeps the list live', async () => {
+    const client = await connect()
+    await client.run('HSET', 'session:han_solo', 'username', 'hsolo')
+    await client.run('SET', 'plain', 'x', 'EX', '100')
+    let mark = client.messages.length
+    client.sendJson({ type: 'watchKeys', pattern: '*' })
+    const keys = await next(client, 'keys', mark)
+    expect(keys.keys.map((k) => [k.key, k.type]).sort()).toEqual([
+      ['plain', 'string'],
+      ['session:han_solo', 'hash'],
+    ])
+    const plain = keys.keys.find((k) => k.key === 'plain')!
+    expect(plain.expiresAt! - keys.now).toBeGreaterThan(95_000)
+
+    mark = client.messages.length
+    await client.run('DEL', 'plain')
+    expect((await next(client, 'keyChanged', mark, (m) => m.key === 'plain')).info).toBeNull()
+    mark = client.messages.length
+    await client.run('LPUSH', 'queue', 'a')
+    expect((await next(client, 'keyChanged', mark, (m) => m.key === 'queue')).info?.type).toBe('list')
+    const events = await next(client, 'keyEvents', mark)
+    expect(events.list.map((e) => e.event)).toContain('lpush')
+  })
+
+  it('opens a hash and pushes only the fields that changed', async () => {
+    const client = await connect()
+    await client.run('HSET', 'h', 'a', '1', 'b', '2', 'bin', '\x00\xff')
+    let mark = client.messages.length
+    client.sendJson({ type: 'openKey', key: 'h', match: '*' })
+    const view = await next(client, 'keyView', mark)
+    expect(view.meta).toMatchObject({ type: 'hash', length: 3, encoding: 'listpack' })
+    expect(view.meta!.memory).toBeGreaterThan(0)
+    expect(fieldsOf(view.fields)).toEqual({ a: '1', b: '2', bin: '\x00\xff' })
+    expect(view.cursor).toBe('0')
+
+    mark = client.messages.length
+    await client.run('HINCRBY', 'h', 'a', '41')
+    let change = await next(client, 'fieldsChanged', mark)
+    expect(change.upsert).toEqual([{ field: 'a', value: '42', expiresAt: null }])
+    expect(change.removed).toEqual([])
+
+    mark = client.messages.length
+    await client.run('HDEL', 'h', 'b')
+    change = await next(client, 'fieldsChanged', mark)
+    expect(change.removed).toEqual(['b'])
+    expect(change.meta?.length).toBe(2)
+
+    mark = client.messages.length
+    await client.run('EXPIRE', 'h', '50')
+    change = await next(client, 'fieldsChanged', mark)
+    expect(change.meta!.expiresAt! - change.now).toBeGreaterThan(45_000)
+    mark = client.messages.length
+    await client.run('PERSIST', 'h')
+    change = await next(client, 'fieldsChanged', mark)
+    expect(change.meta!.expiresAt).toBeNull()
+
+    mark = client.messages.length
+    await client.run('DEL', 'h')
+    expect((await next(client, 'keyView', mark)).meta).toBeNull()
+  })
+
+  it('coalesces a burst and ends with the exact final state', async () => {
+    const client = await connect()
+    await client.run('HSET', 'counter', 'n', '0')
+    client.sendJson({ type: 'openKey', key: 'counter', match: '*' })
+    await next(client, 'keyView', 0)
+    const mark = client.messages.length
+    const ids = Array.from({ length: 1000 }, (_, i) => ({ id: 10_000 + i, args: ['HINCRBY', 'counter', 'n', '1'] }))
+    client.sendJson({ type: 'commands', list: ids })
+    await next(client, 'fieldsChanged', mark, (m) => m.upsert.some((f) => f.value === '1000'))
+    const changes = client.messages.slice(mark).filter((m) => m.type === 'fieldsChanged')
+    expect(changes.length).toBeLessThan(200) // coalesced, not one read per command
+  })
+
+  it('updates one field of a large hash without reloading it', async () => {
+    const client = await connect()
+    const args = ['HSET', 'big']
+    for (let i = 0; i < 5000; i++) args.push(`field:${i}`, `value:${i}`)
+    await client.run(...args)
+    let mark = client.messages.length
+    client.sendJson({ type: 'openKey', key: 'big', match: '*' })
+    const view = await next(client, 'keyView', mark)
+    expect(view.meta).toMatchObject({ type: 'hash', length: 5000, encoding: 'hashtable' })
+    expect(view.fields.length).toBeGreaterThanOrEqual(200)
+    expect(view.cursor).not.toBe('0')
+
+    mark = client.messages.length
+    client.sendJson({ type: 'moreFields', key: 'big', cursor: view.cursor })
+    const page = await next(client, 'fieldsPage', mark)
+    expect(page.fields.length).toBeGreaterThan(0)
+
+    mark = client.messages.length
+    await client.run('HSET', 'big', 'field:4999', 'changed')
+    const change = await next(client, 'fieldsChanged', mark)
+    expect(change.upsert).toEqual([{ field: 'field:4999', value: 'changed', expiresAt: null }])
+    expect(client.messages.slice(mark).some((m) => m.type === 'keyView')).toBe(false)
+  })
+
+  it('filters fields by pattern', async () => {
+    const client = await connect()
+    await client.run('HSET', 'user', 'name', 'Ann', 'nick', 'an', 'age', '30')
+    const mark = client.messages.length
+    client.sendJson({ type: 'openKey', key: 'user', match: 'n*' })
+    const view = await next(client, 'keyView', mark)
+    expect(Object.keys(fieldsOf(view.fields)).sort()).toEqual(['name', 'nick'])
+  })
+
+  it('shows field TTLs and drops a field when Valkey expires it', async ({ skip }) => {
+    if (!playground.capabilities.hashFieldExpiration) skip()
+    const client = await connect()
+    await client.run('HSET', 'hf', 'keep', '1', 'gone', '2')
+    client.sendJson({ type: 'openKey', key: 'hf', match: '*' })
+    await next(client, 'keyView', 0)
+    let mark = client.messages.length
+    await client.run('HPEXPIRE', 'hf', '300', 'FIELDS', '1', 'gone')
+    const change = await next(client, 'fieldsChanged', mark)
+    expect(change.upsert[0]!.field).toBe('gone')
+    expect(change.upsert[0]!.expiresAt! - change.now).toBeLessThanOrEqual(300)
+    mark = client.messages.length
+    const removed = await next(client, 'fieldsChanged', mark, (m) => m.removed.includes('gone'))
+    expect(removed.meta?.length).toBe(1)
+    expect(client.messages.slice(mark).some((m) => m.type === 'keyEvents' && m.list.some((e) => e.event === 'hexpired'))).toBe(true)
+  })
+
+  it('sees a FLUSHDB, which sends no notifications', async () => {
+    const client = await connect()
+    await client.run('SET', 'a', '1')
+    client.sendJson({ type: 'watchKeys', pattern: '*' })
+    await next(client, 'keys', 0)
+    const mark = client.messages.length
+    await client.run('FLUSHDB')
+    expect((await next(client, 'keys', mark)).keys).toEqual([])
+  })
+
+  it('never tells one sandbox about another one’s keys or events', async () => {
+    const alice = await connect()
+    const bob = await connect()
+    alice.sendJson({ type: 'watchKeys', pattern: '*' })
+    bob.sendJson({ type: 'watchKeys', pattern: '*' })
+    await next(alice, 'keys', 0)
+    await next(bob, 'keys', 0)
+    bob.sendJson({ type: 'openKey', key: 'secret:alice', match: '*' })
+    await next(bob, 'keyView', 0)
+    const mark = bob.messages.length
+    await alice.run('HSET', 'secret:alice', 'pin', '1234')
+    await next(alice, 'keyChanged', 0, (m) => m.key === 'secret:alice')
+    await bob.run('PING')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const seen = JSON.stringify(bob.messages.slice(mark))
+    expect(seen).not.toContain('secret:alice')
+    expect(seen).not.toContain('1234')
+  })
+
+  it('rejects malformed inspector frames without closing', async () => {
+    const client = await connect()
+    const mark = client.messages.length
+    client.sendJson({ type: 'watchKeys', pattern: 42 })
+    client.sendJson({ type: 'openKey', key: 'x'.repeat(5000) })
+    client.sendJson({ type: 'moreFields', key: 'k', cursor: 'abc' })
+    await eventually(() => (client.messages.slice(mark).filter((m) => m.type === 'error').length === 3 ? true : undefined), 'three errors')
+    expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
+  })
+})
