@@ -1,12 +1,19 @@
 /**
- * @module Page layout: header with the connection state, and the panels.
+ * @module Page layout: header with the connection state; the terminal and
+ * the live inspector side by side.
  */
+import { useState } from 'react'
 import { useProxySocket } from './hooks/useProxySocket.ts'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
+import { InspectorPanel } from './panels/Inspector/InspectorPanel.tsx'
+import { TerminalBridge } from './panels/Terminal/TerminalBridge.ts'
 import { TerminalPanel } from './panels/Terminal/TerminalPanel.tsx'
 
 export function App() {
   const { connection, status } = useProxySocket()
+  const [bridge] = useState(() => new TerminalBridge())
+  // Per-field TTLs exist only where the server has hash field expiration (Valkey 9).
+  const fieldTtl = status.state === 'open' && status.server.features.hashFieldExpiration
   return (
     <div className="app">
       <header className="app-header">
@@ -17,7 +24,10 @@ export function App() {
       </header>
       <main className="app-main">
         <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
-          <TerminalPanel connection={connection} />
+          <TerminalPanel connection={connection} bridge={bridge} />
+        </section>
+        <section className="panel inspector-panel" data-testid="inspector" aria-label="Inspector">
+          <InspectorPanel connection={connection} bridge={bridge} fieldTtl={fieldTtl} />
         </section>
       </main>
     </div>

@@ -158,6 +158,23 @@ export class Repl {
     this.#printAbove(`\x1b[${colour}m${utf8Bytes(text)}\x1b[0m\n`)
   }
 
+  /**
+   * Runs a line as if it had been typed and entered (inspector edits, mission
+   * blocks): it is echoed, kept in history and printed in order. A line the
+   * person was typing comes back at the next prompt.
+   */
+  runLine(line: string): void {
+    if (this.#completion) this.#endCompletion(false)
+    if (this.#reading) {
+      this.#stopReading()
+      this.#showPrompt()
+    }
+    const draft = this.#editor.text
+    this.#editor.setText(line)
+    this.#enter()
+    if (draft) this.#editor.setText(draft)
+  }
+
   /** Keystrokes or pasted text from the terminal. */
   input(data: string): void {
     for (const event of parseInput(data)) {

@@ -17,8 +17,9 @@ import { localHistoryStore } from './historyStore.ts'
 import { readLines } from './readLines.ts'
 import { connectReplToProxy } from './connectReplToProxy.ts'
 import { loadCommandHelp } from './loadCommandHelp.ts'
+import type { TerminalBridge } from './TerminalBridge.ts'
 
-export function TerminalPanel({ connection }: { connection: ProxyConnection | null }) {
+export function TerminalPanel({ connection, bridge }: { connection: ProxyConnection | null; bridge: TerminalBridge }) {
   const container = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
@@ -58,6 +59,7 @@ export function TerminalPanel({ connection }: { connection: ProxyConnection | nu
     disposers.push(() => input.dispose())
     disposers.push(connectReplToProxy(repl, connection))
     disposers.push(loadCommandHelp(repl, connection))
+    disposers.push(bridge.attach(repl))
 
     const resize = new ResizeObserver(() => fit.fit())
     resize.observe(element)
@@ -76,7 +78,7 @@ export function TerminalPanel({ connection }: { connection: ProxyConnection | nu
     repl.start()
     terminal.focus()
     return () => disposers.reverse().forEach((dispose) => dispose())
-  }, [connection])
+  }, [connection, bridge])
 
   return <div className="terminal-host" ref={container} onClick={() => container.current?.querySelector('textarea')?.focus()} />
 }

@@ -1,0 +1,86 @@
+/**
+ * The live inspector in a real browser: pushed by keyspace notifications,
+ * counting TTLs down, editing through the terminal, and fenced per sandbox.
+ */
+import { InspectorPanel } from '../fixtures/InspectorPanel.ts'
+import { TerminalPanel } from '../fixtures/TerminalPanel.ts'
+import { expect, test } from '../fixtures/test.ts'
+
+test('a key TTL counts down and the key disappears when Valkey expires it; PERSIST stops the countdown', async ({ terminal, inspector }) => {
+  await terminal.open()
+  await terminal.run('HSET session:han_solo username "hsolo" species "human"')
+  await expect(inspector.key('session:han_solo')).toBeVisible()
+  await inspector.open('session:han_solo')
+  await expect(inspector.field('username')).toContainText('hsolo')
+  await expect(inspector.view.getByTestId('key-encoding')).toHaveText('listpack')
+
+  await terminal.run('EXPIRE session:han_solo 3')
+  await expect.poll(() => inspector.keyTtl()).toBe(3)
+  await expect.poll(() => inspector.keyTtl(), { timeout: 3000 }).toBeLessThanOrEqual(2)
+  await expect(inspector.key('session:han_solo')).toHaveCount(0, { timeout: 6000 })
+  await expect(inspector.view).toHaveAttribute('data-exists', 'false')
+  await expect.poll(() => inspector.events()).toEqual(expect.arrayContaining([expect.stringContaining('expired')]))
+
+  await terminal.run('HSET session:leia username "leia"')
+  await inspector.open('session:leia')
+  await terminal.run('EXPIRE session:leia 100')
+  await expect.poll(() => inspector.keyTtl()).toBeGreaterThan(95)
+  await terminal.run('PERSIST session:leia')
+  await expect.poll(() => inspector.keyTtl()).toBeNull()
+})
+
+test('HEXPIRE removes just that field when it expires (Valkey 9)', async ({ terminal, inspector, page }) => {
+  await terminal.open()
+  const features = await page.evaluate(() => fetch('/api/command-docs').then((r) => r.json()).then((d: { entries: { words: string[] }[] }) => d.entries.some((e) => e.words[0] === 'HEXPIRE')))
+  test.skip(!features, 'needs hash field expiration')
+  await terminal.run('HSET k f 1 keep 2')
+  await inspector.open('k')
+  await expect(inspector.field('f')).toBeVisible()
+  await terminal.run('HEXPIRE k 2 FIELDS 1 f')
+  await expect(inspector.field('f').getByTestId('field-ttl')).toBeVisible()
+  await expect(inspector.field('f')).toHaveCount(0, { timeout: 6000 })
+  await expect(inspector.field('keep')).toBeVisible()
+  await expect.poll(() => inspector.events()).toEqual(expect.arrayContaining([expect.stringContaining('hexpired')]))
+})
+
+test('an edit in the inspector runs in the terminal as its command', async ({ terminal, inspector }) => {
+  await terminal.open()
+  await terminal.run('HSET user:1 name Ann')
+  await inspector.open('user:1')
+  await inspector.root.getByTestId('new-field').fill('city')
+  await inspector.root.getByTestId('new-value').fill('New York')
+  await inspector.root.getByTestId('add-field').click()
+  await expect(inspector.field('city')).toContainText('New York')
+  await terminal.settle()
+  const lines = await terminal.lines()
+  expect(lines.some((line) => line.endsWith('> HSET user:1 city "New York"'))).toBe(true)
+  expect(lines).toContain('(integer) 1')
+
+  await inspector.field('name').click()
+  await inspector.root.getByTestId('delete-field').click()
+  await expect(inspector.field('name')).toHaveCount(0)
+  await terminal.settle()
+  expect((await terminal.lines()).some((line) => line.endsWith('> HDEL user:1 name'))).toBe(true)
+  // The command went through history like a typed one.
+  await terminal.focus()
+  await terminal.press('ArrowUp')
+  expect(await terminal.input()).toBe('HDEL user:1 name')
+})
+
+test('two browsers never see each other’s keys or events', async ({ terminal, inspector, browser }) => {
+  await terminal.open()
+  const other = await browser.newContext()
+  const otherPage = await other.newPage()
+  const otherTerminal = new TerminalPanel(otherPage)
+  const otherInspector = new InspectorPanel(otherPage)
+  await otherTerminal.open()
+
+  await terminal.run('HSET mine:secret pin 1234')
+  await expect(inspector.key('mine:secret')).toBeVisible()
+  await otherTerminal.run('SET theirs 1')
+  await expect(otherInspector.key('theirs')).toBeVisible()
+  expect(await otherInspector.keyNames()).toEqual(['theirs'])
+  expect((await otherInspector.events()).join('\n')).not.toContain('mine:secret')
+  expect(await inspector.keyNames()).toEqual(['mine:secret'])
+  await other.close()
+})

@@ -1,0 +1,26 @@
+/**
+ * @module The sandbox's keyspace events, newest first: what each command
+ * did to the data (hset, hdel, expire, expired, hexpired, del, ...).
+ */
+import type { LoggedEvent } from './inspectorStore.ts'
+import { showName } from './displayValue.ts'
+
+export function EventLog({ events }: { events: LoggedEvent[] }) {
+  return (
+    <div className="event-log" data-testid="event-log">
+      <h3>Keyspace events</h3>
+      {events.length === 0 ? (
+        <p className="empty">Run a command: its events appear here.</p>
+      ) : (
+        <ol>
+          {events.map((event) => (
+            <li key={event.id} data-testid="event" data-event={event.event}>
+              <time>{new Date(event.at).toLocaleTimeString()}</time> <span className={`event event-${event.event}`}>{event.event}</span>{' '}
+              <span className="key-name">{showName(event.key)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,78 @@
+/**
+ * @module The opened hash's fields as a virtualized table: only the rows in
+ * view are in the DOM, so 100,000 fields scroll as smoothly as ten. Scrolling
+ * near the end asks for the next HSCAN page.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { Countdown } from './Countdown.tsx'
+import { showName, showValue } from './displayValue.ts'
+import type { FieldRow } from './inspectorStore.ts'
+
+const ROW_HEIGHT = 28
+const OVERSCAN = 8
+/** Values are cut to this many characters in the table; the detail pane shows all. */
+const CELL_CHARS = 120
+
+export type FieldTableProps = {
+  fields: FieldRow[]
+  complete: boolean
+  selectedField: string | null
+  clockOffset: number
+  onSelect: (field: string) => void
+  onNeedMore: () => void
+}
+
+export function FieldTable({ fields, complete, selectedField, clockOffset, onSelect, onNeedMore }: FieldTableProps) {
+  const scroller = useRef<HTMLDivElement>(null)
+  const [scrollTop, setScrollTop] = useState(0)
+  const [height, setHeight] = useState(400)
+
+  useEffect(() => {
+    const element = scroller.current
+    if (!element) return
+    const observer = new ResizeObserver(() => setHeight(element.clientHeight))
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
+  const last = Math.min(fields.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  const nearEnd = last >= fields.length - OVERSCAN
+
+  useEffect(() => {
+    if (nearEnd && !complete) onNeedMore()
+  }, [nearEnd, complete, fields.length, onNeedMore])
+
+  return (
+    <div className="field-table" ref={scroller} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} data-testid="field-table">
+      <div style={{ height: fields.length * ROW_HEIGHT, position: 'relative' }}>
+        {fields.slice(first, last).map((row, i) => {
+          const shown = showValue(row.value)
+          const fresh = row.changedAt > 0 && Date.now() - row.changedAt < 1500
+          return (
+            <div
+              key={row.field}
+              className={`field-row${row.field === selectedField ? ' selected' : ''}${fresh ? ' flash' : ''}`}
+              style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT }}
+              data-testid="field-row"
+              data-field={row.field}
+              onClick={() => onSelect(row.field)}
+              role="row"
+            >
+              <span className="field-name" role="cell">
+                {showName(row.field)}
+              </span>
+              <span className={`field-value kind-${shown.kind}`} role="cell" data-testid="field-value">
+                {shown.text.length > CELL_CHARS ? `${shown.text.slice(0, CELL_CHARS)}…` : shown.text}
+              </span>
+              <span className="field-ttl" role="cell">
+                {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} testId="field-ttl" />}
+              </span>
+            </div>
+          )
+        })}
+      </div>
+      {!complete && <div className="loading-more">Loading more fields…</div>}
+    </div>
+  )
+}

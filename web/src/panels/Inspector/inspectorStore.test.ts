@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { initialState, reduce, remainingMs, select } from './inspectorStore.ts'
+
+const meta = { type: 'hash', expiresAt: null, length: 2, encoding: 'listpack', memory: 80 }
+
+describe('inspectorStore', () => {
+  it('keeps the key list sorted and live, with the server clock offset', () => {
+    let state = reduce(initialState, { type: 'keys', pattern: '*', keys: [{ key: 'b', type: 'hash', expiresAt: null }], truncated: false, now: 1_500 }, 1_000)
+    expect(state.clockOffset).toBe(500)
+    state = reduce(state, { type: 'keyChanged', key: 'a', info: { key: 'a', type: 'string', expiresAt: 9_000 }, now: 2_500 }, 2_000)
+    expect(state.keys.map((k) => k.key)).toEqual(['a', 'b'])
+    expect(state.keyChangedAt.get('a')).toBe(2_000)
+    state = reduce(state, { type: 'keyChanged', key: 'b', info: null, now: 2_500 }, 2_000)
+    expect(state.keys.map((k) => k.key)).toEqual(['a'])
+    // A list for a pattern the page no longer shows is ignored.
+    expect(reduce(state, { type: 'keys', pattern: 'old*', keys: [], truncated: false, now: 0 }, 0)).toBe(state)
+  })
+
+  it('applies field changes in place, appends new fields and drops removed ones', () => {
+    let state = select(initialState, 'h')
+    state = reduce(
+      state,
+      { type: 'keyView', key: 'h', meta, match: '*', fields: [{ field: 'a', value: '1', expiresAt: null }, { field: 'b', value: '2', expiresAt: null }], cursor: '0', value: null, now: 0 },
+      0
+    )
+    state = reduce(
+      state,
+      { type: 'fieldsChanged', key: 'h', upsert: [{ field: 'c', value: '3', expiresAt: 5_000 }, { field: 'a', value: '10', expiresAt: null }], removed: ['b'], meta, now: 0 },
+      100
+    )
+    expect(state.view!.fields.map((f) => [f.field, f.value, f.changedAt])).toEqual([
+      ['a', '10', 100],
+      ['c', '3', 100],
+    ])
+  })
+
+  it('ignores views of a key that is no longer selected, and keeps the newest events first', () => {
+    const state = select(initialState, 'x')
+    expect(reduce(state, { type: 'keyView', key: 'y', meta: null, match: '*', fields: [], cursor: '0', value: null, now: 0 }, 0)).toBe(state)
+    const logged = reduce(state, { type: 'keyEvents', list: [{ key: 'k', event: 'hset', at: 1 }, { key: 'k', event: 'expire', at: 2 }] }, 0)
+    expect(logged.events.map((e) => e.event)).toEqual(['expire', 'hset'])
+  })
+
+  it('counts down from the absolute expiry, corrected for the page clock', () => {
+    expect(remainingMs(10_000, 500, 7_000)).toBe(2_500)
+  })
+})

@@ -1,0 +1,77 @@
+/**
+ * @module The inspector's state and requests, over the page's one proxy
+ * connection. Asks again for the key list and the opened key after every
+ * (re)connect, so a dropped socket never leaves a stale view.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { initialState, reduce, select, setPattern, type InspectorState } from './inspectorStore.ts'
+
+export type InspectorControls = {
+  state: InspectorState
+  match: string
+  setPattern(pattern: string): void
+  select(key: string | null): void
+  setMatch(match: string): void
+  loadMore(): void
+}
+
+export function useInspector(connection: ProxyConnection | null): InspectorControls {
+  const [state, setState] = useState(initialState)
+  const [match, setMatchState] = useState('*')
+  const current = useRef({ state, match })
+  current.current = { state, match }
+
+  const apply = useCallback((change: (state: InspectorState) => InspectorState) => {
+    const next = change(current.current.state)
+    current.current = { ...current.current, state: next }
+    setState(next)
+  }, [])
+
+  useEffect(() => {
+    if (!connection) return
+    const ask = () => {
+      const { state, match } = current.current
+      connection.inspect({ type: 'watchKeys', pattern: state.pattern })
+      if (state.selected !== null) connection.inspect({ type: 'openKey', key: state.selected, match })
+    }
+    const removeMessages = connection.on('inspector', (message) => apply((state) => reduce(state, message, Date.now())))
+    const removeStatus = connection.on('status', (status) => status.state === 'open' && ask())
+    if (connection.status.state === 'open') ask()
+    return () => {
+      removeMessages()
+      removeStatus()
+    }
+  }, [connection, apply])
+
+  const actions = useMemo(
+    () => ({
+    setPattern: (pattern: string) => {
+      apply((state) => setPattern(state, pattern))
+      connection?.inspect({ type: 'watchKeys', pattern })
+    },
+    select: (key: string | null) => {
+      apply((state) => select(state, key))
+      const match = '*'
+      setMatchState(match)
+      current.current = { ...current.current, match }
+      connection?.inspect({ type: 'openKey', key, match })
+    },
+    setMatch: (match: string) => {
+      setMatchState(match)
+      current.current = { ...current.current, match }
+      const key = current.current.state.selected
+      if (key !== null) {
+        apply((state) => ({ ...state, view: null }))
+        connection?.inspect({ type: 'openKey', key, match })
+      }
+    },
+    loadMore: () => {
+      const view = current.current.state.view
+      if (view && view.cursor !== '0') connection?.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
+    },
+    }),
+    [connection, apply]
+  )
+  return { state, match, ...actions }
+}
