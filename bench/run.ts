@@ -11,6 +11,7 @@ import WebSocket from 'ws'
 import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
 import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { round } from './stats.ts'
+import { benchInspector } from './inspector.ts'
 import { benchTerminal } from './terminal.ts'
 
 ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
@@ -23,10 +24,12 @@ const valkey = await EmbeddedValkey.start({ binary, databases: 101, settings: { 
 const playground = await startPlaygroundProcess(`redis://:${valkey.password}@${valkey.host}:${valkey.port}/0`)
 try {
   const terminal = await benchTerminal(playground.port, valkey)
+  const inspector = await benchInspector(playground.port)
   const results = {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     terminal,
+    inspector,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
   console.log('\nTerminal')
@@ -35,6 +38,9 @@ try {
   console.log(`                    ratio ${round(terminal.hget.p50Ratio, 2)}x, median of paired blocks  (${terminal.hget.target}: ${terminal.hget.met ? 'met' : 'NOT met'})`)
   console.log(`  1,000-line paste  proxy p50 ${ms(terminal.paste.proxyMs.p50)}  direct pipeline p50 ${ms(terminal.paste.directMs.p50)}`)
   console.log(`                    throughput ratio ${round(terminal.paste.throughputRatio, 2)}x, median of ${terminal.paste.rounds} paired rounds  (${terminal.paste.target}: ${terminal.paste.met ? 'met' : 'NOT met'})`)
+  console.log('\nInspector')
+  console.log(`  reply → update    p50 ${ms(inspector.update.afterReplyMs.p50)}  p95 ${ms(inspector.update.afterReplyMs.p95)}  (${inspector.update.samples} commands; ${inspector.update.target}: ${inspector.update.met ? 'met' : 'NOT met'})`)
+  console.log(`  100,000 fields    first ${inspector.bigHash.firstRows} rows p50 ${ms(inspector.bigHash.firstRowsMs.p50)}  p95 ${ms(inspector.bigHash.firstRowsMs.p95)}  (${inspector.bigHash.target}: ${inspector.bigHash.met ? 'met' : 'NOT met'})`)
   const folder = path.join(here, 'results')
   mkdirSync(folder, { recursive: true })
   const file = path.join(folder, 'latest.json')

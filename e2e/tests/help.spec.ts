@@ -11,13 +11,13 @@ test('shows grey hints as you type, and :set nohints turns them off', async ({ t
   await terminal.open()
   await terminal.type('HSET ')
   await expect.poll(() => terminal.lastLine(), QUICK).toMatch(/> HSET key field value \[field value \.\.\.\]\s*$/)
-  await terminal.type('session:han_solo username ')
-  await expect.poll(() => terminal.lastLine(), QUICK).toMatch(/> HSET session:han_solo username value \[field value \.\.\.\]\s*$/)
+  await terminal.type('s:1 name ')
+  await expect.poll(() => terminal.lastLine(), QUICK).toMatch(/> HSET s:1 name value \[field value \.\.\.\]\s*$/)
   await terminal.type('"hsolo"')
   await terminal.press('Enter')
   await terminal.settle()
   // The echoed line is what was typed, without the hint.
-  expect((await terminal.lines()).at(-3)).toMatch(/> HSET session:han_solo username "hsolo"$/)
+  expect((await terminal.lines()).at(-3)).toMatch(/> HSET s:1 name "hsolo"$/)
   expect((await terminal.lines()).at(-2)).toBe('(integer) 1')
 
   await terminal.run(':set nohints')
