@@ -33,6 +33,18 @@ describe('embedded Valkey dies', () => {
     expect(await client.one('GET', 'after')).toEqual(bulk('restart'))
     // The embedded server keeps nothing on disk: the old key is gone, and the terminal was told.
     expect(await client.one('EXISTS', 'before')).toEqual(int(0))
+
+    // The inspector's keyspace subscription comes back by itself (it retries with back-off).
+    const listed = client.messages.length
+    client.sendJson({ type: 'watchKeys', pattern: '*' })
+    await eventually(() => client.messages.slice(listed).find((m) => m.type === 'keys'), 'key list')
+    const mark = client.messages.length
+    const seen = () => client.messages.slice(mark).some((m) => m.type === 'keyChanged' && m.key === 'fresh')
+    for (let i = 0; i < 60 && !seen(); i++) {
+      await client.one('HSET', 'fresh', 'f', String(i))
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect(seen()).toBe(true)
     client.close()
   })
 })
