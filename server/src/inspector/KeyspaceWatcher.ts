@@ -87,7 +87,7 @@ export class KeyspaceWatcher {
       if (this.#closed) return
       this.#connect().catch((error: Error) => {
         this.log(`keyspace watcher: ${error.message}; retrying`)
-        this.#retry(Math.min(delayMs * 2, 5000))
+        this.#retry(Math.min(delayMs * 2, 2000))
       })
     }, delayMs)
     this.#retryTimer.unref()
