@@ -6,7 +6,8 @@
  *  - how long until the first rows of a 100,000-field hash arrive.
  */
 import type { InspectorMessage } from '../server/src/protocol.ts'
-import { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import type { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'
 
 export type InspectorResults = {
@@ -16,16 +17,6 @@ export type InspectorResults = {
 
 const now = () => performance.now()
 
-async function open(port: number): Promise<ProxyConnection> {
-  const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, { get: () => null, set: () => undefined })
-  connection.start()
-  const deadline = Date.now() + 10_000
-  while (connection.status.state !== 'open') {
-    if (Date.now() > deadline) throw new Error('could not connect to the playground')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return connection
-}
 
 /** Resolves with the first inspector message that passes the check. */
 function waitFor(connection: ProxyConnection, check: (message: InspectorMessage) => boolean): Promise<number> {
@@ -39,7 +30,7 @@ function waitFor(connection: ProxyConnection, check: (message: InspectorMessage)
 }
 
 export async function benchInspector(port: number): Promise<InspectorResults> {
-  const connection = await open(port)
+  const connection = await openPageConnection(port)
 
   // --- reply → inspector update, one command at a time
   await connection.run(['HSET', 'bench:live', 'counter', '0'])

@@ -7,7 +7,7 @@
  */
 import { Redis } from 'iovalkey'
 import { LineRunner } from '../web/src/cli/LineRunner.ts'
-import { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'
 
 export type TerminalResults = {
@@ -17,21 +17,11 @@ export type TerminalResults = {
 
 const median = (values: number[]) => summarize(values).p50
 
-async function openConnection(port: number): Promise<ProxyConnection> {
-  const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, { get: () => null, set: () => undefined })
-  connection.start()
-  const deadline = Date.now() + 10_000
-  while (connection.status.state !== 'open') {
-    if (Date.now() > deadline) throw new Error('could not connect to the playground')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return connection
-}
 
 const now = () => performance.now()
 
 export async function benchTerminal(port: number, valkey: { host: string; port: number; password: string }): Promise<TerminalResults> {
-  const connection = await openConnection(port)
+  const connection = await openPageConnection(port)
   const info = await connection.run(['CLIENT', 'INFO'])
   const db = Number(/\bdb=(\d+)/.exec((info.replies[0] as { s: string }).s)?.[1])
   await connection.run(['HSET', 'session:han_solo', 'username', 'hsolo', 'credits', '10000'])

@@ -2,7 +2,7 @@
 // @ts-check
 /**
  * `npm run dev`: the playground server (API and WebSocket on PLAYGROUND_PORT,
- * default 8080) plus Vite's dev server with hot reload, which forwards /ws to it.
+ * default 8080) plus Vite's dev server with hot reload, which forwards /ws and /api to it.
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
