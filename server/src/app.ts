@@ -12,7 +12,10 @@ import type { Config, ValkeyTarget } from './config.ts'
 import type { ServerInfo } from './protocol.ts'
 import { createCommandDocsHandler } from './http/commandDocs.ts'
 import { KeyspaceWatcher } from './inspector/KeyspaceWatcher.ts'
+import { createMissionsHandler } from './http/missions.ts'
 import { createStaticHandler } from './http/staticFiles.ts'
+import { MissionCatalog } from './missions/MissionCatalog.ts'
+import { ProgressStore } from './missions/ProgressStore.ts'
 import { attachGateway, type Gateway } from './http/wsGateway.ts'
 import { PatternBook } from './sandbox/PatternBook.ts'
 import { SandboxRegistry } from './sandbox/SandboxRegistry.ts'
@@ -108,6 +111,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       throw new Error(`Valkey at ${where} has only ${capabilities.databases} database(s); sandboxes need more`)
     }
 
+    const progress = new ProgressStore(admin)
     const registry = new SandboxRegistry({
       admin,
       controlDb: valkey.controlDb,
@@ -117,6 +121,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       secret: randomBytes(32).toString('hex'),
       now: options.now,
       log,
+      // A database handed out or recycled starts without anyone's mission progress.
+      forget: (db) => progress.clear(db),
     })
     await registry.load()
     const sweeper = setInterval(() => {
@@ -134,6 +140,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
     const serveStatic = config.webRoot ? createStaticHandler(config.webRoot) : null
     const serveCommandDocs = createCommandDocsHandler(valkey, capabilities.valkeyVersion)
+    const missions = new MissionCatalog(config.missionsDir, log)
+    const serveMissions = createMissionsHandler(missions, serverInfo)
     const server = createServer((request, response) => {
       const url = request.url ?? '/'
       if (url === '/healthz') {
@@ -148,6 +156,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         })
         return
       }
+      if (serveMissions(request, response)) return
       const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)
       handled
         .then((done) => {
@@ -181,6 +190,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       admin,
       patterns: new PatternBook(),
       watcher,
+      missions,
+      progress,
       valkey: () => ({ host: valkey.host, port: valkey.port }),
       serverInfo,
       allowedOrigins: config.allowedOrigins,

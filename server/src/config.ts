@@ -1,6 +1,7 @@
 /**
  * @module Configuration from the environment, parsed and checked once at start-up.
  */
+import { fileURLToPath } from 'node:url'
 
 export type ValkeyTarget = {
   host: string
@@ -27,7 +28,11 @@ export type Config = {
   allowedOrigins: string[]
   /** Folder with the built web app; null serves nothing but the API. */
   webRoot: string | null
+  /** Folder of mission markdown files (default: the repository's missions/). */
+  missionsDir: string
 }
+
+const DEFAULT_MISSIONS_DIR = fileURLToPath(new URL('../../missions', import.meta.url))
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -85,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     webRoot: env.WEB_ROOT?.trim() || null,
+    missionsDir: env.MISSIONS_DIR?.trim() || DEFAULT_MISSIONS_DIR,
   }
 }

@@ -118,6 +118,10 @@ export type WatchKeysMessage = { type: 'watchKeys'; pattern: string }
 export type OpenKeyMessage = { type: 'openKey'; key: string | null; match: string }
 /** Inspector: the next page of the open hash's fields. */
 export type MoreFieldsMessage = { type: 'moreFields'; key: string; cursor: string }
+/** Missions: the mission the page shows (null: none); the server checks its steps from now on. */
+export type MissionOpenMessage = { type: 'missionOpen'; id: string | null }
+/** Missions: forget this sandbox's progress on a mission (the page empties the sandbox itself). */
+export type MissionResetMessage = { type: 'missionReset'; id: string }
 
 export type ClientMessage =
   | HelloMessage
@@ -128,6 +132,8 @@ export type ClientMessage =
   | WatchKeysMessage
   | OpenKeyMessage
   | MoreFieldsMessage
+  | MissionOpenMessage
+  | MissionResetMessage
 
 // ---------------------------------------------------------------- server → client
 
@@ -220,7 +226,76 @@ export type InspectorMessage =
   | FieldsChangedMessage
   | KeyEventsMessage
 
+// ---------------------------------------------------------------- missions
+
+/** A feature a mission can require; each maps to a capability detected on the server. */
+export type MissionFeature = 'hash-field-expiration'
+export const MISSION_FEATURES: Record<MissionFeature, { label: string; has: (info: ServerInfo) => boolean }> = {
+  'hash-field-expiration': {
+    label: 'hash field expiration (Valkey 9.0 or later)',
+    has: (info) => info.features.hashFieldExpiration,
+  },
+}
+
+/** Expected output of a command block: valkey-cli's text with declared wildcards ({{int A..B}}, {{any}}). */
+export type ResponseSpec = { text: string; unordered: boolean }
+
+export type MissionBlock =
+  /** Rendered markdown: sanitized HTML made on the server (raw HTML in missions is escaped). */
+  | { kind: 'prose'; html: string }
+  /**
+   * Command lines typed into the terminal, in order. `role`: run (shown with
+   * Run/Copy), solution (hidden until revealed), setup (run by Set up).
+   * `afterSeconds`: the shown response holds only this long after the block before.
+   */
+  | { kind: 'commands'; role: 'run' | 'solution' | 'setup'; lines: string[]; response: ResponseSpec | null; afterSeconds: number | null }
+  /** A challenge hint, opened one at a time. */
+  | { kind: 'hint'; html: string }
+
+export type MissionCheckInfo = { label: string; source: string }
+
+export type MissionStep = {
+  id: string
+  title: string
+  challenge: boolean
+  blocks: MissionBlock[]
+  checks: MissionCheckInfo[]
+  /** Commands of this step's own Set up (else the mission's, for challenges). */
+  setup: Extract<MissionBlock, { kind: 'commands' }> | null
+}
+
+export type MissionSummary = {
+  id: string
+  title: string
+  summary: string
+  minutes: number
+  order: number
+  requires: MissionFeature[]
+  /** False when the server lacks a required feature; `unavailable` says which. */
+  available: boolean
+  unavailable: string | null
+  steps: { id: string; title: string; challenge: boolean }[]
+}
+
+/** GET /api/missions/<id> */
+export type MissionDoc = MissionSummary & {
+  intro: MissionBlock[]
+  setup: Extract<MissionBlock, { kind: 'commands' }> | null
+  steps: MissionStep[]
+}
+
+/**
+ * Progress of this sandbox: done steps of every mission, and, for the open
+ * mission, which checks hold right now (per step, in declared order).
+ */
+export type MissionProgressMessage = {
+  type: 'missionProgress'
+  done: Record<string, string[]>
+  open: { id: string; checks: Record<string, boolean[]> } | null
+}
+
 export type ServerMessage =
+  | MissionProgressMessage
   | InspectorMessage
   | WelcomeMessage
   | ReplyMessage
@@ -266,6 +341,10 @@ function isByteString(value: unknown): value is string {
 
 const isShortByteString = (value: unknown): value is string =>
   isByteString(value) && value.length <= LIMITS.maxInspectorText
+
+/** Mission and step ids: lower-case words joined by dashes (they appear in URLs). */
+export const MISSION_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
+const isMissionId = (value: unknown): value is string => typeof value === 'string' && MISSION_ID.test(value)
 
 const TOO_LARGE = 'too large'
 const tooLarge = (): ParseResult =>
@@ -348,6 +427,16 @@ export function parseClientMessage(text: string): ParseResult {
         return fail(ERROR_CODES.badFrame, 'moreFields needs a key and a numeric cursor')
       }
       return { ok: true, message: { type: 'moreFields', key, cursor } }
+    }
+    case 'missionOpen': {
+      const { id } = frame
+      if (id !== null && !isMissionId(id)) return fail(ERROR_CODES.badFrame, 'missionOpen.id must be null or a mission id')
+      return { ok: true, message: { type: 'missionOpen', id } }
+    }
+    case 'missionReset': {
+      const { id } = frame
+      if (!isMissionId(id)) return fail(ERROR_CODES.badFrame, 'missionReset.id must be a mission id')
+      return { ok: true, message: { type: 'missionReset', id } }
     }
     case 'ping': {
       const t = typeof frame.t === 'number' && Number.isFinite(frame.t) ? frame.t : 0

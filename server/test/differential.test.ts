@@ -10,15 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
-import WebSocket from 'ws'
 import type { Playground } from '../src/app.ts'
 import { EmbeddedValkey } from '../src/valkey/EmbeddedValkey.ts'
-import type { CommandDocsPayload } from '../src/protocol.ts'
-import { createCommandHelp } from '../../web/src/cli/commandHelp.ts'
-import { LineRunner } from '../../web/src/cli/LineRunner.ts'
-import { quoteRulesFor } from '../../web/src/cli/splitArgs.ts'
-import { ProxyConnection } from '../../web/src/hooks/ProxyConnection.ts'
-import { eventually, startTestPlayground } from './helpers.ts'
+import { startTestPlayground } from './helpers.ts'
+import { openPageTerminal } from './pageTerminal.ts'
 
 const corpusDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'differential')
 const corpora = readdirSync(corpusDir).filter((name) => name.endsWith('.txt')).sort()
@@ -76,17 +71,12 @@ function runValkeyCli(cli: string, server: EmbeddedValkey, stream: string[]): Pr
 
 /** What the playground's terminal pipeline prints for the same stream, sent as one paste. */
 async function runPlayground(port: number, stream: string[], valkeyVersion: string): Promise<string> {
-  const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, { get: () => null, set: () => undefined })
-  connection.start()
-  await eventually(() => (connection.status.state === 'open' ? true : undefined), 'playground connection')
-  const docs = (await (await fetch(`http://127.0.0.1:${port}/api/command-docs`)).json()) as CommandDocsPayload
-  const help = createCommandHelp(docs)
-  const runner = new LineRunner({ transport: connection, help: (args) => help.help(args) })
-  runner.quoteRules = quoteRulesFor(valkeyVersion)
-  const planned = stream.map((line) => runner.plan(line))
+  const terminal = await openPageTerminal(port, valkeyVersion)
+  // Planned all at once (a paste): every command is sent before the first output is awaited.
+  const planned = stream.map((line) => terminal.runner.plan(line))
   let output = ''
   for (const line of planned) output += await line.output()
-  connection.stop()
+  terminal.close()
   return output
 }
 
@@ -95,8 +85,6 @@ describe('the terminal prints exactly what valkey-cli prints', () => {
   const servers: EmbeddedValkey[] = []
 
   beforeAll(async () => {
-    // The page's connection code uses the browser's WebSocket; in Node, ws provides it.
-    ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
     playground = await startTestPlayground()
   })
   afterAll(async () => {

@@ -2,6 +2,7 @@
  * Shared pieces for integration tests: a playground started through the
  * real start-up path, and a WebSocket client speaking the page's protocol.
  */
+import { fileURLToPath } from 'node:url'
 import { inject } from 'vitest'
 import WebSocket from 'ws'
 import { startPlayground, type Playground, type PlaygroundOptions } from '../src/app.ts'
@@ -18,6 +19,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sandboxIdleMs: 3_600_000,
     allowedOrigins: [],
     webRoot: null,
+    missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),
     ...overrides,
   }
 }

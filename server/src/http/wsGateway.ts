@@ -26,12 +26,17 @@ import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
+import type { MissionCatalog } from '../missions/MissionCatalog.ts'
+import { MissionSession } from '../missions/MissionSession.ts'
+import type { ProgressStore } from '../missions/ProgressStore.ts'
 
 export type GatewayDeps = {
   registry: SandboxRegistry
   admin: AdminClient
   patterns: PatternBook
   watcher: KeyspaceWatcher
+  missions: MissionCatalog
+  progress: ProgressStore
   valkey: () => { host: string; port: number }
   serverInfo: () => ServerInfo
   allowedOrigins: string[]
@@ -131,7 +136,10 @@ const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
 function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): void {
   let session: TerminalSession | null = null
   let inspector: InspectorSession | null = null
-  let stopListening: (() => void) | null = null
+  let missions: MissionSession | null = null
+  /** Arguments of commands awaiting replies, kept only while a mission is open (for its `ran` checks). */
+  const commandArgs = new Map<number, string[]>()
+  const stopListening: (() => void)[] = []
   /** Reply ids after which the inspector resyncs (a flush, or the EXEC of a queued flush). */
   const resyncAfter = new Set<number>()
   let flushQueued = false
@@ -156,6 +164,11 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
   const send = (message: ServerMessage) => {
     if (message.type === 'reply') {
       if (resyncAfter.delete(message.id)) inspector?.resynced()
+      const args = commandArgs.get(message.id)
+      if (args) {
+        commandArgs.delete(message.id)
+        missions?.commandReplied(args, message.replies)
+      }
       // nextTick runs once the microtask queue, where the whole burst settles, is empty.
       if (batch.length === 0) process.nextTick(flush)
       batch.push({ id: message.id, replies: message.replies, ms: message.ms })
@@ -175,9 +188,11 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
   ws.on('close', () => {
     clearTimeout(helloTimer)
     forget()
-    stopListening?.()
+    for (const stop of stopListening) stop()
     inspector?.close()
     inspector = null
+    missions?.close()
+    missions = null
     if (session) {
       session.close()
       deps.registry.connectionClosed(session.db)
@@ -224,12 +239,18 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
               scriptTimeoutMs: deps.scriptTimeoutMs,
             })
             const info = deps.serverInfo()
-            inspector = new InspectorSession({
-              reader: new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration),
+            const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)
+            inspector = new InspectorSession({ reader, send, log: deps.log })
+            missions = new MissionSession({
+              catalog: deps.missions,
+              store: deps.progress,
+              db: lease.users.db,
+              server: info,
+              query: (args) => reader.query(args),
               send,
               log: deps.log,
             })
-            stopListening = deps.watcher.listen(lease.users.db, inspector)
+            stopListening.push(deps.watcher.listen(lease.users.db, inspector), deps.watcher.listen(lease.users.db, missions))
             deps.registry.connectionOpened(lease.users.db)
             send({
               type: 'welcome',
@@ -260,6 +281,11 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
         }
         for (const { id, args } of message.type === 'command' ? [message] : message.list) {
           inspector?.noteCommand(args)
+          if (missions?.listening) {
+            // Commands whose replies stream (SUBSCRIBE) never settle here; do not let them pile up.
+            if (commandArgs.size >= LIMITS.maxInFlight) commandArgs.clear()
+            commandArgs.set(id, args)
+          }
           const name = args[0]!.toUpperCase()
           if (FLUSHES.has(name)) {
             resyncAfter.add(id)
@@ -281,6 +307,15 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
         if (message.type === 'watchKeys') inspector.watchKeys(message.pattern)
         else if (message.type === 'openKey') inspector.openKey(message.key, message.match)
         else inspector.moreFields(message.key, message.cursor)
+        return
+      case 'missionOpen':
+      case 'missionReset':
+        if (!missions) {
+          fail(ERROR_CODES.notReady, 'send hello and wait for welcome before opening missions')
+          return
+        }
+        if (message.type === 'missionOpen') missions.open(message.id)
+        else missions.reset(message.id)
         return
       case 'cancel':
         session?.cancel().catch((error: Error) => deps.log(`cancel failed: ${error.message}`))

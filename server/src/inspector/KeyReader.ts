@@ -69,6 +69,11 @@ export class KeyReader {
     return connection.send(args)
   }
 
+  /** Any read the sandbox's own user may run (mission checks use it). */
+  query(args: string[]): Promise<Reply> {
+    return this.#send(args)
+  }
+
   /** Keys matching the pattern, at most `limit`; `truncated` when there were more. */
   async scanKeys(pattern: string, limit: number): Promise<{ keys: KeyInfo[]; truncated: boolean }> {
     const names: string[] = []

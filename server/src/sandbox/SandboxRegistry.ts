@@ -40,6 +40,8 @@ export type RegistryOptions = {
   secret: string
   now?: () => number
   log?: (message: string) => void
+  /** Drops what else the playground keeps about a database (mission progress) when it changes hands. */
+  forget?: (db: number) => Promise<void>
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
@@ -106,6 +108,7 @@ export class SandboxRegistry {
       return { token, users, fresh: false, resumed: true }
     }
     const db = await this.#freeDatabase()
+    await this.options.forget?.(db)
     const newToken = randomBytes(32).toString('base64url')
     const now = this.#now()
     const record: SandboxRecord = { db, tokenHash: hashToken(newToken), createdAt: now, lastSeenAt: now }
@@ -154,6 +157,7 @@ export class SandboxRegistry {
     await admin.call('client', 'kill', 'user', users.terminalUser).catch(() => undefined)
     await admin.call('client', 'kill', 'user', users.subscriberUser).catch(() => undefined)
     await runInDb(admin, record.db, ['FLUSHDB'])
+    await this.options.forget?.(record.db)
     await admin.call('hdel', REGISTRY_KEY, record.tokenHash)
     this.#byToken.delete(record.tokenHash)
     this.#byDb.delete(record.db)

@@ -14,6 +14,9 @@ import {
   PROTOCOL_VERSION,
   type ClientMessage,
   type InspectorMessage,
+  type MissionOpenMessage,
+  type MissionProgressMessage,
+  type MissionResetMessage,
   type MoreFieldsMessage,
   type OpenKeyMessage,
   type ServerInfo,
@@ -35,6 +38,8 @@ type Listeners = {
   /** Live inspector data: key list, opened key, field changes, keyspace events. */
   inspector: (message: InspectorMessage) => void
   notice: (text: string, level: 'info' | 'warn' | 'error') => void
+  /** Mission progress of this sandbox, and the open mission's checks. */
+  missions: (message: MissionProgressMessage) => void
 }
 
 type Pending = { args: string[]; resolve: (result: CommandResult) => void; reject: (error: Error) => void }
@@ -86,6 +91,7 @@ export class ProxyConnection implements Transport {
     mode: new Set(),
     notice: new Set(),
     inspector: new Set(),
+    missions: new Set(),
   }
   #attempt = 0
   #retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -134,6 +140,12 @@ export class ProxyConnection implements Transport {
 
   /** Asks for inspector data; false when not connected (ask again on the next 'open'). */
   inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): boolean {
+    if (this.#status.state !== 'open') return false
+    return this.#post(message)
+  }
+
+  /** Tells the server which mission the page shows, or resets one; false when not connected. */
+  mission(message: MissionOpenMessage | MissionResetMessage): boolean {
     if (this.#status.state !== 'open') return false
     return this.#post(message)
   }
@@ -240,6 +252,8 @@ export class ProxyConnection implements Transport {
       case 'fieldsChanged':
       case 'keyEvents':
         return this.#emit('inspector', message)
+      case 'missionProgress':
+        return this.#emit('missions', message)
       default: {
         const unreachable: never = message
         return unreachable

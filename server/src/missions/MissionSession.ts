@@ -1,0 +1,248 @@
+/**
+ * @module Checks the steps of the mission a browser has open, against its
+ * sandbox, after each of its commands and each keyspace event.
+ *
+ * State checks (hget, ttl, keys...) are read from the sandbox on the
+ * inspector's connection, signed in as the sandbox's own ACL user, so a
+ * check can never look outside the sandbox. `ran` checks look at the replies
+ * to commands this browser ran while the mission was open.
+ *
+ * A step is done once all of its checks hold at the same moment; done is
+ * final (a later step may change the data an earlier one checked) until the
+ * mission is reset. Evaluations are coalesced: one runs at a time and the
+ * next one starts from the newest state, so a burst of commands costs a few
+ * rounds of reads. Nothing is read while no mission is open.
+ */
+import type { MissionProgressMessage, Reply, ServerInfo, ServerMessage } from '../protocol.ts'
+import type { KeyspaceListener } from '../inspector/KeyspaceWatcher.ts'
+import { commandMatches, meets, type Check, type CheckValue, type Probe } from './checkLanguage.ts'
+import { missingFeatures, type MissionCatalog } from './MissionCatalog.ts'
+import type { ParsedMission } from './parseMission.ts'
+import type { Progress, ProgressStore } from './ProgressStore.ts'
+
+export type MissionSessionDeps = {
+  catalog: MissionCatalog
+  store: ProgressStore
+  db: number
+  server: ServerInfo
+  /** Runs a read-only command in the sandbox. */
+  query: (args: string[]) => Promise<Reply>
+  send: (message: ServerMessage) => void
+  log?: (message: string) => void
+}
+
+/** Most SCAN rounds a `keys` check makes (at COUNT 1000: a million keys). */
+const MAX_SCAN_ROUNDS = 1000
+
+/** Mission text is Unicode; Valkey keys and values travel as byte strings (latin1, one char per byte). */
+const toBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1')
+const fromBytes = (bytes: string) => Buffer.from(bytes, 'latin1').toString('utf8')
+
+/** A reply as a value checks compare: numbers, text, nil, or a flat list of texts. */
+export function replyValue(reply: Reply | undefined): CheckValue | undefined {
+  if (!reply) return undefined
+  switch (reply.t) {
+    case 'int':
+    case 'big':
+      return Number(reply.n)
+    case 'str':
+    case 'bulk':
+    case 'double':
+    case 'verb':
+      return fromBytes(reply.s)
+    case 'bool':
+      return reply.b ? 1 : 0
+    case 'nil':
+      return null
+    case 'err':
+      return undefined
+    default: {
+      const flat: string[] = []
+      const walk = (items: Reply[]) => {
+        for (const item of items) {
+          if ('a' in item) walk(item.a)
+          else {
+            const value = replyValue(item)
+            if (value !== undefined && value !== null && !Array.isArray(value)) flat.push(String(value))
+          }
+        }
+      }
+      walk(reply.a)
+      return flat
+    }
+  }
+}
+
+export class MissionSession implements KeyspaceListener {
+  #progress: Progress = {}
+  #loaded: Promise<void>
+  #mission: ParsedMission | null = null
+  /** Newest matching reply for each `ran` check of the open mission. */
+  #seen = new Map<Check, CheckValue>()
+  #running = false
+  #again = false
+  #closed = false
+  #lastSent = ''
+
+  constructor(private readonly deps: MissionSessionDeps) {
+    this.#loaded = deps.store
+      .load(deps.db)
+      .then((progress) => {
+        this.#progress = progress
+      })
+      .catch((error: Error) => deps.log?.(`mission progress could not be read: ${error.message}`))
+  }
+
+  /** Whether replies are wanted (a mission is open). */
+  get listening(): boolean {
+    return this.#mission !== null
+  }
+
+  open(id: string | null): void {
+    const mission = id === null ? null : this.deps.catalog.get(id)
+    // A mission the server cannot run is shown but never checked.
+    this.#mission = mission && missingFeatures(mission, this.deps.server) === null ? mission : null
+    this.#seen.clear()
+    this.#schedule()
+  }
+
+  reset(id: string): void {
+    delete this.#progress[id]
+    if (this.#mission?.meta.id === id) this.#seen.clear()
+    this.deps.store.clear(this.deps.db, id).catch((error: Error) => this.deps.log?.(`mission progress could not be cleared: ${error.message}`))
+    this.#schedule()
+  }
+
+  /** A command this browser ran got its replies. */
+  commandReplied(args: string[], replies: Reply[]): void {
+    const mission = this.#mission
+    if (!mission) return
+    const value = replyValue(replies[0])
+    if (value === undefined) return // errors never satisfy a check
+    for (const step of mission.steps) {
+      for (const check of step.parsedChecks) {
+        if (check.probe.kind === 'ran' && commandMatches({ ...check.probe, args: check.probe.args.map(bytesPattern) }, args)) {
+          this.#seen.set(check, value)
+        }
+      }
+    }
+    // Also after commands that match nothing: FLUSHDB and scripts change
+    // data without keyspace events, and a few reads per command are cheap.
+    this.#schedule()
+  }
+
+  event(): void {
+    if (this.#mission) this.#schedule()
+  }
+
+  resynced(): void {
+    this.event()
+  }
+
+  close(): void {
+    this.#closed = true
+    this.#mission = null
+  }
+
+  #schedule(): void {
+    if (this.#closed) return
+    if (this.#running) {
+      this.#again = true
+      return
+    }
+    this.#running = true
+    void this.#loaded
+      .then(() => this.#evaluateUntilQuiet())
+      .catch((error: Error) => this.deps.log?.(`mission check failed: ${error.message}`))
+      .finally(() => {
+        this.#running = false
+      })
+  }
+
+  async #evaluateUntilQuiet(): Promise<void> {
+    do {
+      this.#again = false
+      await this.#evaluate()
+    } while (this.#again && !this.#closed)
+  }
+
+  async #evaluate(): Promise<void> {
+    const mission = this.#mission
+    let open: MissionProgressMessage['open'] = null
+    if (mission) {
+      const id = mission.meta.id
+      const done = new Set(this.#progress[id] ?? [])
+      const checks: Record<string, boolean[]> = {}
+      let newlyDone = false
+      for (const step of mission.steps) {
+        if (done.has(step.id)) {
+          checks[step.id] = step.parsedChecks.map(() => true)
+          continue
+        }
+        const results = await Promise.all(step.parsedChecks.map((check) => this.#holds(check)))
+        checks[step.id] = results
+        if (results.every(Boolean)) {
+          done.add(step.id)
+          newlyDone = true
+        }
+      }
+      if (this.#closed || this.#mission !== mission) return
+      if (newlyDone) {
+        const list = mission.steps.map((step) => step.id).filter((stepId) => done.has(stepId))
+        this.#progress[id] = list
+        await this.deps.store.save(this.deps.db, id, list).catch((error: Error) => this.deps.log?.(`mission progress could not be saved: ${error.message}`))
+      }
+      open = { id, checks }
+    }
+    const message: MissionProgressMessage = { type: 'missionProgress', done: { ...this.#progress }, open }
+    const text = JSON.stringify(message)
+    if (text === this.#lastSent || this.#closed) return
+    this.#lastSent = text
+    this.deps.send(message)
+  }
+
+  async #holds(check: Check): Promise<boolean> {
+    const value = check.probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(check.probe).catch(() => undefined)
+    return meets(value, check.expect)
+  }
+
+  async #read(probe: Exclude<Probe, { kind: 'ran' }>): Promise<CheckValue | undefined> {
+    const { query } = this.deps
+    switch (probe.kind) {
+      case 'hget':
+        return replyValue(await query(['HGET', toBytes(probe.key), toBytes(probe.field)]))
+      case 'hexists':
+        return replyValue(await query(['HEXISTS', toBytes(probe.key), toBytes(probe.field)]))
+      case 'httl': {
+        const value = replyValue(await query(['HTTL', toBytes(probe.key), 'FIELDS', '1', toBytes(probe.field)]))
+        return Array.isArray(value) ? Number(value[0]) : undefined
+      }
+      case 'hlen':
+      case 'ttl':
+      case 'pttl':
+      case 'exists':
+      case 'type':
+        return replyValue(await query([probe.kind.toUpperCase(), toBytes(probe.key)]))
+      case 'dbsize':
+        return replyValue(await query(['DBSIZE']))
+      case 'keys': {
+        const names = new Set<string>()
+        let cursor = '0'
+        let rounds = 0
+        do {
+          const args = ['SCAN', cursor, 'MATCH', toBytes(probe.pattern), 'COUNT', '1000']
+          if (probe.type) args.push('TYPE', probe.type)
+          const reply = await query(args)
+          if (reply.t !== 'arr') return undefined
+          const [next, keys] = reply.a
+          cursor = next?.t === 'bulk' ? next.s : '0'
+          if (keys?.t === 'arr') for (const key of keys.a) if (key.t === 'bulk') names.add(key.s)
+        } while (cursor !== '0' && ++rounds < MAX_SCAN_ROUNDS)
+        return names.size
+      }
+    }
+  }
+}
+
+const bytesPattern = (pattern: Extract<Probe, { kind: 'ran' }>['args'][number]) =>
+  'literal' in pattern ? { literal: toBytes(pattern.literal) } : pattern

@@ -1,0 +1,165 @@
+/**
+ * The mission doc test: every command block of every mission is typed into
+ * a fresh sandbox in document order, through the page's own terminal
+ * pipeline, and what the terminal prints must be the response the mission
+ * shows (wildcards only where declared). After each step's blocks, the
+ * server's own checks must report that step done, so a mission's checks
+ * are proven reachable by its own commands.
+ *
+ * On a server without a feature a mission needs (field expiry on Valkey 8),
+ * the test asserts that the mission is listed as unavailable and that
+ * opening it checks nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Playground } from '../src/app.ts'
+import { MissionCatalog } from '../src/missions/MissionCatalog.ts'
+import { responseMatches } from '../src/missions/responsePattern.ts'
+import type { MissionBlock, MissionDoc, MissionProgressMessage, MissionSummary } from '../src/protocol.ts'
+import { eventually, startTestPlayground, TestClient, testConfig } from './helpers.ts'
+import { memoryTokenStore, openPageTerminal } from './pageTerminal.ts'
+
+const catalog = new MissionCatalog(testConfig().missionsDir)
+const missionIds = catalog.errors.length === 0 ? catalog.list({ address: '', valkeyVersion: '', embedded: true, features: { hashFieldExpiration: true } }).map((mission) => mission.id) : []
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('missions', () => {
+  let playground: Playground
+
+  beforeAll(async () => {
+    playground = await startTestPlayground()
+  })
+  afterAll(async () => {
+    await playground?.close()
+  })
+
+  const api = async <T,>(path: string) => {
+    const response = await fetch(`http://127.0.0.1:${playground.port}${path}`)
+    return { status: response.status, body: (await response.json()) as T }
+  }
+
+  it('every file in missions/ is a valid mission, and the three lessons are there', () => {
+    expect(catalog.errors).toEqual([])
+    expect(missionIds).toEqual(['cantina-sessions', 'cantina-challenges', 'field-expiry'])
+  })
+
+  it('lists the missions with what this server can run', async () => {
+    const { body } = await api<{ missions: MissionSummary[] }>('/api/missions')
+    const fieldExpiry = body.missions.find((mission) => mission.id === 'field-expiry')!
+    expect(fieldExpiry.requires).toEqual(['hash-field-expiration'])
+    if (playground.capabilities.hashFieldExpiration) {
+      expect(fieldExpiry).toMatchObject({ available: true, unavailable: null })
+    } else {
+      expect(fieldExpiry.available).toBe(false)
+      expect(fieldExpiry.unavailable).toMatch(/hash field expiration \(Valkey 9\.0 or later\)/)
+    }
+    expect(body.missions.find((mission) => mission.id === 'cantina-sessions')).toMatchObject({ available: true, minutes: 12 })
+    expect((await api('/api/missions/no-such-mission')).status).toBe(404)
+    expect((await api('/api/missions/..%2f..%2fetc')).status).toBe(404)
+  })
+
+  it.each(missionIds)('%s: every shown response is what Valkey answers, and every step checks itself', async (id) => {
+    const { body: doc } = await api<MissionDoc>(`/api/missions/${id}`)
+    const terminal = await openPageTerminal(playground.port, playground.capabilities.valkeyVersion)
+    let progress = null as MissionProgressMessage | null
+    terminal.connection.on('missions', (message) => (progress = message))
+    try {
+      terminal.connection.mission({ type: 'missionOpen', id })
+      await eventually(() => progress ?? undefined, 'first progress message')
+
+      if (!doc.available) {
+        // Not runnable here: it is shown, never checked.
+        await terminal.output('HSET session:leia username "leia"')
+        await sleep(200)
+        expect(progress!.open).toBeNull()
+        return
+      }
+
+      let lastBlockAt = Date.now()
+      const runBlocks = async (blocks: MissionBlock[], where: string) => {
+        for (const block of blocks) {
+          if (block.kind !== 'commands') continue
+          if (block.afterSeconds !== null) await sleep(Math.max(0, lastBlockAt + block.afterSeconds * 1000 - Date.now()))
+          let output = ''
+          for (const line of block.lines) output += await terminal.output(line)
+          lastBlockAt = Date.now()
+          const response = block.response!
+          if (!responseMatches(response, output)) {
+            // Shows both texts in the failure, which is what a mission author needs to fix it.
+            expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)
+          }
+        }
+      }
+
+      await runBlocks(doc.intro, 'introduction')
+      for (const step of doc.steps) {
+        await runBlocks(step.blocks, `step ${step.id}`)
+        await eventually(
+          () => (progress?.done[id]?.includes(step.id) ? true : undefined),
+          `step ${step.id} to be checked done (checks now: ${JSON.stringify(progress?.open?.checks[step.id])})`,
+          15_000
+        )
+      }
+      expect(progress!.done[id]).toEqual(doc.steps.map((step) => step.id))
+      expect(Object.values(progress!.open!.checks).flat().every(Boolean)).toBe(true)
+    } finally {
+      terminal.close()
+    }
+  }, 60_000)
+
+  it('shows each check live, keeps progress per sandbox across reconnects, and forgets it on reset', async () => {
+    const tokens = memoryTokenStore()
+    const version = playground.capabilities.valkeyVersion
+    const first = await openPageTerminal(playground.port, version, tokens)
+    let progress = null as MissionProgressMessage | null
+    first.connection.on('missions', (message) => (progress = message))
+    first.connection.mission({ type: 'missionOpen', id: 'cantina-sessions' })
+    await first.output('HSET session:han_solo username "hsolo" species "human" credits 10000 table "booth_7" drinks_ordered 2 last_activity "2025-08-28T13:30:00"')
+    await eventually(() => (progress?.done['cantina-sessions']?.includes('open-tab') ? true : undefined), 'first step done')
+    // A later step shows which of its checks hold right now.
+    expect(progress!.open!.checks['partial-update']).toEqual([false, false, false])
+    await first.output('HSET session:han_solo credits 9500')
+    await eventually(() => (progress!.open!.checks['partial-update']![0] ? true : undefined), 'credits check to hold')
+    expect(progress!.open!.checks['partial-update']).toEqual([true, false, false])
+    expect(progress!.done['cantina-sessions']).toEqual(['open-tab'])
+    first.close()
+
+    // Same browser (same token): the checkmark is still there, even before opening the mission.
+    const again = await openPageTerminal(playground.port, version, tokens)
+    let resumed = null as MissionProgressMessage | null
+    again.connection.on('missions', (message) => (resumed = message))
+    again.connection.mission({ type: 'missionOpen', id: null })
+    await eventually(() => resumed ?? undefined, 'progress after reconnect')
+    expect(resumed!.done['cantina-sessions']).toEqual(['open-tab'])
+    expect(resumed!.open).toBeNull()
+
+    // Another browser has its own progress.
+    const other = await openPageTerminal(playground.port, version)
+    let theirs = null as MissionProgressMessage | null
+    other.connection.on('missions', (message) => (theirs = message))
+    other.connection.mission({ type: 'missionOpen', id: 'cantina-sessions' })
+    await eventually(() => theirs ?? undefined, 'progress of another browser')
+    expect(theirs!.done).toEqual({})
+    other.close()
+
+    again.connection.mission({ type: 'missionReset', id: 'cantina-sessions' })
+    await again.output('FLUSHDB')
+    await eventually(() => (resumed!.done['cantina-sessions'] === undefined ? true : undefined), 'progress to be forgotten')
+    again.close()
+  })
+
+  it('rejects malformed mission frames and unknown missions without closing the socket', async () => {
+    const client = await TestClient.connect(playground.port)
+    client.sendJson({ type: 'missionOpen', id: '../../etc/passwd' })
+    client.sendJson({ type: 'missionOpen', id: 42 })
+    client.sendJson({ type: 'missionOpen' })
+    client.sendJson({ type: 'missionReset', id: null })
+    await eventually(() => (client.of('error').length === 4 ? true : undefined), 'four errors')
+    expect(client.of('error').every((error) => error.code === 'bad_frame')).toBe(true)
+    client.sendJson({ type: 'missionOpen', id: 'no-such-mission' })
+    await eventually(() => client.of('missionProgress')[0], 'progress for an unknown mission')
+    expect(client.of('missionProgress')[0]!.open).toBeNull()
+    expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
+    client.close()
+  })
+})

@@ -1,0 +1,46 @@
+/**
+ * The page's own terminal pipeline, in Node: ProxyConnection over a real
+ * WebSocket, LineRunner with the server's command docs, valkey-cli's quoting
+ * rules for the server's version. What `output` returns is exactly what the
+ * page's terminal prints for a line (without the prompt).
+ */
+import WebSocket from 'ws'
+import type { CommandDocsPayload } from '../src/protocol.ts'
+import { createCommandHelp } from '../../web/src/cli/commandHelp.ts'
+import { LineRunner } from '../../web/src/cli/LineRunner.ts'
+import { quoteRulesFor } from '../../web/src/cli/splitArgs.ts'
+import { ProxyConnection, type TokenStore } from '../../web/src/hooks/ProxyConnection.ts'
+import { eventually } from './helpers.ts'
+
+export type PageTerminal = {
+  connection: ProxyConnection
+  runner: LineRunner
+  /** Runs one line and resolves with what the terminal prints for it. */
+  output(line: string): Promise<string>
+  close(): void
+}
+
+/** A browser's localStorage stand-in: share one between connections to come back to the same sandbox. */
+export function memoryTokenStore(): TokenStore {
+  let token: string | null = null
+  return { get: () => token, set: (value) => (token = value) }
+}
+
+/** Opens a browser-like connection to the playground on `port` (a fresh sandbox unless `tokens` holds one). */
+export async function openPageTerminal(port: number, valkeyVersion: string, tokens: TokenStore = memoryTokenStore()): Promise<PageTerminal> {
+  // The page's connection code uses the browser's WebSocket; in Node, ws provides it.
+  ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
+  const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, tokens)
+  connection.start()
+  await eventually(() => (connection.status.state === 'open' ? true : undefined), 'playground connection')
+  const docs = (await (await fetch(`http://127.0.0.1:${port}/api/command-docs`)).json()) as CommandDocsPayload
+  const help = createCommandHelp(docs)
+  const runner = new LineRunner({ transport: connection, help: (args) => help.help(args) })
+  runner.quoteRules = quoteRulesFor(valkeyVersion)
+  return {
+    connection,
+    runner,
+    output: (line) => runner.plan(line).output(),
+    close: () => connection.stop(),
+  }
+}
