@@ -120,7 +120,7 @@ export type OpenKeyMessage = { type: 'openKey'; key: string | null; match: strin
 export type MoreFieldsMessage = { type: 'moreFields'; key: string; cursor: string }
 /** Missions: the mission the page shows (null: none); the server checks its steps from now on. */
 export type MissionOpenMessage = { type: 'missionOpen'; id: string | null }
-/** Missions: forget this sandbox's progress on a mission (the page empties the sandbox itself). */
+/** Missions: Reset mission. The server empties the sandbox (FLUSHDB), then forgets the progress on that mission. */
 export type MissionResetMessage = { type: 'missionReset'; id: string }
 
 export type ClientMessage =
@@ -278,7 +278,7 @@ export type MissionSummary = {
 }
 
 /** GET /api/missions/<id> */
-export type MissionDoc = MissionSummary & {
+export type MissionDoc = Omit<MissionSummary, 'steps'> & {
   intro: MissionBlock[]
   setup: Extract<MissionBlock, { kind: 'commands' }> | null
   steps: MissionStep[]

@@ -142,9 +142,15 @@ describe('missions', () => {
     expect(theirs!.done).toEqual({})
     other.close()
 
+    // Reset empties the sandbox first, so the first step (whose data is still there) cannot pass again.
+    again.connection.mission({ type: 'missionOpen', id: 'cantina-sessions' })
     again.connection.mission({ type: 'missionReset', id: 'cantina-sessions' })
-    await again.output('FLUSHDB')
-    await eventually(() => (resumed!.done['cantina-sessions'] === undefined ? true : undefined), 'progress to be forgotten')
+    await eventually(() => (resumed!.done['cantina-sessions'] === undefined && resumed!.open ? true : undefined), 'progress to be forgotten')
+    expect(await again.output('DBSIZE')).toBe('(integer) 0\n')
+    await again.output('PING')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(resumed!.done['cantina-sessions']).toBeUndefined()
+    expect(resumed!.open!.checks['open-tab']).toEqual([false, false])
     again.close()
   })
 

@@ -1,11 +1,13 @@
 /**
- * @module Page layout: header with the connection state; the terminal and
- * the live inspector side by side.
+ * @module Page layout: header with the connection state; the lesson on the
+ * left, the terminal and the live inspector beside it (stacked on most
+ * screens, three columns on very wide ones).
  */
 import { useState } from 'react'
 import { useProxySocket } from './hooks/useProxySocket.ts'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
 import { InspectorPanel } from './panels/Inspector/InspectorPanel.tsx'
+import { MissionsPanel } from './panels/Missions/MissionsPanel.tsx'
 import { TerminalBridge } from './panels/Terminal/TerminalBridge.ts'
 import { TerminalPanel } from './panels/Terminal/TerminalPanel.tsx'
 
@@ -23,6 +25,9 @@ export function App() {
         <ConnectionBadge status={status} />
       </header>
       <main className="app-main">
+        <section className="panel missions-panel" data-testid="mission" aria-label="Missions">
+          <MissionsPanel connection={connection} bridge={bridge} />
+        </section>
         <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
           <TerminalPanel connection={connection} bridge={bridge} />
         </section>

@@ -248,6 +248,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
               server: info,
               query: (args) => reader.query(args),
               send,
+              onFlushed: () => inspector?.resynced(),
               log: deps.log,
             })
             stopListening.push(deps.watcher.listen(lease.users.db, inspector), deps.watcher.listen(lease.users.db, missions))

@@ -28,6 +28,8 @@ export type MissionSessionDeps = {
   /** Runs a read-only command in the sandbox. */
   query: (args: string[]) => Promise<Reply>
   send: (message: ServerMessage) => void
+  /** The sandbox was emptied (Reset mission): the inspector reads everything again. */
+  onFlushed?: () => void
   log?: (message: string) => void
 }
 
@@ -83,6 +85,9 @@ export class MissionSession implements KeyspaceListener {
   #again = false
   #closed = false
   #lastSent = ''
+  /** Bumped by reset, so an evaluation that read the sandbox before it was emptied is thrown away. */
+  #generation = 0
+  #resetting: Promise<void> = Promise.resolve()
 
   constructor(private readonly deps: MissionSessionDeps) {
     this.#loaded = deps.store
@@ -106,10 +111,24 @@ export class MissionSession implements KeyspaceListener {
     this.#schedule()
   }
 
+  /** Empties the sandbox and forgets the mission's progress, in that order, before anything is checked again. */
   reset(id: string): void {
+    this.#generation++
     delete this.#progress[id]
     if (this.#mission?.meta.id === id) this.#seen.clear()
-    this.deps.store.clear(this.deps.db, id).catch((error: Error) => this.deps.log?.(`mission progress could not be cleared: ${error.message}`))
+    const { db, store, query, log } = this.deps
+    this.#resetting = this.#resetting
+      .then(async () => {
+        const reply = await query(['FLUSHDB'])
+        if (reply.t === 'err') throw new Error(reply.s)
+        this.deps.onFlushed?.()
+        await store.clear(db, id)
+        // Whatever an evaluation read meanwhile is stale.
+        this.#generation++
+        delete this.#progress[id]
+        if (this.#mission?.meta.id === id) this.#seen.clear()
+      })
+      .catch((error: Error) => log?.(`mission reset failed: ${error.message}`))
     this.#schedule()
   }
 
@@ -152,6 +171,7 @@ export class MissionSession implements KeyspaceListener {
     }
     this.#running = true
     void this.#loaded
+      .then(() => this.#resetting)
       .then(() => this.#evaluateUntilQuiet())
       .catch((error: Error) => this.deps.log?.(`mission check failed: ${error.message}`))
       .finally(() => {
@@ -162,11 +182,13 @@ export class MissionSession implements KeyspaceListener {
   async #evaluateUntilQuiet(): Promise<void> {
     do {
       this.#again = false
+      await this.#resetting
       await this.#evaluate()
     } while (this.#again && !this.#closed)
   }
 
   async #evaluate(): Promise<void> {
+    const generation = this.#generation
     const mission = this.#mission
     let open: MissionProgressMessage['open'] = null
     if (mission) {
@@ -187,6 +209,10 @@ export class MissionSession implements KeyspaceListener {
         }
       }
       if (this.#closed || this.#mission !== mission) return
+      if (generation !== this.#generation) {
+        this.#again = true
+        return
+      }
       if (newlyDone) {
         const list = mission.steps.map((step) => step.id).filter((stepId) => done.has(stepId))
         this.#progress[id] = list

@@ -1,0 +1,136 @@
+/**
+ * Missions in a real browser: the Cantina mission done only by clicking
+ * Run, its challenges done only by typing answers, checks and progress
+ * turning green live and surviving a reload; URLs per step; Reset; and a
+ * mission this server cannot run.
+ */
+import type { MissionSummary } from '../../server/src/protocol.ts'
+import { expect, test } from '../fixtures/test.ts'
+
+test('the Cantina mission completes by clicking Run, every check turns green, and progress survives a reload', async ({ page, terminal, mission }) => {
+  await terminal.open('/#/missions/cantina-sessions')
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-sessions')
+  const steps = await mission.stepIds()
+  expect(steps).toHaveLength(8)
+  expect(await mission.progress()).toEqual({ done: 0, total: 8 })
+
+  for (const [index, id] of steps.entries()) {
+    await mission.runStep(id, terminal)
+    await mission.expectDone(id)
+    await expect.poll(() => mission.progress()).toEqual({ done: index + 1, total: 8 })
+  }
+
+  // Run typed the commands: their output is in place and they are in history.
+  const text = await terminal.text()
+  expect(text).toContain('> HSET session:han_solo credits 9500 last_activity "2025-08-28T13:45:00"\n(integer) 0')
+  expect(text).toContain('12) "2025-08-28T13:45:00"')
+  await terminal.focus()
+  await terminal.press('ArrowUp')
+  await expect.poll(() => terminal.input()).toBe('PTTL session:han_solo')
+
+  await page.reload()
+  await terminal.waitForPrompt()
+  await expect.poll(() => mission.progress()).toEqual({ done: 8, total: 8 })
+  await expect(mission.root.locator('[data-testid="mission-check"][data-ok="false"]')).toHaveCount(0)
+})
+
+test('the Cantina challenges complete with typed answers; hints open one by one and the solution on request', async ({ terminal, mission }) => {
+  await terminal.open('/#/missions/cantina-sessions')
+  await mission.root.getByTestId('mission-next').click()
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-challenges')
+  expect(await mission.progress()).toEqual({ done: 0, total: 4 })
+
+  // Set up asks first, then runs its commands in the terminal.
+  await mission.view.getByTestId('mission-setup').first().click()
+  await mission.confirm()
+  await terminal.settle()
+  await expect.poll(() => terminal.text()).toContain('> FLUSHDB\nOK')
+  await expect.poll(async () => (await terminal.text()).split('(integer) 6').length - 1).toBe(3)
+
+  // Challenge 1: hints open one at a time; KEYS is as good as SCAN for the check.
+  const analytics = mission.step('analytics')
+  await expect(analytics.getByTestId('mission-hint')).toHaveCount(0)
+  await analytics.getByTestId('hint-next').click()
+  await expect(analytics.getByTestId('mission-hint')).toHaveCount(1)
+  await analytics.getByTestId('hint-next').click()
+  await expect(analytics.getByTestId('mission-hint')).toHaveCount(2)
+  await expect(analytics.getByTestId('hint-next')).toHaveCount(0)
+  expect(await terminal.run('DBSIZE')).toEqual(['(integer) 3'])
+  await expect(analytics).toHaveAttribute('data-done', 'false')
+  await terminal.run('KEYS session:*')
+  await mission.expectDone('analytics')
+
+  // Challenge 2: any spelling that reaches the result counts.
+  const counters = mission.step('counters')
+  await expect(counters.locator('[data-testid="command-block"][data-role="solution"]')).toHaveCount(0)
+  await counters.getByTestId('show-solution').click()
+  await expect(counters.locator('[data-testid="command-block"][data-role="solution"]')).toHaveCount(4)
+  await terminal.run('hincrby session:han_solo drinks_ordered 1')
+  await terminal.run('HINCRBY session:chewbacca drinks_ordered 2')
+  await expect(counters.locator('[data-testid="mission-check"][data-ok="true"]')).toHaveCount(1)
+  await terminal.run('HINCRBY session:chewbacca drinks_ordered 1')
+  await terminal.run('HINCRBYFLOAT session:luke_skywalker credits -12.5')
+  await mission.expectDone('counters')
+
+  // Challenge 3.
+  await terminal.run('HLEN session:luke_skywalker')
+  await terminal.run('HKEYS session:han_solo')
+  await terminal.run('HVALS session:chewbacca')
+  await mission.expectDone('validation')
+
+  // Challenge 4.
+  await terminal.run('HMSET session:greedo username "greedo" species "rodian" table "booth_3"')
+  await terminal.run('HSET session:jabba username "jabba" species "hutt"')
+  await terminal.run('HDEL session:greedo table')
+  const listed = await terminal.run('SCAN 0 MATCH session:* TYPE hash')
+  expect(listed.filter((line) => line.includes('"session:'))).toHaveLength(5)
+  await expect(mission.step('bulk')).toHaveAttribute('data-done', 'false')
+  await terminal.run('UNLINK session:han_solo session:chewbacca session:luke_skywalker session:greedo session:jabba')
+  await mission.expectDone('bulk')
+
+  await expect.poll(() => mission.progress()).toEqual({ done: 4, total: 4 })
+})
+
+test('every step has a URL, missions link to each other, and Reset empties the sandbox and the progress', async ({ page, terminal, mission, inspector }) => {
+  await terminal.open('/#/missions/cantina-sessions/read-all')
+  await expect(mission.step('read-all')).toHaveClass(/focused/)
+  await expect(mission.step('read-all')).toBeInViewport()
+
+  await mission.runStep('open-tab', terminal)
+  await mission.expectDone('open-tab')
+  await expect(inspector.key('session:han_solo')).toBeVisible()
+
+  await mission.view.getByTestId('mission-reset').click()
+  await page.getByTestId('confirm-cancel').click()
+  expect(await mission.progress()).toEqual({ done: 1, total: 8 })
+
+  await mission.view.getByTestId('mission-reset').click()
+  await mission.confirm()
+  await expect.poll(() => mission.progress()).toEqual({ done: 0, total: 8 })
+  await expect(inspector.key('session:han_solo')).toHaveCount(0)
+  expect(await terminal.run('DBSIZE')).toEqual(['(integer) 0'])
+  // And it stays reset: nothing passes again on its own.
+  expect(await mission.progress()).toEqual({ done: 0, total: 8 })
+
+  await mission.view.getByTestId('mission-list-link').click()
+  await expect(mission.root.getByTestId('mission-list-item')).toHaveCount(3)
+  await expect(page).toHaveURL(/#\/missions$/)
+})
+
+test('a mission that needs a feature this server lacks says so and cannot run; otherwise it runs', async ({ page, terminal, mission }) => {
+  const { missions } = (await (await page.request.get('/api/missions')).json()) as { missions: MissionSummary[] }
+  const fieldExpiry = missions.find((item) => item.id === 'field-expiry')!
+  await terminal.open('/#/missions/field-expiry')
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'field-expiry')
+  const run = mission.view.getByTestId('run-block').first()
+  if (fieldExpiry.available) {
+    await expect(mission.view.getByTestId('mission-unavailable')).toHaveCount(0)
+    await mission.runStep('session', terminal)
+    await mission.runStep('otp', terminal)
+    await mission.expectDone('otp')
+  } else {
+    await expect(mission.view.getByTestId('mission-unavailable')).toContainText('hash field expiration')
+    await expect(run).toBeDisabled()
+    await expect(mission.view.getByTestId('mission-reset')).toBeDisabled()
+  }
+})

@@ -1,0 +1,28 @@
+/** @module The missions, in order, with this sandbox's progress on each. */
+import type { MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import { missionHref } from './missionRoute.ts'
+
+export function MissionList({ list, progress }: { list: MissionSummary[]; progress: MissionProgressMessage | null }) {
+  return (
+    <div className="mission-list" data-testid="mission-list">
+      <h2>Missions</h2>
+      <p className="muted">Short lessons that run in the terminal beside them. Every step checks itself.</p>
+      <ol>
+        {list.map((mission) => {
+          const done = progress?.done[mission.id]?.length ?? 0
+          return (
+            <li key={mission.id} data-testid="mission-list-item" data-mission-id={mission.id}>
+              <a href={missionHref(mission.id)}>{mission.title}</a>
+              <span className="muted">
+                {' '}
+                · {mission.minutes} min · {done}/{mission.steps.length} steps
+              </span>
+              <p>{mission.summary}</p>
+              {!mission.available && <p className="unavailable">{mission.unavailable}</p>}
+            </li>
+          )
+        })}
+      </ol>
+    </div>
+  )
+}

@@ -1,0 +1,99 @@
+/**
+ * @module One mission: title and progress, introduction, steps, and the
+ * way to the previous and next missions. A mission this server cannot run
+ * (it needs a feature Valkey lacks here) is readable but not runnable.
+ */
+import type { MissionBlock, MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import { CommandBlock } from './CommandBlock.tsx'
+import { missionHref } from './missionRoute.ts'
+import { ProgressBar } from './ProgressBar.tsx'
+import { StepView } from './StepView.tsx'
+
+type Commands = Extract<MissionBlock, { kind: 'commands' }>
+
+export type MissionViewProps = {
+  doc: MissionDoc
+  list: MissionSummary[]
+  progress: MissionProgressMessage | null
+  focusedStep: string | null
+  run: (lines: string[]) => void
+  onSetup: (setup: Commands) => void
+  onReset: () => void
+}
+
+export function MissionView({ doc, list, progress, focusedStep, run, onSetup, onReset }: MissionViewProps) {
+  const done = new Set(progress?.done[doc.id] ?? [])
+  const checks = progress?.open?.id === doc.id ? progress.open.checks : {}
+  const at = list.findIndex((mission) => mission.id === doc.id)
+  const previous = at > 0 ? list[at - 1] : null
+  const next = at >= 0 && at + 1 < list.length ? list[at + 1] : null
+  const runnable = doc.available
+
+  return (
+    <article className="mission-view" data-testid="mission-view" data-mission-id={doc.id}>
+      <header className="mission-header">
+        <a href={missionHref(null)} className="back-link" data-testid="mission-list-link">
+          ← All missions
+        </a>
+        <h2>{doc.title}</h2>
+        <p className="muted">About {doc.minutes} minutes</p>
+        <ProgressBar done={doc.steps.filter((step) => done.has(step.id)).length} total={doc.steps.length} />
+        <button type="button" className="reset-button" data-testid="mission-reset" disabled={!runnable} onClick={onReset}>
+          Reset mission
+        </button>
+      </header>
+
+      {!doc.available && (
+        <p className="unavailable" data-testid="mission-unavailable" role="note">
+          {doc.unavailable} You can read it, but its commands would fail here, so Run is off.
+        </p>
+      )}
+
+      {doc.intro.map((block, index) =>
+        block.kind === 'prose' ? (
+          <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
+        ) : block.kind === 'commands' && block.role === 'setup' ? (
+          <div key={index} className="setup-block">
+            <CommandBlock block={block} runnable={runnable} run={run} />
+            <button type="button" data-testid="mission-setup" disabled={!runnable} onClick={() => onSetup(block)}>
+              Set up
+            </button>
+          </div>
+        ) : block.kind === 'commands' ? (
+          <CommandBlock key={index} block={block} runnable={runnable} run={run} />
+        ) : null
+      )}
+
+      {doc.steps.map((step, index) => (
+        <StepView
+          key={`${doc.id}/${step.id}`}
+          missionId={doc.id}
+          step={step}
+          number={index + 1}
+          done={done.has(step.id)}
+          checks={checks[step.id]}
+          runnable={runnable}
+          focused={focusedStep === step.id}
+          setup={step.setup ?? (step.challenge ? doc.setup : null)}
+          run={run}
+          onSetup={onSetup}
+        />
+      ))}
+
+      <nav className="mission-nav">
+        {previous ? (
+          <a href={missionHref(previous.id)} data-testid="mission-prev">
+            ← {previous.title}
+          </a>
+        ) : (
+          <span />
+        )}
+        {next && (
+          <a href={missionHref(next.id)} data-testid="mission-next">
+            {next.title} →
+          </a>
+        )}
+      </nav>
+    </article>
+  )
+}

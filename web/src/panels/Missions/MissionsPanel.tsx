@@ -1,0 +1,79 @@
+/**
+ * @module The lesson panel beside the terminal: the mission list, or the
+ * mission named in the URL. Run and Set up go through the terminal (the
+ * same TerminalBridge the inspector uses), so every command is seen, kept
+ * in history and answered in place. Reset is done by the server, which
+ * empties the sandbox before it forgets the progress, so no check can pass
+ * again on the data that was there.
+ */
+import { useState } from 'react'
+import type { MissionBlock } from '../../../../server/src/protocol.ts'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
+import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.tsx'
+import { MissionList } from './MissionList.tsx'
+import { MissionView } from './MissionView.tsx'
+import { useMissions } from './useMissions.ts'
+
+type Commands = Extract<MissionBlock, { kind: 'commands' }>
+
+export function MissionsPanel({ connection, bridge }: { connection: ProxyConnection | null; bridge: TerminalBridge }) {
+  const { route, list, doc, progress, error } = useMissions(connection)
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null)
+  // A new mission instance (after Reset) starts with hints and solutions closed again.
+  const [generation, setGeneration] = useState(0)
+
+  const run = (lines: string[]) => lines.forEach((line) => bridge.run(line))
+
+  const askSetup = (setup: Commands) =>
+    setConfirm({
+      title: 'Set up this challenge?',
+      body: (
+        <>
+          <p>These commands run in your terminal. Anything in your sandbox now may be replaced or deleted{setup.lines.some((line) => /^\s*flush(db|all)\b/i.test(line)) ? ' (FLUSHDB empties it)' : ''}:</p>
+          <pre>{setup.lines.join('\n')}</pre>
+        </>
+      ),
+      action: 'Set up',
+      onConfirm: () => run(setup.lines),
+    })
+
+  const askReset = () => {
+    if (!doc || !connection) return
+    setConfirm({
+      title: `Reset "${doc.title}"?`,
+      body: <p>This empties your sandbox (every key in it is deleted) and forgets your progress on this mission. Other missions keep their progress.</p>,
+      action: 'Reset mission',
+      onConfirm: () => {
+        connection.mission({ type: 'missionReset', id: doc.id })
+        setGeneration((value) => value + 1)
+      },
+    })
+  }
+
+  let content
+  if (error && (!route.mission || !doc)) content = <p className="unavailable" role="alert">{error}</p>
+  else if (!list) content = <p className="muted">Loading missions…</p>
+  else if (!route.mission) content = <MissionList list={list} progress={progress} />
+  else if (!doc) content = <p className="muted">Loading the mission…</p>
+  else
+    content = (
+      <MissionView
+        key={`${doc.id}#${generation}`}
+        doc={doc}
+        list={list}
+        progress={progress}
+        focusedStep={route.step}
+        run={run}
+        onSetup={askSetup}
+        onReset={askReset}
+      />
+    )
+
+  return (
+    <div className="missions">
+      {content}
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </div>
+  )
+}

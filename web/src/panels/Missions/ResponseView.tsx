@@ -1,0 +1,31 @@
+/**
+ * @module The response a block is expected to print, exactly as valkey-cli
+ * prints it. Declared wildcards (a TTL that counts down, SCAN's key order)
+ * are drawn as chips that say what may differ, so nobody thinks their
+ * different number is wrong.
+ */
+import type { ResponseSpec } from '../../../../server/src/protocol.ts'
+import { describeWildcard, responseSegments } from '../../../../server/src/missions/responsePattern.ts'
+
+export function ResponseView({ response }: { response: ResponseSpec }) {
+  return (
+    <div className="response" data-testid="expected-response">
+      <pre>
+        {responseSegments(response.text.replace(/\n$/, '')).map((segment, index) =>
+          'text' in segment ? (
+            <span key={index}>{segment.text}</span>
+          ) : (
+            <span
+              key={index}
+              className="wildcard"
+              title={segment.wildcard.kind === 'int' ? `varies: ${describeWildcard(segment.wildcard)}` : 'varies from run to run'}
+            >
+              {describeWildcard(segment.wildcard)}
+            </span>
+          )
+        )}
+      </pre>
+      {response.unordered && <p className="response-note">The order of these lines may differ on your screen.</p>}
+    </div>
+  )
+}

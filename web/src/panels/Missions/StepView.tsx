@@ -1,0 +1,113 @@
+/**
+ * @module One step of a mission: its text and command blocks, and the
+ * checks the server runs against the sandbox, each ticked live. A challenge
+ * hides its solution, opens hints one at a time, and offers Set up.
+ */
+import { useEffect, useRef, useState } from 'react'
+import type { MissionBlock, MissionStep } from '../../../../server/src/protocol.ts'
+import { CommandBlock } from './CommandBlock.tsx'
+import { missionHref } from './missionRoute.ts'
+
+type Commands = Extract<MissionBlock, { kind: 'commands' }>
+
+export type StepViewProps = {
+  missionId: string
+  step: MissionStep
+  number: number
+  done: boolean
+  /** Which checks hold now (in declared order); undefined until the server reports. */
+  checks: boolean[] | undefined
+  runnable: boolean
+  focused: boolean
+  setup: Commands | null
+  run: (lines: string[]) => void
+  onSetup: (setup: Commands) => void
+}
+
+export function StepView({ missionId, step, number, done, checks, runnable, focused, setup, run, onSetup }: StepViewProps) {
+  const [hintsShown, setHintsShown] = useState(0)
+  const [solutionShown, setSolutionShown] = useState(false)
+  const root = useRef<HTMLElement>(null)
+  useEffect(() => {
+    if (focused) root.current?.scrollIntoView({ block: 'start', behavior: 'smooth' })
+  }, [focused])
+
+  const hints = step.blocks.filter((block) => block.kind === 'hint')
+  const hasSolution = step.blocks.some((block) => block.kind === 'commands' && block.role === 'solution')
+  let hintIndex = 0
+
+  return (
+    <section
+      ref={root}
+      className={`mission-step${done ? ' done' : ''}${focused ? ' focused' : ''}${step.challenge ? ' challenge' : ''}`}
+      data-testid="mission-step"
+      data-step-id={step.id}
+      data-done={done ? 'true' : 'false'}
+      id={`step-${step.id}`}
+    >
+      <h3>
+        <span className="step-mark" aria-label={done ? 'done' : 'not done yet'}>
+          {done ? '✓' : number}
+        </span>
+        <a href={missionHref(missionId, step.id)} className="step-link" title="Link to this step">
+          {step.challenge && <span className="challenge-tag">Challenge</span>}
+          {step.title}
+        </a>
+      </h3>
+
+      {step.challenge && setup && (
+        <div className="challenge-tools">
+          <button type="button" data-testid="mission-setup" disabled={!runnable} onClick={() => onSetup(setup)}>
+            Set up
+          </button>
+        </div>
+      )}
+
+      {step.blocks.map((block, index) => {
+        if (block.kind === 'prose') return <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
+        if (block.kind === 'hint') {
+          const position = hintIndex++
+          if (position >= hintsShown) return null
+          return (
+            <div key={index} className="hint" data-testid="mission-hint">
+              <span className="hint-label">Hint {position + 1}</span>
+              <div className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
+            </div>
+          )
+        }
+        if (block.role === 'solution' && !solutionShown) return null
+        if (block.role === 'setup') return null
+        return <CommandBlock key={index} block={block} runnable={runnable} run={run} />
+      })}
+
+      {step.challenge && (hints.length > hintsShown || (hasSolution && !solutionShown)) && (
+        <div className="challenge-tools">
+          {hints.length > hintsShown && (
+            <button type="button" data-testid="hint-next" onClick={() => setHintsShown(hintsShown + 1)}>
+              Show hint {hintsShown + 1} of {hints.length}
+            </button>
+          )}
+          {hasSolution && !solutionShown && (
+            <button type="button" data-testid="show-solution" onClick={() => setSolutionShown(true)}>
+              Show the solution
+            </button>
+          )}
+        </div>
+      )}
+
+      <ul className="checks" aria-label="Checks">
+        {step.checks.map((check, index) => {
+          const ok = done || checks?.[index] === true
+          return (
+            <li key={index} className={ok ? 'ok' : ''} data-testid="mission-check" data-ok={ok ? 'true' : 'false'} title={check.source}>
+              <span className="check-mark" aria-hidden="true">
+                {ok ? '✓' : '○'}
+              </span>
+              {check.label}
+            </li>
+          )
+        })}
+      </ul>
+    </section>
+  )
+}

@@ -1,0 +1,71 @@
+/**
+ * @module The lesson panel's state: the mission list and the open mission
+ * (fetched over HTTP, they are static), the route from the URL, and this
+ * sandbox's progress (pushed by the server over the socket). The server is
+ * told which mission is open, again after every reconnect, so it checks
+ * the right steps.
+ */
+import { useEffect, useState } from 'react'
+import type { MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { parseMissionRoute, type MissionRoute } from './missionRoute.ts'
+
+export type MissionsState = {
+  route: MissionRoute
+  list: MissionSummary[] | null
+  doc: MissionDoc | null
+  progress: MissionProgressMessage | null
+  error: string | null
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path)
+  if (!response.ok) throw new Error(((await response.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${response.status}`)
+  return (await response.json()) as T
+}
+
+export function useMissions(connection: ProxyConnection | null): MissionsState {
+  const [route, setRoute] = useState(() => parseMissionRoute(window.location.hash))
+  const [list, setList] = useState<MissionSummary[] | null>(null)
+  const [doc, setDoc] = useState<MissionDoc | null>(null)
+  const [progress, setProgress] = useState<MissionProgressMessage | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    const follow = () => setRoute(parseMissionRoute(window.location.hash))
+    window.addEventListener('hashchange', follow)
+    return () => window.removeEventListener('hashchange', follow)
+  }, [])
+
+  useEffect(() => {
+    getJson<{ missions: MissionSummary[] }>('/api/missions')
+      .then((body) => setList(body.missions))
+      .catch((reason: Error) => setError(`The missions could not be loaded: ${reason.message}`))
+  }, [])
+
+  useEffect(() => {
+    setDoc(null)
+    if (!route.mission) return
+    let current = true
+    getJson<MissionDoc>(`/api/missions/${route.mission}`)
+      .then((body) => current && (setDoc(body), setError(null)))
+      .catch((reason: Error) => current && setError(reason.message))
+    return () => {
+      current = false
+    }
+  }, [route.mission])
+
+  useEffect(() => {
+    if (!connection) return
+    const announce = () => connection.mission({ type: 'missionOpen', id: route.mission })
+    announce()
+    const offStatus = connection.on('status', (status) => status.state === 'open' && announce())
+    const offProgress = connection.on('missions', setProgress)
+    return () => {
+      offStatus()
+      offProgress()
+    }
+  }, [connection, route.mission])
+
+  return { route, list, doc, progress, error }
+}
