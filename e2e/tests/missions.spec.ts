@@ -7,7 +7,11 @@
 import type { MissionSummary } from '../../server/src/protocol.ts'
 import { expect, test } from '../fixtures/test.ts'
 
+// Whole missions are long stories (dozens of commands typed key by key), not slow code.
+const WHOLE_MISSION_MS = 150_000
+
 test('the Cantina mission completes by clicking Run, every check turns green, and progress survives a reload', async ({ page, terminal, mission }) => {
+  test.setTimeout(WHOLE_MISSION_MS)
   await terminal.open('/#/missions/cantina-sessions')
   await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-sessions')
   const steps = await mission.stepIds()
@@ -35,6 +39,7 @@ test('the Cantina mission completes by clicking Run, every check turns green, an
 })
 
 test('the Cantina challenges complete with typed answers; hints open one by one and the solution on request', async ({ terminal, mission }) => {
+  test.setTimeout(WHOLE_MISSION_MS)
   await terminal.open('/#/missions/cantina-sessions')
   await mission.root.getByTestId('mission-next').click()
   await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-challenges')

@@ -136,8 +136,13 @@ export class MissionSession implements KeyspaceListener {
   commandReplied(args: string[], replies: Reply[]): void {
     const mission = this.#mission
     if (!mission) return
-    const value = replyValue(replies[0])
-    if (value === undefined) return // errors never satisfy a check
+    const first = replies[0]
+    const value = replyValue(first)
+    // Errors never satisfy a check; inside MULTI the real reply comes with EXEC.
+    if (value === undefined || (first?.t === 'str' && first.s === 'QUEUED')) {
+      this.#schedule()
+      return
+    }
     for (const step of mission.steps) {
       for (const check of step.parsedChecks) {
         if (check.probe.kind === 'ran' && commandMatches({ ...check.probe, args: check.probe.args.map(bytesPattern) }, args)) {

@@ -1,0 +1,110 @@
+/**
+ * The mission session's rules, with the sandbox faked by a map (the real
+ * thing is exercised by server/test/missions.test.ts).
+ */
+import { describe, expect, it } from 'vitest'
+import type { MissionProgressMessage, Reply, ServerInfo } from '../protocol.ts'
+import type { MissionCatalog } from './MissionCatalog.ts'
+import { MissionSession, replyValue } from './MissionSession.ts'
+import { parseMission } from './parseMission.ts'
+import type { ProgressStore } from './ProgressStore.ts'
+
+const server: ServerInfo = { address: '', valkeyVersion: '9.1.2', embedded: true, features: { hashFieldExpiration: true } }
+const mission = parseMission(
+  '---\nid: demo\ntitle: Demo\nminutes: 1\n---\n' +
+    '## Set it {#set}\n\n```check\nhget h f = "1"\n```\n\n' +
+    '## Read it {#read}\n\n```check\nran HGET h f = 2\n```\n'
+)
+const catalog = { get: (id: string) => (id === 'demo' ? mission : null) } as unknown as MissionCatalog
+
+function setup() {
+  const data = new Map<string, string>()
+  const calls: string[] = []
+  const saved: Record<string, string[]> = {}
+  const store = {
+    load: async () => ({}),
+    save: async (_db: number, id: string, done: string[]) => void (saved[id] = done),
+    clear: async (_db: number, id?: string) => {
+      calls.push(`clear ${id}`)
+      if (id) delete saved[id]
+    },
+  } as unknown as ProgressStore
+  const sent: MissionProgressMessage[] = []
+  const query = async (args: string[]): Promise<Reply> => {
+    calls.push(args[0]!)
+    if (args[0] === 'FLUSHDB') {
+      data.clear()
+      return { t: 'str', s: 'OK' }
+    }
+    const value = data.get(args[2]!)
+    return value === undefined ? { t: 'nil' } : { t: 'bulk', s: value }
+  }
+  const session = new MissionSession({ catalog, store, db: 3, server, query, send: (message) => sent.push(message as MissionProgressMessage) })
+  const last = () => sent.at(-1)!
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
+  return { data, calls, saved, sent, session, last, settle }
+}
+
+describe('mission session', () => {
+  it('marks a step done when its checks hold, and keeps it done when the data changes later', async () => {
+    const { data, saved, session, last, settle } = setup()
+    session.open('demo')
+    await settle()
+    expect(last().open).toEqual({ id: 'demo', checks: { set: [false], read: [false] } })
+    data.set('f', '1')
+    session.event()
+    await settle()
+    expect(last().done).toEqual({ demo: ['set'] })
+    expect(saved.demo).toEqual(['set'])
+    data.set('f', '2')
+    session.event()
+    await settle()
+    expect(last().done).toEqual({ demo: ['set'] })
+    expect(last().open!.checks.set).toEqual([true])
+  })
+
+  it('counts replies to matching commands only when they are real answers', async () => {
+    const { session, last, settle } = setup()
+    session.open('demo')
+    session.commandReplied(['HGET', 'h', 'f'], [{ t: 'err', s: 'WRONGTYPE' }])
+    session.commandReplied(['HGET', 'h', 'f'], [{ t: 'str', s: 'QUEUED' }])
+    session.commandReplied(['HGET', 'h', 'g'], [{ t: 'bulk', s: '2' }])
+    await settle()
+    expect(last().open!.checks.read).toEqual([false])
+    session.commandReplied(['hget', 'h', 'f'], [{ t: 'bulk', s: '2' }])
+    await settle()
+    expect(last().done.demo).toEqual(['read'])
+  })
+
+  it('checks nothing for a mission it does not know or cannot run', async () => {
+    const { calls, session, last, settle } = setup()
+    session.open('nope')
+    await settle()
+    expect(last().open).toBeNull()
+    session.event()
+    await settle()
+    expect(calls).toEqual([])
+  })
+
+  it('empties the sandbox before forgetting progress, so no step passes again on the old data', async () => {
+    const { data, calls, session, last, settle } = setup()
+    data.set('f', '1')
+    session.open('demo')
+    await settle()
+    expect(last().done.demo).toEqual(['set'])
+    calls.length = 0
+    session.reset('demo')
+    await settle()
+    expect(calls.slice(0, 2)).toEqual(['FLUSHDB', 'clear demo'])
+    expect(last().done.demo).toBeUndefined()
+    expect(last().open!.checks.set).toEqual([false])
+  })
+
+  it('turns replies into comparable values', () => {
+    expect(replyValue({ t: 'int', n: '-2' })).toBe(-2)
+    expect(replyValue({ t: 'bulk', s: 'caf\xc3\xa9' })).toBe('café')
+    expect(replyValue({ t: 'nil' })).toBeNull()
+    expect(replyValue({ t: 'err', s: 'ERR' })).toBeUndefined()
+    expect(replyValue({ t: 'arr', a: [{ t: 'bulk', s: '0' }, { t: 'arr', a: [{ t: 'bulk', s: 'k1' }, { t: 'int', n: '5' }] }] })).toEqual(['0', 'k1', '5'])
+  })
+})
