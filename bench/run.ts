@@ -12,6 +12,7 @@ import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
 import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { round } from './stats.ts'
 import { benchInspector } from './inspector.ts'
+import { benchMissions } from './missions.ts'
 import { benchTerminal } from './terminal.ts'
 
 ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
@@ -25,11 +26,13 @@ const playground = await startPlaygroundProcess(`redis://:${valkey.password}@${v
 try {
   const terminal = await benchTerminal(playground.port, valkey)
   const inspector = await benchInspector(playground.port)
+  const missions = await benchMissions(playground.port)
   const results = {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     terminal,
     inspector,
+    missions,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
   console.log('\nTerminal')
@@ -41,6 +44,8 @@ try {
   console.log('\nInspector')
   console.log(`  reply → update    p50 ${ms(inspector.update.afterReplyMs.p50)}  p95 ${ms(inspector.update.afterReplyMs.p95)}  (${inspector.update.samples} commands; ${inspector.update.target}: ${inspector.update.met ? 'met' : 'NOT met'})`)
   console.log(`  100,000 fields    first ${inspector.bigHash.firstRows} rows p50 ${ms(inspector.bigHash.firstRowsMs.p50)}  p95 ${ms(inspector.bigHash.firstRowsMs.p95)}  (${inspector.bigHash.target}: ${inspector.bigHash.met ? 'met' : 'NOT met'})`)
+  console.log('\nMissions')
+  console.log(`  reply → check     p50 ${ms(missions.afterReplyMs.p50)}  p95 ${ms(missions.afterReplyMs.p95)}  (${missions.samples} commands; ${missions.target}: ${missions.met ? 'met' : 'NOT met'})`)
   const folder = path.join(here, 'results')
   mkdirSync(folder, { recursive: true })
   const file = path.join(folder, 'latest.json')

@@ -14,10 +14,14 @@ test('a key TTL counts down and the key disappears when Valkey expires it; PERSI
   await expect(inspector.field('username')).toContainText('hsolo')
   await expect(inspector.view.getByTestId('key-encoding')).toHaveText('listpack')
 
-  await terminal.run('EXPIRE session:han_solo 3')
-  await expect.poll(() => inspector.keyTtl()).toBe(3)
-  await expect.poll(() => inspector.keyTtl(), { timeout: 3000 }).toBeLessThanOrEqual(2)
-  await expect(inspector.key('session:han_solo')).toHaveCount(0, { timeout: 6000 })
+  await terminal.run('EXPIRE session:han_solo 5')
+  // A loaded machine may draw the countdown a second or two late: check that it
+  // starts at most at 5 and goes down, not which second it shows first.
+  await expect.poll(() => inspector.keyTtl()).toBeGreaterThan(0)
+  const shown = (await inspector.keyTtl())!
+  expect(shown).toBeLessThanOrEqual(5)
+  if (shown > 1) await expect.poll(() => inspector.keyTtl(), { timeout: 3000 }).toBeLessThan(shown)
+  await expect(inspector.key('session:han_solo')).toHaveCount(0, { timeout: 8000 })
   await expect(inspector.view).toHaveAttribute('data-exists', 'false')
   await expect.poll(() => inspector.events()).toEqual(expect.arrayContaining([expect.stringContaining('expired')]))
 

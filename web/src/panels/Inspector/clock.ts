@@ -25,7 +25,18 @@ function subscribe(listener: () => void): () => void {
   }
 }
 
+/**
+ * While nothing listens the ticker is stopped and `now` goes stale; the
+ * first countdown to mount must not render from it (it would show a TTL
+ * seconds too long until the first tick). Refreshed at most once per tick
+ * length, so React sees a stable value within a render.
+ */
+function snapshot(): number {
+  if (timer === null && Date.now() - now >= TICK_MS) now = Date.now()
+  return now
+}
+
 /** The page's clock, updated four times a second while anything listens. */
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now)
+  return useSyncExternalStore(subscribe, snapshot)
 }
