@@ -120,6 +120,15 @@ test('every step has a URL, missions link to each other, and Reset empties the s
   await mission.view.getByTestId('mission-list-link').click()
   await expect(mission.root.getByTestId('mission-list-item')).toHaveCount(3)
   await expect(page).toHaveURL(/#\/missions$/)
+
+  // The lesson column can be hidden for room, and stays hidden after a reload.
+  await page.getByTestId('lesson-toggle').click()
+  await expect(mission.root).toBeHidden()
+  await page.reload()
+  await terminal.waitForPrompt()
+  await expect(mission.root).toBeHidden()
+  await page.getByTestId('lesson-toggle').click()
+  await expect(mission.root.getByTestId('mission-list-item')).toHaveCount(3)
 })
 
 test('a mission that needs a feature this server lacks says so and cannot run; otherwise it runs', async ({ page, terminal, mission }) => {

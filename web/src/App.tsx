@@ -6,6 +6,7 @@
 import { useState } from 'react'
 import { useProxySocket } from './hooks/useProxySocket.ts'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
+import { LessonToggle, useLessonsHidden } from './panels/Header/LessonToggle.tsx'
 import { InspectorPanel } from './panels/Inspector/InspectorPanel.tsx'
 import { MissionsPanel } from './panels/Missions/MissionsPanel.tsx'
 import { TerminalBridge } from './panels/Terminal/TerminalBridge.ts'
@@ -14,6 +15,7 @@ import { TerminalPanel } from './panels/Terminal/TerminalPanel.tsx'
 export function App() {
   const { connection, status } = useProxySocket()
   const [bridge] = useState(() => new TerminalBridge())
+  const [lessonsHidden, setLessonsHidden] = useLessonsHidden()
   // Per-field TTLs exist only where the server has hash field expiration (Valkey 9).
   const fieldTtl = status.state === 'open' && status.server.features.hashFieldExpiration
   return (
@@ -22,10 +24,14 @@ export function App() {
         <h1>
           <span className="logo">Valkey</span> Hash Playground
         </h1>
-        <ConnectionBadge status={status} />
+        <div className="header-tools">
+          <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
+          <ConnectionBadge status={status} />
+        </div>
       </header>
-      <main className="app-main">
-        <section className="panel missions-panel" data-testid="mission" aria-label="Missions">
+      <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`}>
+        {/* Hidden, not unmounted: the mission keeps its state and the server keeps checking. */}
+        <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>
           <MissionsPanel connection={connection} bridge={bridge} />
         </section>
         <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
