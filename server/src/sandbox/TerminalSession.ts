@@ -37,6 +37,10 @@ const int = (n: number): Reply => ({ t: 'int', n: String(n) })
 /** A command Valkey does not know: queued inside MULTI it makes EXEC fail with EXECABORT. */
 const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 
+/** Ctrl-C with nothing to stop yet (the command is on its way) is retried this often, for up to 2 s. */
+const CANCEL_RETRY_MS = 50
+const CANCEL_ATTEMPTS = 40
+
 export class TerminalSession {
   #main: Promise<RespConnection> | null = null
   /** The main connection once it is open, for the synchronous fast path. */
@@ -96,12 +100,22 @@ export class TerminalSession {
       this.#leaveSubscribedMode()
       return
     }
-    const current = this.#inFlight[0]
-    if (!current) return
-    if (BLOCKING_COMMANDS.has(current.name) && this.#clientId) {
-      await this.deps.admin.call('client', 'unblock', this.#clientId, 'error').catch(() => undefined)
-    } else if (SCRIPT_COMMANDS.has(current.name) || current.name === 'EXEC') {
-      await this.#killScript()
+    // Ctrl-C right after Enter can arrive before the command is written (the
+    // connection is still opening) or before Valkey has blocked the client
+    // (CLIENT UNBLOCK then answers 0). Either way the press must not be lost:
+    // while commands are still waiting for replies, look again shortly.
+    for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+      if (this.#closed || this.#entries.length === 0) return
+      const current = this.#inFlight[0]
+      if (current && BLOCKING_COMMANDS.has(current.name) && this.#clientId) {
+        const unblocked = await this.deps.admin.call('client', 'unblock', this.#clientId, 'error').catch(() => 0)
+        if (Number(unblocked) === 1) return
+      } else if (current && (SCRIPT_COMMANDS.has(current.name) || current.name === 'EXEC')) {
+        await this.#killScript()
+        return
+      }
+      // Nothing to stop yet, or an ordinary command ahead that is about to be answered.
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS))
     }
   }
 
