@@ -252,6 +252,9 @@ export type MissionBlock =
   /** A challenge hint, opened one at a time. */
   | { kind: 'hint'; html: string }
 
+/** A block of command lines (Run, solution or Set up). */
+export type MissionCommands = Extract<MissionBlock, { kind: 'commands' }>
+
 export type MissionCheckInfo = { label: string; source: string }
 
 export type MissionStep = {
@@ -261,7 +264,7 @@ export type MissionStep = {
   blocks: MissionBlock[]
   checks: MissionCheckInfo[]
   /** Commands of this step's own Set up (else the mission's, for challenges). */
-  setup: Extract<MissionBlock, { kind: 'commands' }> | null
+  setup: MissionCommands | null
 }
 
 export type MissionSummary = {
@@ -280,7 +283,7 @@ export type MissionSummary = {
 /** GET /api/missions/<id> */
 export type MissionDoc = Omit<MissionSummary, 'steps'> & {
   intro: MissionBlock[]
-  setup: Extract<MissionBlock, { kind: 'commands' }> | null
+  setup: MissionCommands | null
   steps: MissionStep[]
 }
 

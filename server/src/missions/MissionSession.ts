@@ -79,6 +79,8 @@ export class MissionSession implements KeyspaceListener {
   #progress: Progress = {}
   #loaded: Promise<void>
   #mission: ParsedMission | null = null
+  /** The open mission's `ran` checks, their literals as byte strings (made once, matched on every reply). */
+  #ranChecks: { check: Check; probe: RanProbe }[] = []
   /** Newest matching reply for each `ran` check of the open mission. */
   #seen = new Map<Check, CheckValue>()
   #running = false
@@ -107,6 +109,12 @@ export class MissionSession implements KeyspaceListener {
     const mission = id === null ? null : this.deps.catalog.get(id)
     // A mission the server cannot run is shown but never checked.
     this.#mission = mission && missingFeatures(mission, this.deps.server) === null ? mission : null
+    this.#ranChecks = []
+    for (const step of this.#mission?.steps ?? []) {
+      for (const check of step.parsedChecks) {
+        if (check.probe.kind === 'ran') this.#ranChecks.push({ check, probe: { ...check.probe, args: check.probe.args.map(bytesPattern) } })
+      }
+    }
     this.#seen.clear()
     this.#schedule()
   }
@@ -134,21 +142,15 @@ export class MissionSession implements KeyspaceListener {
 
   /** A command this browser ran got its replies. */
   commandReplied(args: string[], replies: Reply[]): void {
-    const mission = this.#mission
-    if (!mission) return
+    if (!this.#mission) return
     const first = replies[0]
-    const value = replyValue(first)
     // Errors never satisfy a check; inside MULTI the real reply comes with EXEC.
-    if (value === undefined || (first?.t === 'str' && first.s === 'QUEUED')) {
-      this.#schedule()
-      return
-    }
-    for (const step of mission.steps) {
-      for (const check of step.parsedChecks) {
-        if (check.probe.kind === 'ran' && commandMatches({ ...check.probe, args: check.probe.args.map(bytesPattern) }, args)) {
-          this.#seen.set(check, value)
-        }
-      }
+    const counts = first !== undefined && first.t !== 'err' && !(first.t === 'str' && first.s === 'QUEUED')
+    const matching = counts ? this.#ranChecks.filter(({ probe }) => commandMatches(probe, args)) : []
+    if (matching.length > 0) {
+      // Converted only when a check wants it: a 100,000-field HGETALL is not flattened for nothing.
+      const value = replyValue(first)
+      if (value !== undefined) for (const { check } of matching) this.#seen.set(check, value)
     }
     // Also after commands that match nothing: FLUSHDB and scripts change
     // data without keyspace events, and a few reads per command are cheap.
@@ -275,5 +277,7 @@ export class MissionSession implements KeyspaceListener {
   }
 }
 
-const bytesPattern = (pattern: Extract<Probe, { kind: 'ran' }>['args'][number]) =>
+type RanProbe = Extract<Probe, { kind: 'ran' }>
+
+const bytesPattern = (pattern: RanProbe['args'][number]) =>
   'literal' in pattern ? { literal: toBytes(pattern.literal) } : pattern

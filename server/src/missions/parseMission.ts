@@ -28,28 +28,22 @@ import {
   MISSION_FEATURES,
   MISSION_ID,
   type MissionBlock,
+  type MissionCommands,
   type MissionFeature,
   type MissionStep,
+  type MissionSummary,
 } from '../protocol.ts'
 import { CheckSyntaxError, parseCheck, type Check } from './checkLanguage.ts'
 
-type CommandsBlock = Extract<MissionBlock, { kind: 'commands' }>
-
-export type MissionMeta = {
-  id: string
-  title: string
-  summary: string
-  minutes: number
-  order: number
-  requires: MissionFeature[]
-}
+/** What the front matter says; the summary the page gets adds availability and steps. */
+export type MissionMeta = Pick<MissionSummary, 'id' | 'title' | 'summary' | 'minutes' | 'order' | 'requires'>
 
 export type ParsedStep = MissionStep & { parsedChecks: Check[] }
 
 export type ParsedMission = {
   meta: MissionMeta
   intro: MissionBlock[]
-  setup: CommandsBlock | null
+  setup: MissionCommands | null
   steps: ParsedStep[]
 }
 
@@ -122,7 +116,7 @@ function fenceWords(token: Token): { kind: string; options: string[] } {
   return { kind: kind.toLowerCase(), options }
 }
 
-type Section = { blocks: MissionBlock[]; checks: Check[]; setup: CommandsBlock | null; step: Omit<MissionStep, 'blocks' | 'checks' | 'setup'> | null }
+type Section = { blocks: MissionBlock[]; checks: Check[]; setup: MissionCommands | null; step: Omit<MissionStep, 'blocks' | 'checks' | 'setup'> | null }
 
 export function parseMission(source: string): ParsedMission {
   const front = FRONT_MATTER.exec(source)
@@ -140,7 +134,9 @@ export function parseMission(source: string): ParsedMission {
     prose = []
   }
   const where = () => (section.step ? `step "${section.step.title}"` : 'the introduction')
-  const lineOf = (token: Token) => (token.map ? token.map[0] + 1 + (source.slice(0, front[0].length).split('\n').length - 1) : 0)
+  /** Line numbers in messages count from the top of the file, front matter included. */
+  const bodyStartsAt = front[0].split('\n').length - 1
+  const lineOf = (token: Token) => (token.map ? token.map[0] + 1 + bodyStartsAt : 0)
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!
@@ -163,7 +159,7 @@ export function parseMission(source: string): ParsedMission {
       case 'valkey':
       case 'setup': {
         flushProse()
-        let role: CommandsBlock['role'] = kind === 'setup' ? 'setup' : 'run'
+        let role: MissionCommands['role'] = kind === 'setup' ? 'setup' : 'run'
         let afterSeconds: number | null = null
         for (const option of options) {
           const after = /^after=(\d+(?:\.\d+)?)$/.exec(option)
@@ -174,7 +170,7 @@ export function parseMission(source: string): ParsedMission {
         if (role === 'solution' && !section.step?.challenge) throw new MissionError(`${at}: solutions belong in challenge steps`)
         const lines = token.content.split('\n').filter((line) => line.trim() !== '')
         if (lines.length === 0) throw new MissionError(`${at}: empty command block`)
-        const block: CommandsBlock = { kind: 'commands', role, lines, response: null, afterSeconds }
+        const block: MissionCommands = { kind: 'commands', role, lines, response: null, afterSeconds }
         if (role === 'setup') {
           if (section.setup) throw new MissionError(`${at}: only one setup block per section`)
           section.setup = block

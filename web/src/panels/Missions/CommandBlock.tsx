@@ -5,13 +5,11 @@
  * follows.
  */
 import { useState } from 'react'
-import type { MissionBlock } from '../../../../server/src/protocol.ts'
+import type { MissionCommands } from '../../../../server/src/protocol.ts'
 import { copyText } from './copyText.ts'
 import { ResponseView } from './ResponseView.tsx'
 
-type Commands = Extract<MissionBlock, { kind: 'commands' }>
-
-export function CommandBlock({ block, runnable, run }: { block: Commands; runnable: boolean; run: (lines: string[]) => void }) {
+export function CommandBlock({ block, runnable, run }: { block: MissionCommands; runnable: boolean; run: (lines: string[]) => void }) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null)
   const copy = () => {
     copyText(block.lines.join('\n')).then((ok) => {

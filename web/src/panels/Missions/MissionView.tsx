@@ -3,13 +3,11 @@
  * way to the previous and next missions. A mission this server cannot run
  * (it needs a feature Valkey lacks here) is readable but not runnable.
  */
-import type { MissionBlock, MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import type { MissionCommands, MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
 import { ProgressBar } from './ProgressBar.tsx'
 import { StepView } from './StepView.tsx'
-
-type Commands = Extract<MissionBlock, { kind: 'commands' }>
 
 export type MissionViewProps = {
   doc: MissionDoc
@@ -17,7 +15,7 @@ export type MissionViewProps = {
   progress: MissionProgressMessage | null
   focusedStep: string | null
   run: (lines: string[]) => void
-  onSetup: (setup: Commands) => void
+  onSetup: (setup: MissionCommands) => void
   onReset: () => void
 }
 

@@ -7,15 +7,13 @@
  * again on the data that was there.
  */
 import { useState } from 'react'
-import type { MissionBlock } from '../../../../server/src/protocol.ts'
+import type { MissionCommands } from '../../../../server/src/protocol.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.tsx'
 import { MissionList } from './MissionList.tsx'
 import { MissionView } from './MissionView.tsx'
 import { useMissions } from './useMissions.ts'
-
-type Commands = Extract<MissionBlock, { kind: 'commands' }>
 
 export function MissionsPanel({ connection, bridge }: { connection: ProxyConnection | null; bridge: TerminalBridge }) {
   const { route, list, doc, progress, error } = useMissions(connection)
@@ -25,7 +23,7 @@ export function MissionsPanel({ connection, bridge }: { connection: ProxyConnect
 
   const run = (lines: string[]) => lines.forEach((line) => bridge.run(line))
 
-  const askSetup = (setup: Commands) =>
+  const askSetup = (setup: MissionCommands) =>
     setConfirm({
       title: 'Set up this challenge?',
       body: (

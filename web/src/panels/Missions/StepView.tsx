@@ -4,11 +4,9 @@
  * hides its solution, opens hints one at a time, and offers Set up.
  */
 import { useEffect, useRef, useState } from 'react'
-import type { MissionBlock, MissionStep } from '../../../../server/src/protocol.ts'
+import type { MissionCommands, MissionStep } from '../../../../server/src/protocol.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
-
-type Commands = Extract<MissionBlock, { kind: 'commands' }>
 
 export type StepViewProps = {
   missionId: string
@@ -19,9 +17,9 @@ export type StepViewProps = {
   checks: boolean[] | undefined
   runnable: boolean
   focused: boolean
-  setup: Commands | null
+  setup: MissionCommands | null
   run: (lines: string[]) => void
-  onSetup: (setup: Commands) => void
+  onSetup: (setup: MissionCommands) => void
 }
 
 export function StepView({ missionId, step, number, done, checks, runnable, focused, setup, run, onSetup }: StepViewProps) {
