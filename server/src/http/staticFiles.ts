@@ -59,7 +59,11 @@ export function createStaticHandler(root: string) {
     if (!pending) {
       pending = load(relative)
       cache.set(relative, pending)
-      pending.then((found) => found ?? cache.delete(relative))
+      // A file that is not there (or could not be read) is looked up again next time. The
+      // rejection handler matters: this derived promise is nobody else's, and an unhandled
+      // rejection would end the process.
+      const forget = () => cache.delete(relative)
+      pending.then((found) => found ?? forget(), forget)
     }
     return pending
   }

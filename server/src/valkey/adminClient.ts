@@ -46,7 +46,7 @@ export async function connectAdmin(client: AdminClient, where: string): Promise<
     await client.connect()
   } catch (error) {
     client.disconnect()
-    throw new Error(`cannot connect to Valkey at ${where}: ${(error as Error).message}`)
+    throw new Error(`cannot connect to Valkey at ${where}: ${(error as Error).message}`, { cause: error })
   }
 }
 

@@ -44,7 +44,10 @@ function screen(output: string): string {
         if (match[2] === 'B') row += n
         if (match[2] === 'C') col += n
         if (match[2] === 'K') lines[row] = (lines[row] ?? '').slice(0, col)
-        if (match[2] === 'J') lines.splice(row + 1), (lines[row] = (lines[row] ?? '').slice(0, col))
+        if (match[2] === 'J') {
+          lines.splice(row + 1)
+          lines[row] = (lines[row] ?? '').slice(0, col)
+        }
         i += match[0].length - 1
       }
       continue

@@ -19,6 +19,10 @@ export function useProxySocket(): { connection: ProxyConnection | null; status: 
     const created = new ProxyConnection(proxyUrl(window.location))
     const unsubscribe = created.on('status', setStatus)
     created.start()
+    // The connection is an outside resource made (and, on unmount, stopped) by this effect, so
+    // StrictMode's mount-unmount-mount gets a fresh one each time; publishing it is the effect's
+    // one synchronous state update, once per mount.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- see the comment above
     setConnection(created)
     return () => {
       unsubscribe()

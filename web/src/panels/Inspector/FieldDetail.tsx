@@ -2,7 +2,7 @@
  * @module One field in full: its whole value (escaped where unprintable,
  * JSON pretty-printed on request), and the edits that run in the terminal.
  */
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Countdown } from './Countdown.tsx'
 import { prettyJson, showName, showValue } from './displayValue.ts'
 import { commandLine, editCommands, parseSeconds, typed } from './editCommands.ts'
@@ -21,7 +21,6 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
   const [pretty, setPretty] = useState(false)
   const [draft, setDraft] = useState<string | null>(null)
   const [ttl, setTtl] = useState('')
-  useEffect(() => setDraft(null), [row.field])
   const canEditAsText = shown.kind !== 'binary'
 
   return (

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react'
 import { Countdown } from './Countdown.tsx'
 import { showName, showValue } from './displayValue.ts'
 import type { FieldRow } from './inspectorStore.ts'
+import { useFlash } from './useFlash.ts'
 
 const ROW_HEIGHT = 28
 const OVERSCAN = 8
@@ -46,33 +47,46 @@ export function FieldTable({ fields, complete, selectedField, clockOffset, onSel
   return (
     <div className="field-table" ref={scroller} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} data-testid="field-table">
       <div style={{ height: fields.length * ROW_HEIGHT, position: 'relative' }}>
-        {fields.slice(first, last).map((row, i) => {
-          const shown = showValue(row.value)
-          const fresh = row.changedAt > 0 && Date.now() - row.changedAt < 1500
-          return (
-            <div
-              key={row.field}
-              className={`field-row${row.field === selectedField ? ' selected' : ''}${fresh ? ' flash' : ''}`}
-              style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT }}
-              data-testid="field-row"
-              data-field={row.field}
-              onClick={() => onSelect(row.field)}
-              role="row"
-            >
-              <span className="field-name" role="cell">
-                {showName(row.field)}
-              </span>
-              <span className={`field-value kind-${shown.kind}`} role="cell" data-testid="field-value">
-                {shown.text.length > CELL_CHARS ? `${shown.text.slice(0, CELL_CHARS)}…` : shown.text}
-              </span>
-              <span className="field-ttl" role="cell">
-                {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} testId="field-ttl" />}
-              </span>
-            </div>
-          )
-        })}
+        {fields.slice(first, last).map((row, i) => (
+          <FieldTableRow
+            key={row.field}
+            row={row}
+            top={(first + i) * ROW_HEIGHT}
+            selected={row.field === selectedField}
+            clockOffset={clockOffset}
+            onSelect={onSelect}
+          />
+        ))}
       </div>
       {!complete && <div className="loading-more">Loading more fields…</div>}
+    </div>
+  )
+}
+
+type RowProps = { row: FieldRow; top: number; selected: boolean; clockOffset: number; onSelect: (field: string) => void }
+
+function FieldTableRow({ row, top, selected, clockOffset, onSelect }: RowProps) {
+  const shown = showValue(row.value)
+  const flash = useFlash<HTMLDivElement>(row.changedAt)
+  return (
+    <div
+      ref={flash}
+      className={`field-row${selected ? ' selected' : ''}`}
+      style={{ top, height: ROW_HEIGHT }}
+      data-testid="field-row"
+      data-field={row.field}
+      onClick={() => onSelect(row.field)}
+      role="row"
+    >
+      <span className="field-name" role="cell">
+        {showName(row.field)}
+      </span>
+      <span className={`field-value kind-${shown.kind}`} role="cell" data-testid="field-value">
+        {shown.text.length > CELL_CHARS ? `${shown.text.slice(0, CELL_CHARS)}…` : shown.text}
+      </span>
+      <span className="field-ttl" role="cell">
+        {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} testId="field-ttl" />}
+      </span>
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { KeyInfo } from '../../../../server/src/protocol.ts'
 import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'
+import { useFlash } from './useFlash.ts'
 
 /** Above this many keys the list becomes a tree. */
 const TREE_FROM = 30
@@ -33,12 +34,13 @@ function buildTree(keys: KeyInfo[]): Folder {
 type RowProps = { info: KeyInfo; label: string; selected: boolean; changedAt: number | undefined; clockOffset: number; onSelect: (key: string) => void }
 
 function KeyRow({ info, label, selected, changedAt, clockOffset, onSelect }: RowProps) {
-  const fresh = changedAt !== undefined && Date.now() - changedAt < 1500
+  const flash = useFlash<HTMLButtonElement>(changedAt)
   return (
     <li>
       <button
+        ref={flash}
         type="button"
-        className={`key-item${selected ? ' selected' : ''}${fresh ? ' flash' : ''}`}
+        className={`key-item${selected ? ' selected' : ''}`}
         data-testid="key-item"
         data-key={info.key}
         onClick={() => onSelect(info.key)}
@@ -69,8 +71,7 @@ export function KeyList(props: KeyListProps) {
   useEffect(() => {
     const timer = setTimeout(() => onPattern(filter.trim() === '' ? '*' : filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`), 200)
     return () => clearTimeout(timer)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filter])
+  }, [filter, onPattern])
 
   const tree = useMemo(() => (props.keys.length >= TREE_FROM ? buildTree(props.keys) : null), [props.keys])
   const row = (info: KeyInfo, label: string) => (

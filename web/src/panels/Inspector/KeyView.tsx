@@ -128,7 +128,7 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
             onSelect={setSelectedField}
             onNeedMore={needMore}
           />
-          {row && <FieldDetail hashKey={key} row={row} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} />}
+          {row && <FieldDetail key={row.field} hashKey={key} row={row} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} />}
           <form
             className="add-field"
             onSubmit={(event) => {

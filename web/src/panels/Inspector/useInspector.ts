@@ -19,8 +19,9 @@ export type InspectorControls = {
 export function useInspector(connection: ProxyConnection | null): InspectorControls {
   const [state, setState] = useState(initialState)
   const [match, setMatchState] = useState('*')
+  // What the socket callbacks read. Kept in step by apply() and the setters below (the only
+  // writers of state and match), so it is never written during render.
   const current = useRef({ state, match })
-  current.current = { state, match }
 
   const apply = useCallback((change: (state: InspectorState) => InspectorState) => {
     const next = change(current.current.state)

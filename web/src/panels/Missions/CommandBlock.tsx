@@ -12,7 +12,7 @@ import { ResponseView } from './ResponseView.tsx'
 export function CommandBlock({ block, runnable, run }: { block: MissionCommands; runnable: boolean; run: (lines: string[]) => void }) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null)
   const copy = () => {
-    copyText(block.lines.join('\n')).then((ok) => {
+    void copyText(block.lines.join('\n')).then((ok) => {
       setCopied(ok ? 'yes' : 'no')
       setTimeout(() => setCopied(null), 1500)
     })

@@ -27,7 +27,9 @@ async function getJson<T>(path: string): Promise<T> {
 export function useMissions(connection: ProxyConnection | null): MissionsState {
   const [route, setRoute] = useState(() => parseMissionRoute(window.location.hash))
   const [list, setList] = useState<MissionSummary[] | null>(null)
-  const [doc, setDoc] = useState<MissionDoc | null>(null)
+  // The fetched document remembers which mission it is, so a route change shows "loading" at
+  // once without clearing state inside the effect.
+  const [loaded, setLoaded] = useState<{ id: string; doc: MissionDoc } | null>(null)
   const [progress, setProgress] = useState<MissionProgressMessage | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -44,11 +46,11 @@ export function useMissions(connection: ProxyConnection | null): MissionsState {
   }, [])
 
   useEffect(() => {
-    setDoc(null)
-    if (!route.mission) return
+    const id = route.mission
+    if (!id) return
     let current = true
-    getJson<MissionDoc>(`/api/missions/${route.mission}`)
-      .then((body) => current && (setDoc(body), setError(null)))
+    getJson<MissionDoc>(`/api/missions/${id}`)
+      .then((body) => current && (setLoaded({ id, doc: body }), setError(null)))
       .catch((reason: Error) => current && setError(reason.message))
     return () => {
       current = false
@@ -67,5 +69,6 @@ export function useMissions(connection: ProxyConnection | null): MissionsState {
     }
   }, [connection, route.mission])
 
+  const doc = loaded !== null && loaded.id === route.mission ? loaded.doc : null
   return { route, list, doc, progress, error }
 }
