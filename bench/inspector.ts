@@ -17,7 +17,6 @@ export type InspectorResults = {
 
 const now = () => performance.now()
 
-
 /** Resolves with the first inspector message that passes the check. */
 function waitFor(connection: ProxyConnection, check: (message: InspectorMessage) => boolean): Promise<number> {
   return new Promise((resolve) => {
@@ -40,7 +39,10 @@ export async function benchInspector(port: number): Promise<InspectorResults> {
   const delays: number[] = []
   for (let i = 1; i <= 330; i++) {
     const value = String(i)
-    const updated = waitFor(connection, (m) => m.type === 'fieldsChanged' && m.upsert.some((f) => f.field === 'counter' && f.value === value))
+    const updated = waitFor(
+      connection,
+      (m) => m.type === 'fieldsChanged' && m.upsert.some((f) => f.field === 'counter' && f.value === value)
+    )
     await connection.run(['HSET', 'bench:live', 'counter', value])
     const replied = now()
     const shown = await updated

@@ -38,14 +38,24 @@ try {
   console.log('\nTerminal')
   console.log(`  HGET round trip   proxy p50 ${ms(terminal.hget.proxyMs.p50)}  p99 ${ms(terminal.hget.proxyMs.p99)}`)
   console.log(`                    direct p50 ${ms(terminal.hget.directMs.p50)}  p99 ${ms(terminal.hget.directMs.p99)}`)
-  console.log(`                    ratio ${round(terminal.hget.p50Ratio, 2)}x, median of paired blocks  (${terminal.hget.target}: ${terminal.hget.met ? 'met' : 'NOT met'})`)
+  console.log(
+    `                    ratio ${round(terminal.hget.p50Ratio, 2)}x, median of paired blocks  (${terminal.hget.target}: ${terminal.hget.met ? 'met' : 'NOT met'})`
+  )
   console.log(`  1,000-line paste  proxy p50 ${ms(terminal.paste.proxyMs.p50)}  direct pipeline p50 ${ms(terminal.paste.directMs.p50)}`)
-  console.log(`                    throughput ratio ${round(terminal.paste.throughputRatio, 2)}x, median of ${terminal.paste.rounds} paired rounds  (${terminal.paste.target}: ${terminal.paste.met ? 'met' : 'NOT met'})`)
+  console.log(
+    `                    throughput ratio ${round(terminal.paste.throughputRatio, 2)}x, median of ${terminal.paste.rounds} paired rounds  (${terminal.paste.target}: ${terminal.paste.met ? 'met' : 'NOT met'})`
+  )
   console.log('\nInspector')
-  console.log(`  reply → update    p50 ${ms(inspector.update.afterReplyMs.p50)}  p95 ${ms(inspector.update.afterReplyMs.p95)}  (${inspector.update.samples} commands; ${inspector.update.target}: ${inspector.update.met ? 'met' : 'NOT met'})`)
-  console.log(`  100,000 fields    first ${inspector.bigHash.firstRows} rows p50 ${ms(inspector.bigHash.firstRowsMs.p50)}  p95 ${ms(inspector.bigHash.firstRowsMs.p95)}  (${inspector.bigHash.target}: ${inspector.bigHash.met ? 'met' : 'NOT met'})`)
+  console.log(
+    `  reply → update    p50 ${ms(inspector.update.afterReplyMs.p50)}  p95 ${ms(inspector.update.afterReplyMs.p95)}  (${inspector.update.samples} commands; ${inspector.update.target}: ${inspector.update.met ? 'met' : 'NOT met'})`
+  )
+  console.log(
+    `  100,000 fields    first ${inspector.bigHash.firstRows} rows p50 ${ms(inspector.bigHash.firstRowsMs.p50)}  p95 ${ms(inspector.bigHash.firstRowsMs.p95)}  (${inspector.bigHash.target}: ${inspector.bigHash.met ? 'met' : 'NOT met'})`
+  )
   console.log('\nMissions')
-  console.log(`  reply → check     p50 ${ms(missions.afterReplyMs.p50)}  p95 ${ms(missions.afterReplyMs.p95)}  (${missions.samples} commands; ${missions.target}: ${missions.met ? 'met' : 'NOT met'})`)
+  console.log(
+    `  reply → check     p50 ${ms(missions.afterReplyMs.p50)}  p95 ${ms(missions.afterReplyMs.p95)}  (${missions.samples} commands; ${missions.target}: ${missions.met ? 'met' : 'NOT met'})`
+  )
   const folder = path.join(here, 'results')
   mkdirSync(folder, { recursive: true })
   const file = path.join(folder, 'latest.json')

@@ -17,7 +17,6 @@ export type TerminalResults = {
 
 const median = (values: number[]) => summarize(values).p50
 
-
 const now = () => performance.now()
 
 export async function benchTerminal(port: number, valkey: { host: string; port: number; password: string }): Promise<TerminalResults> {

@@ -21,8 +21,16 @@ try {
   if (!env.VALKEY_URL) env.VALKEY_SERVER = (await ensureValkey(root)).binary
   delete env.WEB_ROOT
   const children = [
-    spawn(process.execPath, ['--import', 'tsx', '--eval', "import('./server/src/main.ts').then((m) => m.main())"], { cwd: root, env, stdio: 'inherit' }),
-    spawn(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--config', 'web/vite.config.ts'], { cwd: root, env, stdio: 'inherit' }),
+    spawn(process.execPath, ['--import', 'tsx', '--eval', "import('./server/src/main.ts').then((m) => m.main())"], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    }),
+    spawn(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--config', 'web/vite.config.ts'], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    }),
   ]
   const stop = () => children.forEach((child) => child.kill('SIGTERM'))
   process.on('SIGINT', stop)

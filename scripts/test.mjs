@@ -51,11 +51,16 @@ try {
   await stage('Type check', 'typescript/bin/tsc', ['-b'], env)
   await stage(`Unit and integration tests (Valkey ${valkey.version})`, 'vitest/vitest.mjs', ['run'], env)
   if ('binary' in valkey8) {
-    await stage(`Integration tests again on Valkey ${valkey8.version} (compatibility)`, 'vitest/vitest.mjs', ['run', '--project', 'integration'], {
-      ...env,
-      VALKEY_SERVER: valkey8.binary,
-      VALKEY_CLI: valkey8.cli ?? '',
-    })
+    await stage(
+      `Integration tests again on Valkey ${valkey8.version} (compatibility)`,
+      'vitest/vitest.mjs',
+      ['run', '--project', 'integration'],
+      {
+        ...env,
+        VALKEY_SERVER: valkey8.binary,
+        VALKEY_CLI: valkey8.cli ?? '',
+      }
+    )
   } else {
     summary.push({ name: 'Valkey 8 compatibility run', seconds: 0, note: `not run: ${valkey8.unavailable}` })
   }
@@ -63,7 +68,8 @@ try {
   await stage('Browser tests (Playwright, Chromium)', '@playwright/test/cli.js', ['test', '--config', 'e2e/playwright.config.ts'], env)
 
   console.log('\n━━ Summary')
-  for (const item of summary) console.log(`  ${item.note ? '–' : '✓'} ${item.name}${item.note ? ` (${item.note})` : ` (${item.seconds.toFixed(1)} s)`}`)
+  for (const item of summary)
+    console.log(`  ${item.note ? '–' : '✓'} ${item.name}${item.note ? ` (${item.note})` : ` (${item.seconds.toFixed(1)} s)`}`)
 } catch (error) {
   fatal(error)
 }

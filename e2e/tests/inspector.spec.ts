@@ -6,7 +6,10 @@ import { InspectorPanel } from '../fixtures/InspectorPanel.ts'
 import { TerminalPanel } from '../fixtures/TerminalPanel.ts'
 import { expect, test } from '../fixtures/test.ts'
 
-test('a key TTL counts down and the key disappears when Valkey expires it; PERSIST stops the countdown', async ({ terminal, inspector }) => {
+test('a key TTL counts down and the key disappears when Valkey expires it; PERSIST stops the countdown', async ({
+  terminal,
+  inspector,
+}) => {
   await terminal.open()
   await terminal.run('HSET session:han_solo username "hsolo" species "human"')
   await expect(inspector.key('session:han_solo')).toBeVisible()
@@ -33,7 +36,11 @@ test('a key TTL counts down and the key disappears when Valkey expires it; PERSI
   await expect.poll(() => inspector.keyTtl()).toBeNull()
 })
 
-test('HEXPIRE removes just that field when it expires (Valkey 9); on Valkey 8 field TTLs are absent', async ({ terminal, inspector, page }) => {
+test('HEXPIRE removes just that field when it expires (Valkey 9); on Valkey 8 field TTLs are absent', async ({
+  terminal,
+  inspector,
+  page,
+}) => {
   await terminal.open()
   const fieldExpiration = await page.evaluate(() =>
     fetch('/api/command-docs')

@@ -10,7 +10,11 @@ import { expect, test } from '../fixtures/test.ts'
 // Whole missions are long stories (dozens of commands typed key by key), not slow code.
 const WHOLE_MISSION_MS = 150_000
 
-test('the Cantina mission completes by clicking Run, every check turns green, and progress survives a reload', async ({ page, terminal, mission }) => {
+test('the Cantina mission completes by clicking Run, every check turns green, and progress survives a reload', async ({
+  page,
+  terminal,
+  mission,
+}) => {
   test.setTimeout(WHOLE_MISSION_MS)
   await terminal.open('/#/missions/cantina-sessions')
   await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-sessions')
@@ -38,7 +42,10 @@ test('the Cantina mission completes by clicking Run, every check turns green, an
   await expect(mission.root.locator('[data-testid="mission-check"][data-ok="false"]')).toHaveCount(0)
 })
 
-test('the Cantina challenges complete with typed answers; hints open one by one and the solution on request', async ({ terminal, mission }) => {
+test('the Cantina challenges complete with typed answers; hints open one by one and the solution on request', async ({
+  terminal,
+  mission,
+}) => {
   test.setTimeout(WHOLE_MISSION_MS)
   await terminal.open('/#/missions/cantina-sessions')
   await mission.root.getByTestId('mission-next').click()
@@ -96,7 +103,12 @@ test('the Cantina challenges complete with typed answers; hints open one by one 
   await expect.poll(() => mission.progress()).toEqual({ done: 4, total: 4 })
 })
 
-test('every step has a URL, missions link to each other, and Reset empties the sandbox and the progress', async ({ page, terminal, mission, inspector }) => {
+test('every step has a URL, missions link to each other, and Reset empties the sandbox and the progress', async ({
+  page,
+  terminal,
+  mission,
+  inspector,
+}) => {
   await terminal.open('/#/missions/cantina-sessions/read-all')
   await expect(mission.step('read-all')).toHaveClass(/focused/)
   await expect(mission.step('read-all')).toBeInViewport()

@@ -7,7 +7,12 @@ describe('configuration', () => {
   })
 
   it('reads PORT, VALKEY_URL and the sandbox limits', () => {
-    const config = loadConfig({ PORT: '9000', VALKEY_URL: 'redis://user:p%40ss@cache.local:6380/2', SANDBOX_MAX: '50', SANDBOX_IDLE_MINUTES: '30' })
+    const config = loadConfig({
+      PORT: '9000',
+      VALKEY_URL: 'redis://user:p%40ss@cache.local:6380/2',
+      SANDBOX_MAX: '50',
+      SANDBOX_IDLE_MINUTES: '30',
+    })
     expect(config).toMatchObject({ port: 9000, maxSandboxes: 50, sandboxIdleMs: 1_800_000 })
     expect(config.valkeyUrl).toEqual({ host: 'cache.local', port: 6380, username: 'user', password: 'p@ss', controlDb: 2 })
     expect(parseValkeyUrl('valkey://localhost')).toMatchObject({ port: 6379, controlDb: 0 })

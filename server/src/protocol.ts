@@ -219,12 +219,7 @@ export type FieldsChangedMessage = {
 export type KeyEventsMessage = { type: 'keyEvents'; list: { key: string; event: string; at: number }[] }
 
 export type InspectorMessage =
-  | KeysMessage
-  | KeyChangedMessage
-  | KeyViewMessage
-  | FieldsPageMessage
-  | FieldsChangedMessage
-  | KeyEventsMessage
+  KeysMessage | KeyChangedMessage | KeyViewMessage | FieldsPageMessage | FieldsChangedMessage | KeyEventsMessage
 
 // ---------------------------------------------------------------- missions
 
@@ -330,9 +325,7 @@ export const CLOSE_CODES = {
 
 // ---------------------------------------------------------------- validation
 
-export type ParseResult =
-  | { ok: true; message: ClientMessage }
-  | { ok: false; code: ErrorCode; message: string }
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string }
 
 const fail = (code: ErrorCode, message: string): ParseResult => ({ ok: false, code, message })
 
@@ -342,8 +335,7 @@ function isByteString(value: unknown): value is string {
   return typeof value === 'string' && !BEYOND_BYTE.test(value)
 }
 
-const isShortByteString = (value: unknown): value is string =>
-  isByteString(value) && value.length <= LIMITS.maxInspectorText
+const isShortByteString = (value: unknown): value is string => isByteString(value) && value.length <= LIMITS.maxInspectorText
 
 /** Mission and step ids: lower-case words joined by dashes (they appear in URLs). */
 export const MISSION_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
@@ -448,9 +440,7 @@ export function parseClientMessage(text: string): ParseResult {
     default:
       return fail(
         ERROR_CODES.unknownType,
-        typeof frame.type === 'string'
-          ? `unknown message type '${frame.type.slice(0, 40)}'`
-          : 'frame has no type'
+        typeof frame.type === 'string' ? `unknown message type '${frame.type.slice(0, 40)}'` : 'frame has no type'
       )
   }
 }

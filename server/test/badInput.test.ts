@@ -38,8 +38,21 @@ describe('malformed frames', () => {
     for (const frame of frames) client.ws.send(frame)
     await eventually(() => (client.of('error').length === frames.length ? true : undefined), 'an error per bad frame')
     expect(client.of('error').map((e) => e.code)).toEqual([
-      'bad_json', 'bad_json', 'bad_frame', 'bad_frame', 'bad_frame', 'unknown_type', 'unknown_type',
-      'bad_frame', 'bad_frame', 'bad_frame', 'bad_frame', 'bad_frame', 'bad_frame', 'bad_frame', 'bad_frame',
+      'bad_json',
+      'bad_json',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'unknown_type',
+      'unknown_type',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
     ])
     expect(client.closeCode).toBeNull()
     expect(JSON.stringify(client.of('error'))).not.toMatch(/at .*\.ts:\d+/) // no stack traces
@@ -92,10 +105,14 @@ describe('malformed frames', () => {
 
   it('rejects WebSocket upgrades from another site, and on other paths', async () => {
     const foreign = new WebSocket(`ws://127.0.0.1:${playground.port}/ws`, { origin: 'https://evil.example' })
-    const status = await new Promise<number>((resolve) => foreign.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)))
+    const status = await new Promise<number>((resolve) =>
+      foreign.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0))
+    )
     expect(status).toBe(403)
     const wrongPath = new WebSocket(`ws://127.0.0.1:${playground.port}/not-here`)
-    const status2 = await new Promise<number>((resolve) => wrongPath.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)))
+    const status2 = await new Promise<number>((resolve) =>
+      wrongPath.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0))
+    )
     expect(status2).toBe(404)
   })
 })

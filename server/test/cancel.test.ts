@@ -18,7 +18,11 @@ describe('Ctrl-C on a blocking command', () => {
   })
 
   const replyTo = (client: TestClient, id: number) =>
-    eventually(() => client.messages.find((m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id), `reply ${id}`, 5000)
+    eventually(
+      () => client.messages.find((m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id),
+      `reply ${id}`,
+      5000
+    )
 
   it('unblocks it when the cancel arrives in the same breath as the command', async () => {
     const client = await TestClient.connect(playground.port)

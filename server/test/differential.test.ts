@@ -16,7 +16,9 @@ import { startTestPlayground } from './helpers.ts'
 import { openPageTerminal } from './pageTerminal.ts'
 
 const corpusDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'differential')
-const corpora = readdirSync(corpusDir).filter((name) => name.endsWith('.txt')).sort()
+const corpora = readdirSync(corpusDir)
+  .filter((name) => name.endsWith('.txt'))
+  .sort()
 
 /** A marker between commands, so both outputs can be cut per command. */
 const marker = (index: number) => `ECHO "--8<-- ${index}"`
@@ -104,7 +106,10 @@ describe('the terminal prints exactly what valkey-cli prints', () => {
     const reference = await EmbeddedValkey.start({ binary: inject('valkeyServer'), databases: 1 })
     servers.push(reference)
 
-    const [expected, actual] = await Promise.all([runValkeyCli(cli, reference, stream), runPlayground(playground.port, stream, playground.capabilities.valkeyVersion)])
+    const [expected, actual] = await Promise.all([
+      runValkeyCli(cli, reference, stream),
+      runPlayground(playground.port, stream, playground.capabilities.valkeyVersion),
+    ])
     const expectedChunks = cut(expected, steps)
     const actualChunks = cut(actual, steps)
     // Every marker must be found on both sides (a missing one means a command's output swallowed it).

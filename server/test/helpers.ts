@@ -24,10 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   }
 }
 
-export function startTestPlayground(
-  overrides: Partial<Config> = {},
-  options: Omit<PlaygroundOptions, 'config'> = {}
-): Promise<Playground> {
+export function startTestPlayground(overrides: Partial<Config> = {}, options: Omit<PlaygroundOptions, 'config'> = {}): Promise<Playground> {
   return startPlayground({ config: testConfig(overrides), log: () => undefined, ...options })
 }
 
@@ -128,5 +125,4 @@ export class TestClient {
 export const bulk = (s: string): Reply => ({ t: 'bulk', s })
 export const int = (n: number | string): Reply => ({ t: 'int', n: String(n) })
 export const ok: Reply = { t: 'str', s: 'OK' }
-export const isError = (reply: Reply | undefined, pattern?: RegExp) =>
-  reply?.t === 'err' && (pattern ? pattern.test(reply.s) : true)
+export const isError = (reply: Reply | undefined, pattern?: RegExp) => reply?.t === 'err' && (pattern ? pattern.test(reply.s) : true)

@@ -87,7 +87,8 @@ describe('hints, help and completion from COMMAND DOCS', () => {
       for (let input = queue.shift(); input !== undefined; input = queue.shift()) {
         const expected = await cliHint(cli, reference, input)
         const actual = hintForLine(docs.entries, input, rules)
-        if (actual !== expected) mismatches.push(`${JSON.stringify(input)}: valkey-cli ${JSON.stringify(expected)}, playground ${JSON.stringify(actual)}`)
+        if (actual !== expected)
+          mismatches.push(`${JSON.stringify(input)}: valkey-cli ${JSON.stringify(expected)}, playground ${JSON.stringify(actual)}`)
       }
     }
     await Promise.all([worker(), worker(), worker(), worker()])
@@ -97,7 +98,25 @@ describe('hints, help and completion from COMMAND DOCS', () => {
   it('completes command names like valkey-cli, cycling through every H command', () => {
     const help = createCommandHelp(docs)
     const h = help.completions('h')
-    const classic = ['HDEL', 'HELLO', 'HEXISTS', 'HGET', 'HGETALL', 'HINCRBY', 'HINCRBYFLOAT', 'HKEYS', 'HLEN', 'HMGET', 'HMSET', 'HRANDFIELD', 'HSCAN', 'HSET', 'HSETNX', 'HSTRLEN', 'HVALS']
+    const classic = [
+      'HDEL',
+      'HELLO',
+      'HEXISTS',
+      'HGET',
+      'HGETALL',
+      'HINCRBY',
+      'HINCRBYFLOAT',
+      'HKEYS',
+      'HLEN',
+      'HMGET',
+      'HMSET',
+      'HRANDFIELD',
+      'HSCAN',
+      'HSET',
+      'HSETNX',
+      'HSTRLEN',
+      'HVALS',
+    ]
     for (const name of classic) expect(h).toContain(name)
     expect([...h].sort()).toEqual(h) // strcmp order
     expect(h.includes('HEXPIRE')).toBe(playground.capabilities.hashFieldExpiration)

@@ -11,10 +11,7 @@ type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>
 
 /** Waits for the next message of a type after `from` that passes the check. */
 function next<T extends ServerMessage['type']>(client: TestClient, type: T, from: number, check: (m: Of<T>) => boolean = () => true) {
-  return eventually(
-    () => client.messages.slice(from).find((m): m is Of<T> => m.type === type && check(m as Of<T>)),
-    `a ${type} message`
-  )
+  return eventually(() => client.messages.slice(from).find((m): m is Of<T> => m.type === type && check(m as Of<T>)), `a ${type} message`)
 }
 
 const fieldsOf = (list: FieldInfo[]) => Object.fromEntries(list.map((f) => [f.field, f.value]))

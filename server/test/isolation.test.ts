@@ -122,14 +122,35 @@ describe('commands that would leave the sandbox or harm the server', () => {
         return (error as Error).message
       }
     }
-    for (const command of [['FLUSHALL'], ['CONFIG', 'GET', 'x'], ['CLIENT', 'LIST'], ['SLOWLOG', 'GET'], ['MONITOR'],
-      ['SHUTDOWN'], ['DEBUG', 'SLEEP', '0'], ['PUBSUB', 'CHANNELS'], ['PSUBSCRIBE', '__keyspace@*__:*'],
-      ['SUBSCRIBE', 'news'], ['PUBLISH', 'news', 'x'], ['SELECT', '0'], ['MEMORY', 'STATS'], ['SCRIPT', 'FLUSH'],
-      ['CLIENT', 'REPLY', 'OFF'], ['FUNCTION', 'LIST']]) {
+    for (const command of [
+      ['FLUSHALL'],
+      ['CONFIG', 'GET', 'x'],
+      ['CLIENT', 'LIST'],
+      ['SLOWLOG', 'GET'],
+      ['MONITOR'],
+      ['SHUTDOWN'],
+      ['DEBUG', 'SLEEP', '0'],
+      ['PUBSUB', 'CHANNELS'],
+      ['PSUBSCRIBE', '__keyspace@*__:*'],
+      ['SUBSCRIBE', 'news'],
+      ['PUBLISH', 'news', 'x'],
+      ['SELECT', '0'],
+      ['MEMORY', 'STATS'],
+      ['SCRIPT', 'FLUSH'],
+      ['CLIENT', 'REPLY', 'OFF'],
+      ['FUNCTION', 'LIST'],
+    ]) {
       expect(await dryrun(...command), command.join(' ')).not.toBe('OK')
     }
-    for (const command of [['KEYS', '*'], ['FLUSHDB'], ['HSET', 'h', 'f', 'v'], ['EVAL', 'return 1', '0'], ['MULTI'],
-      ['SORT', 'l'], ['PUBLISH', `playground:${aliceDb}:news`, 'x']]) {
+    for (const command of [
+      ['KEYS', '*'],
+      ['FLUSHDB'],
+      ['HSET', 'h', 'f', 'v'],
+      ['EVAL', 'return 1', '0'],
+      ['MULTI'],
+      ['SORT', 'l'],
+      ['PUBLISH', `playground:${aliceDb}:news`, 'x'],
+    ]) {
       expect(await dryrun(...command), command.join(' ')).toBe('OK')
     }
     inAlicesDb.disconnect()
@@ -209,7 +230,10 @@ describe('reading is leaking too', () => {
   it('keeps pub/sub channels apart, and working inside a sandbox', async () => {
     const bobTab2 = await TestClient.connect(playground.port, bob.token)
     expect(await bob.run('SUBSCRIBE', 'news')).toEqual([])
-    await eventually(() => bob.of('push').find((m) => m.reply.t === 'arr' && m.reply.a[0]?.t === 'bulk' && m.reply.a[0].s === 'subscribe'), 'subscribe confirmation')
+    await eventually(
+      () => bob.of('push').find((m) => m.reply.t === 'arr' && m.reply.a[0]?.t === 'bulk' && m.reply.a[0].s === 'subscribe'),
+      'subscribe confirmation'
+    )
     expect(bob.of('mode').at(-1)).toEqual({ type: 'mode', subscribed: true })
 
     // Alice publishes on the same name: nobody of hers listens, Bob gets nothing.
@@ -243,7 +267,11 @@ describe('reading is leaking too', () => {
     const seen = JSON.stringify(eve.messages)
     expect(seen).not.toContain('han_solo')
     expect(seen).not.toContain('anything')
-    expect(eve.of('push').every((m) => (m.reply as { a: Reply[] }).a[0]?.t === 'bulk' && (m.reply as { a: { s: string }[] }).a[0]!.s === 'psubscribe')).toBe(true)
+    expect(
+      eve
+        .of('push')
+        .every((m) => (m.reply as { a: Reply[] }).a[0]?.t === 'bulk' && (m.reply as { a: { s: string }[] }).a[0]!.s === 'psubscribe')
+    ).toBe(true)
     eve.close()
   })
 })

@@ -36,18 +36,22 @@ async function exited(child: ChildProcess): Promise<number | null> {
 }
 
 describe('npm start as a process', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('serves the page and stops cleanly on %s', async (signal) => {
-    const started = await startProcess()
-    const page = await fetch(started.url)
-    expect(page.status).toBe(200)
-    expect(await page.text()).toContain('<div id="root">')
-    expect(await portOpen(started.valkeyPort)).toBe(true)
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'serves the page and stops cleanly on %s',
+    async (signal) => {
+      const started = await startProcess()
+      const page = await fetch(started.url)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('<div id="root">')
+      expect(await portOpen(started.valkeyPort)).toBe(true)
 
-    started.child.kill(signal)
-    expect(await exited(started.child)).toBe(0)
-    expect(started.output()).toMatch(new RegExp(`${signal}: stopping the playground`))
-    expect(await portOpen(started.valkeyPort)).toBe(false)
-  }, 150_000)
+      started.child.kill(signal)
+      expect(await exited(started.child)).toBe(0)
+      expect(started.output()).toMatch(new RegExp(`${signal}: stopping the playground`))
+      expect(await portOpen(started.valkeyPort)).toBe(false)
+    },
+    150_000
+  )
 
   it('leaves no valkey-server behind even when killed with SIGKILL', async () => {
     const started = await startProcess()

@@ -19,7 +19,10 @@ import { eventually, startTestPlayground, TestClient, testConfig } from './helpe
 import { memoryTokenStore, openPageTerminal } from './pageTerminal.ts'
 
 const catalog = new MissionCatalog(testConfig().missionsDir)
-const missionIds = catalog.errors.length === 0 ? catalog.list({ address: '', valkeyVersion: '', embedded: true, features: { hashFieldExpiration: true } }).map((mission) => mission.id) : []
+const missionIds =
+  catalog.errors.length === 0
+    ? catalog.list({ address: '', valkeyVersion: '', embedded: true, features: { hashFieldExpiration: true } }).map((mission) => mission.id)
+    : []
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -33,7 +36,7 @@ describe('missions', () => {
     await playground?.close()
   })
 
-  const api = async <T,>(path: string) => {
+  const api = async <T>(path: string) => {
     const response = await fetch(`http://127.0.0.1:${playground.port}${path}`)
     return { status: response.status, body: (await response.json()) as T }
   }
@@ -58,54 +61,58 @@ describe('missions', () => {
     expect((await api('/api/missions/..%2f..%2fetc')).status).toBe(404)
   })
 
-  it.each(missionIds)('%s: every shown response is what Valkey answers, and every step checks itself', async (id) => {
-    const { body: doc } = await api<MissionDoc>(`/api/missions/${id}`)
-    const terminal = await openPageTerminal(playground.port, playground.capabilities.valkeyVersion)
-    let progress = null as MissionProgressMessage | null
-    terminal.connection.on('missions', (message) => (progress = message))
-    try {
-      terminal.connection.mission({ type: 'missionOpen', id })
-      await eventually(() => progress ?? undefined, 'first progress message')
+  it.each(missionIds)(
+    '%s: every shown response is what Valkey answers, and every step checks itself',
+    async (id) => {
+      const { body: doc } = await api<MissionDoc>(`/api/missions/${id}`)
+      const terminal = await openPageTerminal(playground.port, playground.capabilities.valkeyVersion)
+      let progress = null as MissionProgressMessage | null
+      terminal.connection.on('missions', (message) => (progress = message))
+      try {
+        terminal.connection.mission({ type: 'missionOpen', id })
+        await eventually(() => progress ?? undefined, 'first progress message')
 
-      if (!doc.available) {
-        // Not runnable here: it is shown, never checked.
-        await terminal.output('HSET session:leia username "leia"')
-        await sleep(200)
-        expect(progress!.open).toBeNull()
-        return
-      }
+        if (!doc.available) {
+          // Not runnable here: it is shown, never checked.
+          await terminal.output('HSET session:leia username "leia"')
+          await sleep(200)
+          expect(progress!.open).toBeNull()
+          return
+        }
 
-      let lastBlockAt = Date.now()
-      const runBlocks = async (blocks: MissionBlock[], where: string) => {
-        for (const block of blocks) {
-          if (block.kind !== 'commands') continue
-          if (block.afterSeconds !== null) await sleep(Math.max(0, lastBlockAt + block.afterSeconds * 1000 - Date.now()))
-          let output = ''
-          for (const line of block.lines) output += await terminal.output(line)
-          lastBlockAt = Date.now()
-          const response = block.response!
-          if (!responseMatches(response, output)) {
-            // Shows both texts in the failure, which is what a mission author needs to fix it.
-            expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)
+        let lastBlockAt = Date.now()
+        const runBlocks = async (blocks: MissionBlock[], where: string) => {
+          for (const block of blocks) {
+            if (block.kind !== 'commands') continue
+            if (block.afterSeconds !== null) await sleep(Math.max(0, lastBlockAt + block.afterSeconds * 1000 - Date.now()))
+            let output = ''
+            for (const line of block.lines) output += await terminal.output(line)
+            lastBlockAt = Date.now()
+            const response = block.response!
+            if (!responseMatches(response, output)) {
+              // Shows both texts in the failure, which is what a mission author needs to fix it.
+              expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)
+            }
           }
         }
-      }
 
-      await runBlocks(doc.intro, 'introduction')
-      for (const step of doc.steps) {
-        await runBlocks(step.blocks, `step ${step.id}`)
-        await eventually(
-          () => (progress?.done[id]?.includes(step.id) ? true : undefined),
-          `step ${step.id} to be checked done (checks now: ${JSON.stringify(progress?.open?.checks[step.id])})`,
-          15_000
-        )
+        await runBlocks(doc.intro, 'introduction')
+        for (const step of doc.steps) {
+          await runBlocks(step.blocks, `step ${step.id}`)
+          await eventually(
+            () => (progress?.done[id]?.includes(step.id) ? true : undefined),
+            `step ${step.id} to be checked done (checks now: ${JSON.stringify(progress?.open?.checks[step.id])})`,
+            15_000
+          )
+        }
+        expect(progress!.done[id]).toEqual(doc.steps.map((step) => step.id))
+        expect(Object.values(progress!.open!.checks).flat().every(Boolean)).toBe(true)
+      } finally {
+        terminal.close()
       }
-      expect(progress!.done[id]).toEqual(doc.steps.map((step) => step.id))
-      expect(Object.values(progress!.open!.checks).flat().every(Boolean)).toBe(true)
-    } finally {
-      terminal.close()
-    }
-  }, 60_000)
+    },
+    60_000
+  )
 
   it('shows each check live, keeps progress per sandbox across reconnects, and forgets it on reset', async () => {
     const tokens = memoryTokenStore()
@@ -114,7 +121,9 @@ describe('missions', () => {
     let progress = null as MissionProgressMessage | null
     first.connection.on('missions', (message) => (progress = message))
     first.connection.mission({ type: 'missionOpen', id: 'cantina-sessions' })
-    await first.output('HSET session:han_solo username "hsolo" species "human" credits 10000 table "booth_7" drinks_ordered 2 last_activity "2025-08-28T13:30:00"')
+    await first.output(
+      'HSET session:han_solo username "hsolo" species "human" credits 10000 table "booth_7" drinks_ordered 2 last_activity "2025-08-28T13:30:00"'
+    )
     await eventually(() => (progress?.done['cantina-sessions']?.includes('open-tab') ? true : undefined), 'first step done')
     // A later step shows which of its checks hold right now.
     expect(progress!.open!.checks['partial-update']).toEqual([false, false, false])
@@ -145,7 +154,10 @@ describe('missions', () => {
     // Reset empties the sandbox first, so the first step (whose data is still there) cannot pass again.
     again.connection.mission({ type: 'missionOpen', id: 'cantina-sessions' })
     again.connection.mission({ type: 'missionReset', id: 'cantina-sessions' })
-    await eventually(() => (resumed!.done['cantina-sessions'] === undefined && resumed!.open ? true : undefined), 'progress to be forgotten')
+    await eventually(
+      () => (resumed!.done['cantina-sessions'] === undefined && resumed!.open ? true : undefined),
+      'progress to be forgotten'
+    )
     expect(await again.output('DBSIZE')).toBe('(integer) 0\n')
     await again.output('PING')
     await new Promise((resolve) => setTimeout(resolve, 300))

@@ -27,7 +27,11 @@ export function memoryTokenStore(): TokenStore {
 }
 
 /** Opens a browser-like connection to the playground on `port` (a fresh sandbox unless `tokens` holds one). */
-export async function openPageTerminal(port: number, valkeyVersion: string, tokens: TokenStore = memoryTokenStore()): Promise<PageTerminal> {
+export async function openPageTerminal(
+  port: number,
+  valkeyVersion: string,
+  tokens: TokenStore = memoryTokenStore()
+): Promise<PageTerminal> {
   // The page's connection code uses the browser's WebSocket; in Node, ws provides it.
   ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
   const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, tokens)

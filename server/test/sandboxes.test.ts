@@ -100,7 +100,6 @@ describe('sandbox capacity', () => {
     a.close()
     b.close()
   })
-
 })
 
 describe('sandbox recycling', () => {

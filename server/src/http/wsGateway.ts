@@ -177,8 +177,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
     flush()
     write(message)
   }
-  const fail = (code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string) =>
-    send({ type: 'error', code, message })
+  const fail = (code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string) => send({ type: 'error', code, message })
 
   const helloTimer = setTimeout(() => {
     if (!session && !attaching) ws.close(CLOSE_CODES.noHello, 'expected a hello message first')

@@ -21,8 +21,7 @@ const LENGTH_COMMAND: Record<string, string> = {
   stream: 'XLEN',
 }
 
-const asText = (reply: Reply | undefined): string | null =>
-  reply && (reply.t === 'bulk' || reply.t === 'str') ? reply.s : null
+const asText = (reply: Reply | undefined): string | null => (reply && (reply.t === 'bulk' || reply.t === 'str') ? reply.s : null)
 const asNumber = (reply: Reply | undefined): number | null => (reply?.t === 'int' ? Number(reply.n) : null)
 const asList = (reply: Reply | undefined): Reply[] => (reply?.t === 'arr' ? reply.a : [])
 /** PEXPIRETIME / HPEXPIRETIME: -1 no expiry, -2 no such key or field. */

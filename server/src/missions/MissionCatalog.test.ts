@@ -28,7 +28,10 @@ describe('the mission catalog', () => {
     expect(list[0]).toMatchObject({ available: false, unavailable: expect.stringContaining('Valkey 8.0.1') })
     expect(catalog.errors).toEqual([{ file: 'broken.md', message: expect.stringContaining('front matter') }])
     expect(logged.join('\n')).toContain('broken.md is left out')
-    expect(catalog.doc('second', valkey8)?.steps[0]).toMatchObject({ id: 'only-step', checks: [{ label: 'dbsize = 0', source: 'dbsize = 0' }] })
+    expect(catalog.doc('second', valkey8)?.steps[0]).toMatchObject({
+      id: 'only-step',
+      checks: [{ label: 'dbsize = 0', source: 'dbsize = 0' }],
+    })
     expect(catalog.doc('missing', valkey8)).toBeNull()
 
     writeFileSync(path.join(dir, 'c.md'), mission('third', 3))

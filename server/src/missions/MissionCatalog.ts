@@ -33,7 +33,9 @@ export class MissionCatalog {
   #refresh(): void {
     let files: string[]
     try {
-      files = readdirSync(this.dir).filter((name) => name.endsWith('.md')).sort()
+      files = readdirSync(this.dir)
+        .filter((name) => name.endsWith('.md'))
+        .sort()
     } catch {
       files = []
     }
@@ -45,7 +47,8 @@ export class MissionCatalog {
     for (const file of files) {
       try {
         const mission = parseMission(readFileSync(path.join(this.dir, file), 'utf8'))
-        if (missions.some((other) => other.meta.id === mission.meta.id)) throw new Error(`another mission already has the id '${mission.meta.id}'`)
+        if (missions.some((other) => other.meta.id === mission.meta.id))
+          throw new Error(`another mission already has the id '${mission.meta.id}'`)
         missions.push(mission)
       } catch (error) {
         errors.push({ file, message: (error as Error).message })

@@ -39,7 +39,14 @@ function setup() {
     const value = data.get(args[2]!)
     return value === undefined ? { t: 'nil' } : { t: 'bulk', s: value }
   }
-  const session = new MissionSession({ catalog, store, db: 3, server, query, send: (message) => sent.push(message as MissionProgressMessage) })
+  const session = new MissionSession({
+    catalog,
+    store,
+    db: 3,
+    server,
+    query,
+    send: (message) => sent.push(message as MissionProgressMessage),
+  })
   const last = () => sent.at(-1)!
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
   return { data, calls, saved, sent, session, last, settle }
@@ -105,6 +112,20 @@ describe('mission session', () => {
     expect(replyValue({ t: 'bulk', s: 'caf\xc3\xa9' })).toBe('café')
     expect(replyValue({ t: 'nil' })).toBeNull()
     expect(replyValue({ t: 'err', s: 'ERR' })).toBeUndefined()
-    expect(replyValue({ t: 'arr', a: [{ t: 'bulk', s: '0' }, { t: 'arr', a: [{ t: 'bulk', s: 'k1' }, { t: 'int', n: '5' }] }] })).toEqual(['0', 'k1', '5'])
+    expect(
+      replyValue({
+        t: 'arr',
+        a: [
+          { t: 'bulk', s: '0' },
+          {
+            t: 'arr',
+            a: [
+              { t: 'bulk', s: 'k1' },
+              { t: 'int', n: '5' },
+            ],
+          },
+        ],
+      })
+    ).toEqual(['0', 'k1', '5'])
   })
 })

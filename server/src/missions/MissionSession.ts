@@ -223,7 +223,9 @@ export class MissionSession implements KeyspaceListener {
       if (newlyDone) {
         const list = mission.steps.map((step) => step.id).filter((stepId) => done.has(stepId))
         this.#progress[id] = list
-        await this.deps.store.save(this.deps.db, id, list).catch((error: Error) => this.deps.log?.(`mission progress could not be saved: ${error.message}`))
+        await this.deps.store
+          .save(this.deps.db, id, list)
+          .catch((error: Error) => this.deps.log?.(`mission progress could not be saved: ${error.message}`))
       }
       open = { id, checks }
     }
@@ -279,5 +281,4 @@ export class MissionSession implements KeyspaceListener {
 
 type RanProbe = Extract<Probe, { kind: 'ran' }>
 
-const bytesPattern = (pattern: RanProbe['args'][number]) =>
-  'literal' in pattern ? { literal: toBytes(pattern.literal) } : pattern
+const bytesPattern = (pattern: RanProbe['args'][number]) => ('literal' in pattern ? { literal: toBytes(pattern.literal) } : pattern)

@@ -14,14 +14,22 @@ describe('mission files', () => {
   })
 
   it('reads front matter, the introduction, steps, blocks and checks', () => {
-    const mission = parseMission(`${front('requires: [hash-field-expiration]\n')}Intro *text*.\n\n${step}\n## Try it yourself {challenge}\n\n\`\`\`hint\nUse \`PING\`.\n\`\`\`\n\n\`\`\`valkey solution after=2\nECHO hi\n\`\`\`\n\n\`\`\`response unordered\n"hi"\n\`\`\`\n\n\`\`\`check\nSaid hi :: ran ECHO hi\n\`\`\`\n`)
+    const mission = parseMission(
+      `${front('requires: [hash-field-expiration]\n')}Intro *text*.\n\n${step}\n## Try it yourself {challenge}\n\n\`\`\`hint\nUse \`PING\`.\n\`\`\`\n\n\`\`\`valkey solution after=2\nECHO hi\n\`\`\`\n\n\`\`\`response unordered\n"hi"\n\`\`\`\n\n\`\`\`check\nSaid hi :: ran ECHO hi\n\`\`\`\n`
+    )
     expect(mission.meta).toEqual({ id: 'demo', title: 'Demo', summary: '', minutes: 5, order: 100, requires: ['hash-field-expiration'] })
     expect(mission.intro).toEqual([{ kind: 'prose', html: '<p>Intro <em>text</em>.</p>\n' }])
     expect(mission.steps.map((s) => [s.id, s.title, s.challenge])).toEqual([
       ['one', 'Step one', false],
       ['try-it-yourself', 'Try it yourself', true],
     ])
-    expect(mission.steps[0]!.blocks[0]).toEqual({ kind: 'commands', role: 'run', lines: ['PING'], response: { text: 'PONG\n', unordered: false }, afterSeconds: null })
+    expect(mission.steps[0]!.blocks[0]).toEqual({
+      kind: 'commands',
+      role: 'run',
+      lines: ['PING'],
+      response: { text: 'PONG\n', unordered: false },
+      afterSeconds: null,
+    })
     expect(mission.steps[1]!.blocks[0]).toEqual({ kind: 'hint', html: '<p>Use <code>PING</code>.</p>\n' })
     expect(mission.steps[1]!.blocks[1]).toMatchObject({ role: 'solution', afterSeconds: 2, response: { unordered: true } })
     expect(mission.steps[1]!.checks).toEqual([{ label: 'Said hi', source: 'ran ECHO hi' }])
@@ -42,7 +50,9 @@ describe('mission files', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(html).toContain('<a href="https://valkey.io/commands/hset/" target="_blank" rel="noopener noreferrer">ok</a>')
     // Hints go through the same renderer.
-    const withHint = parseMission(`${front()}## C {challenge}\n\n\`\`\`hint\n<b onmouseover=alert(5)>x</b>\n\`\`\`\n\n\`\`\`check\ndbsize = 0\n\`\`\`\n`)
+    const withHint = parseMission(
+      `${front()}## C {challenge}\n\n\`\`\`hint\n<b onmouseover=alert(5)>x</b>\n\`\`\`\n\n\`\`\`check\ndbsize = 0\n\`\`\`\n`
+    )
     expect(withHint.steps[0]!.blocks[0]).toEqual({ kind: 'hint', html: '<p>&lt;b onmouseover=alert(5)&gt;x&lt;/b&gt;</p>\n' })
   })
 
@@ -51,9 +61,13 @@ describe('mission files', () => {
     expect(() => parseMission(`---\nid: Bad Id\ntitle: x\nminutes: 1\n---\n${step}`)).toThrow(/id must be/)
     expect(() => parseMission(`${front('requires: [time-travel]\n')}${step}`)).toThrow(/requires lists features/)
     expect(() => parseMission(`${front()}Nothing to do.`)).toThrow(/at least one ## step/)
-    expect(() => parseMission(`${front()}## S\n\n\`\`\`valkey\nPING\n\`\`\`\n\n\`\`\`check\nran PING\n\`\`\`\n`)).toThrow(/has no response block/)
+    expect(() => parseMission(`${front()}## S\n\n\`\`\`valkey\nPING\n\`\`\`\n\n\`\`\`check\nran PING\n\`\`\`\n`)).toThrow(
+      /has no response block/
+    )
     expect(() => parseMission(`${front()}## S\n\n\`\`\`valkey\nPING\n\`\`\`\n`)).toThrow(/no check block/)
-    expect(() => parseMission(`${front()}## S\n\n\`\`\`response\nPONG\n\`\`\`\n\n\`\`\`check\nran PING\n\`\`\`\n`)).toThrow(/must directly follow/)
+    expect(() => parseMission(`${front()}## S\n\n\`\`\`response\nPONG\n\`\`\`\n\n\`\`\`check\nran PING\n\`\`\`\n`)).toThrow(
+      /must directly follow/
+    )
     expect(() => parseMission(`${front()}## S\n\n\`\`\`valkey solution\nPING\n\`\`\`\n`)).toThrow(/challenge steps/)
     expect(() => parseMission(`${front()}## S\n\n\`\`\`check\nhlen k\n\`\`\`\n`)).toThrow(/step "S" \(line 9\): 'hlen' needs an operator/)
     expect(() => parseMission(`${front()}${step}${step}`)).toThrow(/two steps have the id 'one'/)

@@ -116,7 +116,12 @@ function fenceWords(token: Token): { kind: string; options: string[] } {
   return { kind: kind.toLowerCase(), options }
 }
 
-type Section = { blocks: MissionBlock[]; checks: Check[]; setup: MissionCommands | null; step: Omit<MissionStep, 'blocks' | 'checks' | 'setup'> | null }
+type Section = {
+  blocks: MissionBlock[]
+  checks: Check[]
+  setup: MissionCommands | null
+  step: Omit<MissionStep, 'blocks' | 'checks' | 'setup'> | null
+}
 
 export function parseMission(source: string): ParsedMission {
   const front = FRONT_MATTER.exec(source)
@@ -144,8 +149,14 @@ export function parseMission(source: string): ParsedMission {
       flushProse()
       const heading = parseHeading(tokens[i + 1]?.content ?? '')
       i += 2 // inline + heading_close
-      section = { blocks: [], checks: [], setup: null, step: { id: heading.id ?? slug(heading.title), title: heading.title, challenge: heading.challenge } }
-      if (!MISSION_ID.test(section.step!.id)) throw new MissionError(`${where()}: id '${section.step!.id}' must be lower-case words joined by dashes`)
+      section = {
+        blocks: [],
+        checks: [],
+        setup: null,
+        step: { id: heading.id ?? slug(heading.title), title: heading.title, challenge: heading.challenge },
+      }
+      if (!MISSION_ID.test(section.step!.id))
+        throw new MissionError(`${where()}: id '${section.step!.id}' must be lower-case words joined by dashes`)
       sections.push(section)
       continue
     }
@@ -196,7 +207,8 @@ export function parseMission(source: string): ParsedMission {
           try {
             section.checks.push(parseCheck(line))
           } catch (error) {
-            if (error instanceof CheckSyntaxError) throw new MissionError(`${where()} (line ${lineOf(token) + 1 + offset}): ${error.message}`)
+            if (error instanceof CheckSyntaxError)
+              throw new MissionError(`${where()} (line ${lineOf(token) + 1 + offset}): ${error.message}`)
             throw error
           }
         })

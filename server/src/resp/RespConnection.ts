@@ -141,9 +141,7 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
     this.#closed = true
     this.#closeError = error
     this.#socket?.destroy()
-    const failure = new ConnectionClosedError(
-      error ? `connection to Valkey lost: ${error.message}` : 'connection to Valkey closed'
-    )
+    const failure = new ConnectionClosedError(error ? `connection to Valkey lost: ${error.message}` : 'connection to Valkey closed')
     for (const pending of this.#queue.splice(0)) pending.reject(failure)
     this.emit('close', error)
   }

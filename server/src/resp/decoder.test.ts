@@ -36,7 +36,19 @@ describe('RespDecoder', () => {
 
   it('decodes nested arrays (HSCAN shape)', () => {
     expect(decodeAll('*2\r\n$1\r\n0\r\n*2\r\n$2\r\nf1\r\n$2\r\nv1\r\n')).toEqual([
-      { t: 'arr', a: [{ t: 'bulk', s: '0' }, { t: 'arr', a: [{ t: 'bulk', s: 'f1' }, { t: 'bulk', s: 'v1' }] }] },
+      {
+        t: 'arr',
+        a: [
+          { t: 'bulk', s: '0' },
+          {
+            t: 'arr',
+            a: [
+              { t: 'bulk', s: 'f1' },
+              { t: 'bulk', s: 'v1' },
+            ],
+          },
+        ],
+      },
     ])
   })
 
@@ -66,18 +78,42 @@ describe('RespDecoder', () => {
   })
 
   it('decodes RESP3 types', () => {
-    expect(decodeAll('%1\r\n+a\r\n,1.5\r\n~1\r\n#t\r\n_\r\n(123456789012345678901234567890\r\n=15\r\ntxt:Some string\r\n>2\r\n+message\r\n+x\r\n')).toEqual([
-      { t: 'map', a: [{ t: 'str', s: 'a' }, { t: 'double', s: '1.5' }] },
+    expect(
+      decodeAll(
+        '%1\r\n+a\r\n,1.5\r\n~1\r\n#t\r\n_\r\n(123456789012345678901234567890\r\n=15\r\ntxt:Some string\r\n>2\r\n+message\r\n+x\r\n'
+      )
+    ).toEqual([
+      {
+        t: 'map',
+        a: [
+          { t: 'str', s: 'a' },
+          { t: 'double', s: '1.5' },
+        ],
+      },
       { t: 'set', a: [{ t: 'bool', b: true }] },
       { t: 'nil' },
       { t: 'big', n: '123456789012345678901234567890' },
       { t: 'verb', f: 'txt', s: 'Some string' },
-      { t: 'push', a: [{ t: 'str', s: 'message' }, { t: 'str', s: 'x' }] },
+      {
+        t: 'push',
+        a: [
+          { t: 'str', s: 'message' },
+          { t: 'str', s: 'x' },
+        ],
+      },
     ])
   })
 
   it('skips RESP3 attributes without counting them as elements', () => {
-    expect(decodeAll('*2\r\n|1\r\n+key\r\n+val\r\n:1\r\n:2\r\n')).toEqual([{ t: 'arr', a: [{ t: 'int', n: '1' }, { t: 'int', n: '2' }] }])
+    expect(decodeAll('*2\r\n|1\r\n+key\r\n+val\r\n:1\r\n:2\r\n')).toEqual([
+      {
+        t: 'arr',
+        a: [
+          { t: 'int', n: '1' },
+          { t: 'int', n: '2' },
+        ],
+      },
+    ])
   })
 
   it('rejects bytes that are not RESP', () => {

@@ -84,7 +84,10 @@ export class TerminalSession {
     this.#slow++
     const dispatched = this.#sequence.then(() => this.#dispatch(args, entry))
     this.#sequence = dispatched
-      .then((d) => (d.barrier ? d.replies.catch(() => undefined) : undefined), () => undefined)
+      .then(
+        (d) => (d.barrier ? d.replies.catch(() => undefined) : undefined),
+        () => undefined
+      )
       .finally(() => this.#slow--)
     dispatched
       .then((d) => d.replies)
@@ -261,7 +264,10 @@ export class TerminalSession {
   #sendUntracked(args: readonly string[]): void {
     const connection = this.#ready
     if (connection && !connection.closed) void this.#write(connection, args, upper(args[0]!))
-    else void this.#connection().then((c) => this.#write(c, args, upper(args[0]!))).catch(() => undefined)
+    else
+      void this.#connection()
+        .then((c) => this.#write(c, args, upper(args[0]!)))
+        .catch(() => undefined)
   }
 
   async #killScript(): Promise<void> {

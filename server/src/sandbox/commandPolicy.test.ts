@@ -11,7 +11,13 @@ describe('decide', () => {
   })
 
   it('refuses commands that leave the sandbox, whatever their case', () => {
-    for (const args of [['select', '0'], ['FlushAll'], ['CONFIG', 'GET', 'x'], ['client', 'kill', 'id', '1'], ['COPY', 'a', 'b', 'db', '0']]) {
+    for (const args of [
+      ['select', '0'],
+      ['FlushAll'],
+      ['CONFIG', 'GET', 'x'],
+      ['client', 'kill', 'id', '1'],
+      ['COPY', 'a', 'b', 'db', '0'],
+    ]) {
       expect(decide(args, free)).toMatchObject({ kind: 'refuse', message: expect.stringMatching(/^NOPERM /) })
     }
     expect(decide(['CLIENT', 'INFO'], free)).toEqual({ kind: 'send' })

@@ -146,8 +146,18 @@ export function decide(args: readonly string[], state: PolicyState, name = upper
 
 /** Commands that wait for data; Ctrl-C unblocks them with CLIENT UNBLOCK. */
 export const BLOCKING_COMMANDS = new Set([
-  'BLPOP', 'BRPOP', 'BRPOPLPUSH', 'BLMOVE', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP',
-  'XREAD', 'XREADGROUP', 'WAIT', 'WAITAOF',
+  'BLPOP',
+  'BRPOP',
+  'BRPOPLPUSH',
+  'BLMOVE',
+  'BLMPOP',
+  'BZPOPMIN',
+  'BZPOPMAX',
+  'BZMPOP',
+  'XREAD',
+  'XREADGROUP',
+  'WAIT',
+  'WAITAOF',
 ])
 
 /** Commands that run a script; Ctrl-C and the watchdog stop them with SCRIPT/FUNCTION KILL. */

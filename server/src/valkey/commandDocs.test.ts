@@ -10,26 +10,49 @@ const arr = (...a: Reply[]): Reply => ({ t: 'arr', a })
 const reply = arr(
   b('hset'),
   arr(
-    b('summary'), b('Creates or modifies the value of a field in a hash.'),
-    b('since'), b('2.0.0'),
-    b('group'), b('hash'),
-    b('complexity'), b('O(1)'),
+    b('summary'),
+    b('Creates or modifies the value of a field in a hash.'),
+    b('since'),
+    b('2.0.0'),
+    b('group'),
+    b('hash'),
+    b('complexity'),
+    b('O(1)'),
     b('arguments'),
     arr(
       arr(b('name'), b('key'), b('type'), b('key'), b('display_text'), b('key')),
       arr(
-        b('name'), b('data'), b('type'), b('block'), b('flags'), arr(st('multiple')),
-        b('arguments'), arr(arr(b('name'), b('field'), b('type'), b('string')), arr(b('name'), b('value'), b('type'), b('string')))
+        b('name'),
+        b('data'),
+        b('type'),
+        b('block'),
+        b('flags'),
+        arr(st('multiple')),
+        b('arguments'),
+        arr(arr(b('name'), b('field'), b('type'), b('string')), arr(b('name'), b('value'), b('type'), b('string')))
       )
     )
   ),
   b('client'),
   arr(
-    b('summary'), b('A container for client connection commands.'),
-    b('since'), b('2.4.0'),
-    b('group'), b('connection'),
+    b('summary'),
+    b('A container for client connection commands.'),
+    b('since'),
+    b('2.4.0'),
+    b('group'),
+    b('connection'),
     b('subcommands'),
-    arr(b('client|kill'), arr(b('summary'), b('Terminates open connections.'), b('group'), b('connection'), b('arguments'), arr(arr(b('name'), b('ip:port'), b('type'), b('string'), b('flags'), arr(st('optional'), st('multiple_token'))))))
+    arr(
+      b('client|kill'),
+      arr(
+        b('summary'),
+        b('Terminates open connections.'),
+        b('group'),
+        b('connection'),
+        b('arguments'),
+        arr(arr(b('name'), b('ip:port'), b('type'), b('string'), b('flags'), arr(st('optional'), st('multiple_token'))))
+      )
+    )
   ),
   b('dbsize'),
   arr(b('summary'), b('Returns the number of keys in the database.'), b('since'), b('1.0.0'), b('group'), b('server'))
@@ -46,9 +69,22 @@ describe('parseCommandDocs', () => {
     const hset = entries.find((entry) => entry.words[0] === 'HSET')!
     expect(hset.args).toEqual([
       { name: 'key', type: 'key', displayText: 'key' },
-      { name: 'data', type: 'block', multiple: true, args: [{ name: 'field', type: 'string' }, { name: 'value', type: 'string' }] },
+      {
+        name: 'data',
+        type: 'block',
+        multiple: true,
+        args: [
+          { name: 'field', type: 'string' },
+          { name: 'value', type: 'string' },
+        ],
+      },
     ])
-    expect(entries.find((entry) => entry.words[1] === 'KILL')!.args![0]).toEqual({ name: 'ip:port', type: 'string', optional: true, multipleToken: true })
+    expect(entries.find((entry) => entry.words[1] === 'KILL')!.args![0]).toEqual({
+      name: 'ip:port',
+      type: 'string',
+      optional: true,
+      multipleToken: true,
+    })
   })
 
   it('tells a command without arguments (args null) apart, and keeps missing fields null', () => {

@@ -13,8 +13,7 @@ const ARG_TYPES = new Set<string>(['string', 'integer', 'double', 'key', 'patter
 const text = (reply: Reply | undefined): string | null =>
   reply && (reply.t === 'bulk' || reply.t === 'str' || reply.t === 'verb') ? reply.s : null
 
-const items = (reply: Reply | undefined): Reply[] =>
-  reply && (reply.t === 'arr' || reply.t === 'map' || reply.t === 'set') ? reply.a : []
+const items = (reply: Reply | undefined): Reply[] => (reply && (reply.t === 'arr' || reply.t === 'map' || reply.t === 'set') ? reply.a : [])
 
 /** Walks a RESP2 flat key/value array (or a RESP3 map) as pairs. */
 function* pairs(reply: Reply | undefined): Generator<[string, Reply]> {

@@ -11,15 +11,25 @@ const MAYBE_SENSITIVE = /^\s*(auth|acl|config|hello|migrate|sentinel)\b/i
 
 export function isSensitive(line: string): boolean {
   if (!MAYBE_SENSITIVE.test(line)) return false
-  const words = line.trim().split(/\s+/).map((word) => word.toLowerCase())
+  const words = line
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.toLowerCase())
   const [first = '', second = '', third = ''] = words
   if (first === 'auth') return true
   if (first === 'acl' && ['setuser', 'deluser', 'getuser'].includes(second)) return true
-  if (first === 'config' && second === 'set' &&
-    ['masterauth', 'masteruser', 'primaryauth', 'primaryuser', 'requirepass', 'tls-key-file-pass', 'tls-client-key-file-pass'].includes(third)) return true
+  if (
+    first === 'config' &&
+    second === 'set' &&
+    ['masterauth', 'masteruser', 'primaryauth', 'primaryuser', 'requirepass', 'tls-key-file-pass', 'tls-client-key-file-pass'].includes(
+      third
+    )
+  )
+    return true
   if (first === 'hello' && words.includes('auth')) return true
   if (first === 'migrate' && (words.includes('auth') || words.includes('auth2'))) return true
-  if (first === 'sentinel' && second === 'config' && third === 'set' && ['sentinel-pass', 'sentinel-user'].includes(words[3] ?? '')) return true
+  if (first === 'sentinel' && second === 'config' && third === 'set' && ['sentinel-pass', 'sentinel-user'].includes(words[3] ?? ''))
+    return true
   if (first === 'sentinel' && second === 'set' && ['auth-pass', 'auth-user'].includes(words[3] ?? '')) return true
   return false
 }

@@ -18,7 +18,10 @@ const reply = (r: Reply, ms = 1): CommandResult => ({ replies: [r], ms })
 describe('LineRunner', () => {
   it('prints the time taken when a command took 500 ms or more', async () => {
     let clock = 0
-    const { runner: r } = runner(() => reply({ t: 'nil' }, 1012), () => clock)
+    const { runner: r } = runner(
+      () => reply({ t: 'nil' }, 1012),
+      () => clock
+    )
     const planned = r.plan('BLPOP k 1')
     clock = 1015
     expect(await planned.output()).toBe('(nil)\n(1.01s)\n')
@@ -26,7 +29,10 @@ describe('LineRunner', () => {
 
   it('does not blame a line for the time it waited behind earlier ones', async () => {
     let clock = 0
-    const { runner: r } = runner(() => reply({ t: 'int', n: '1' }, 2), () => clock)
+    const { runner: r } = runner(
+      () => reply({ t: 'int', n: '1' }, 2),
+      () => clock
+    )
     const planned = r.plan('INCR a')
     clock = 5000
     expect(await planned.output()).toBe('(integer) 1\n')
@@ -47,7 +53,10 @@ describe('LineRunner', () => {
     // With other arity these are ordinary commands, as in valkey-cli.
     await r.plan('connect x').output()
     await r.plan('clear now').output()
-    expect(sent).toEqual([['connect', 'x'], ['clear', 'now']])
+    expect(sent).toEqual([
+      ['connect', 'x'],
+      ['clear', 'now'],
+    ])
   })
 
   it('keeps sensitive lines out of saved history and skips a bad repeat count entirely', () => {

@@ -82,7 +82,9 @@ export class LineRunner {
     const local = (text: string): PlannedLine => ({ history, output: () => Promise.resolve(text) })
 
     if (first === 'quit' || first === 'exit') {
-      return local('The playground keeps this session open (close the tab to leave); your sandbox stays until it has been idle for a while.\n')
+      return local(
+        'The playground keeps this session open (close the tab to leave); your sandbox stays until it has been idle for a while.\n'
+      )
     }
     if (first.startsWith(':')) return local(this.#preference(args))
     if (first === 'restart') return local("Use 'restart' only in Lua debugging mode.\n")

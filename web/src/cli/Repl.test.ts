@@ -129,7 +129,11 @@ describe('Repl', () => {
     const { repl, transport, screen, settle } = setup(() => ({ t: 'int', n: String(++n) }))
     repl.input('3 INCR a\r')
     await settle()
-    expect(transport.sent).toEqual([['INCR', 'a'], ['INCR', 'a'], ['INCR', 'a']])
+    expect(transport.sent).toEqual([
+      ['INCR', 'a'],
+      ['INCR', 'a'],
+      ['INCR', 'a'],
+    ])
     expect(screen()).toContain('(integer) 1\n(integer) 2\n(integer) 3')
     repl.input('0 INCR a\r')
     await settle()
@@ -161,7 +165,14 @@ describe('Repl', () => {
   it('prints pushes and notices above the line being typed', () => {
     const { repl, screen } = setup()
     repl.input('HGET')
-    repl.push({ t: 'arr', a: [{ t: 'bulk', s: 'message' }, { t: 'bulk', s: 'news' }, { t: 'bulk', s: 'hi' }] })
+    repl.push({
+      t: 'arr',
+      a: [
+        { t: 'bulk', s: 'message' },
+        { t: 'bulk', s: 'news' },
+        { t: 'bulk', s: 'hi' },
+      ],
+    })
     expect(screen()).toBe('1) "message"\n2) "news"\n3) "hi"\n127.0.0.1:6379> HGET')
   })
 

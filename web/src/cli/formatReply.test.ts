@@ -56,7 +56,19 @@ describe('formatReply', () => {
     expect(formatReply({ t: 'map', a: [bulk('f1'), bulk('v1'), bulk('f2'), bulk('v2')] })).toBe('1# "f1" => "v1"\n2# "f2" => "v2"\n')
     expect(formatReply({ t: 'set', a: [bulk('a')] })).toBe('1~ "a"\n')
     expect(
-      formatReply({ t: 'map', a: [bulk('flags'), { t: 'set', a: [{ t: 'str', s: 'RO' }, { t: 'str', s: 'access' }] }] })
+      formatReply({
+        t: 'map',
+        a: [
+          bulk('flags'),
+          {
+            t: 'set',
+            a: [
+              { t: 'str', s: 'RO' },
+              { t: 'str', s: 'access' },
+            ],
+          },
+        ],
+      })
     ).toBe('1# "flags" => \n   1~ RO\n   2~ access\n')
   })
 

@@ -4,7 +4,19 @@ import { quoteArg, quoteArgs } from './quoteArgs.ts'
 import { splitArgs } from './splitArgs.ts'
 
 describe('quoteArgs', () => {
-  const cases = ['plain', '', 'two words', 'say "hi"', "it's", 'back\\slash', 'line\nbreak', '\x00\x01\xff', utf8Bytes('héllo ✓'), '\t\x07\x08\x7f', '*']
+  const cases = [
+    'plain',
+    '',
+    'two words',
+    'say "hi"',
+    "it's",
+    'back\\slash',
+    'line\nbreak',
+    '\x00\x01\xff',
+    utf8Bytes('héllo ✓'),
+    '\t\x07\x08\x7f',
+    '*',
+  ]
 
   it('gives lines that valkey-cli splits back into the same bytes, under both quoting rules', () => {
     for (const rules of ['mixed', 'strict'] as const) {

@@ -22,7 +22,10 @@ export const SET: HelpEntry = {
   args: [
     arg('key', 'key'),
     arg('value', 'string'),
-    arg('condition', 'oneof', { optional: true, args: [arg('nx', 'pure-token', { token: 'NX' }), arg('xx', 'pure-token', { token: 'XX' })] }),
+    arg('condition', 'oneof', {
+      optional: true,
+      args: [arg('nx', 'pure-token', { token: 'NX' }), arg('xx', 'pure-token', { token: 'XX' })],
+    }),
     arg('get', 'pure-token', { token: 'GET', optional: true }),
     arg('expiration', 'oneof', {
       optional: true,
@@ -42,11 +45,20 @@ export const HRANDFIELD: HelpEntry = {
   group: 'hash',
   args: [
     arg('key', 'key'),
-    arg('options', 'block', { optional: true, args: [arg('count', 'integer'), arg('withvalues', 'pure-token', { token: 'WITHVALUES', optional: true })] }),
+    arg('options', 'block', {
+      optional: true,
+      args: [arg('count', 'integer'), arg('withvalues', 'pure-token', { token: 'WITHVALUES', optional: true })],
+    }),
   ],
 }
 
-export const CLIENT: HelpEntry = { words: ['CLIENT'], summary: 'A container for client connection commands.', since: '2.4.0', group: 'connection', args: null }
+export const CLIENT: HelpEntry = {
+  words: ['CLIENT'],
+  summary: 'A container for client connection commands.',
+  since: '2.4.0',
+  group: 'connection',
+  args: null,
+}
 export const CLIENT_KILL: HelpEntry = {
   words: ['CLIENT', 'KILL'],
   summary: 'Terminates open connections.',
@@ -54,7 +66,13 @@ export const CLIENT_KILL: HelpEntry = {
   group: 'connection',
   args: [arg('ip:port', 'string')],
 }
-export const DBSIZE: HelpEntry = { words: ['DBSIZE'], summary: 'Returns the number of keys in the database.', since: '1.0.0', group: 'server', args: null }
+export const DBSIZE: HelpEntry = {
+  words: ['DBSIZE'],
+  summary: 'Returns the number of keys in the database.',
+  since: '1.0.0',
+  group: 'server',
+  args: null,
+}
 
 /** Sorted by full name, as parseCommandDocs returns them. */
 export const ENTRIES: HelpEntry[] = [CLIENT, CLIENT_KILL, DBSIZE, HRANDFIELD, HSET, SET]

@@ -4,7 +4,11 @@ import type { ConnectionStatus } from '../../hooks/ProxyConnection.ts'
 export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
   const [label, tone, title] =
     status.state === 'open'
-      ? [`Valkey ${status.server.valkeyVersion}`, 'ok', `Connected to ${status.server.address}${status.server.embedded ? ' (embedded)' : ''}`]
+      ? [
+          `Valkey ${status.server.valkeyVersion}`,
+          'ok',
+          `Connected to ${status.server.address}${status.server.embedded ? ' (embedded)' : ''}`,
+        ]
       : status.state === 'connecting'
         ? ['Connecting…', 'wait', 'Opening the connection to the playground']
         : status.retryInMs === null

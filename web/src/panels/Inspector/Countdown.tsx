@@ -18,7 +18,12 @@ export function Countdown({ expiresAt, clockOffset, testId }: { expiresAt: numbe
   const ms = Math.max(0, remainingMs(expiresAt, clockOffset, now))
   const seconds = Math.ceil(ms / 1000)
   return (
-    <span className={`ttl${seconds <= 5 ? ' ttl-soon' : ''}`} title={`PTTL ${ms} ms (expires at ${new Date(expiresAt).toISOString()})`} data-testid={testId} data-ttl={seconds}>
+    <span
+      className={`ttl${seconds <= 5 ? ' ttl-soon' : ''}`}
+      title={`PTTL ${ms} ms (expires at ${new Date(expiresAt).toISOString()})`}
+      data-testid={testId}
+      data-ttl={seconds}
+    >
       {formatSeconds(seconds)}
     </span>
   )

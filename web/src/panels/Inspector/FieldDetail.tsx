@@ -41,12 +41,22 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
       {draft === null ? (
         <pre className="value">{pretty ? prettyJson(row.value) : shown.text}</pre>
       ) : (
-        <textarea className="value-edit" data-testid="value-edit" value={draft} onChange={(event) => setDraft(event.target.value)} rows={4} />
+        <textarea
+          className="value-edit"
+          data-testid="value-edit"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          rows={4}
+        />
       )}
       <div className="actions">
         {draft === null ? (
           canEditAsText && (
-            <button type="button" data-testid="edit-value" onClick={() => setDraft(new TextDecoder().decode(Uint8Array.from(row.value, (c) => c.charCodeAt(0))))}>
+            <button
+              type="button"
+              data-testid="edit-value"
+              onClick={() => setDraft(new TextDecoder().decode(Uint8Array.from(row.value, (c) => c.charCodeAt(0))))}
+            >
               Edit value
             </button>
           )
@@ -72,7 +82,14 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
         </button>
         {fieldTtl && (
           <span className="ttl-edit">
-            <input value={ttl} onChange={(event) => setTtl(event.target.value)} placeholder="seconds" aria-label="Field TTL in seconds" data-testid="field-ttl-input" size={7} />
+            <input
+              value={ttl}
+              onChange={(event) => setTtl(event.target.value)}
+              placeholder="seconds"
+              aria-label="Field TTL in seconds"
+              data-testid="field-ttl-input"
+              size={7}
+            />
             <button
               type="button"
               data-testid="set-field-ttl"
@@ -82,7 +99,11 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
               Set field TTL
             </button>
             {row.expiresAt !== null && (
-              <button type="button" data-testid="persist-field" onClick={() => run(commandLine(editCommands.persistField(hashKey, row.field)))}>
+              <button
+                type="button"
+                data-testid="persist-field"
+                onClick={() => run(commandLine(editCommands.persistField(hashKey, row.field)))}
+              >
                 Remove TTL
               </button>
             )}

@@ -10,7 +10,15 @@ import { KeyList } from './KeyList.tsx'
 import { KeyView } from './KeyView.tsx'
 import { useInspector } from './useInspector.ts'
 
-export function InspectorPanel({ connection, bridge, fieldTtl }: { connection: ProxyConnection | null; bridge: TerminalBridge; fieldTtl: boolean }) {
+export function InspectorPanel({
+  connection,
+  bridge,
+  fieldTtl,
+}: {
+  connection: ProxyConnection | null
+  bridge: TerminalBridge
+  fieldTtl: boolean
+}) {
   const inspector = useInspector(connection)
   const { state } = inspector
   const run = (line: string) => bridge.run(line)

@@ -31,7 +31,14 @@ function buildTree(keys: KeyInfo[]): Folder {
   return root
 }
 
-type RowProps = { info: KeyInfo; label: string; selected: boolean; changedAt: number | undefined; clockOffset: number; onSelect: (key: string) => void }
+type RowProps = {
+  info: KeyInfo
+  label: string
+  selected: boolean
+  changedAt: number | undefined
+  clockOffset: number
+  onSelect: (key: string) => void
+}
 
 function KeyRow({ info, label, selected, changedAt, clockOffset, onSelect }: RowProps) {
   const flash = useFlash<HTMLButtonElement>(changedAt)
@@ -69,7 +76,10 @@ export function KeyList(props: KeyListProps) {
   const { onPattern } = props
 
   useEffect(() => {
-    const timer = setTimeout(() => onPattern(filter.trim() === '' ? '*' : filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`), 200)
+    const timer = setTimeout(
+      () => onPattern(filter.trim() === '' ? '*' : filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`),
+      200
+    )
     return () => clearTimeout(timer)
   }, [filter, onPattern])
 
@@ -96,7 +106,13 @@ export function KeyList(props: KeyListProps) {
     <>
       {[...folder.folders.values()].map((child) => (
         <li key={child.path}>
-          <button type="button" className="folder" data-testid="key-folder" onClick={() => toggle(child.path)} aria-expanded={open.has(child.path)}>
+          <button
+            type="button"
+            className="folder"
+            data-testid="key-folder"
+            onClick={() => toggle(child.path)}
+            aria-expanded={open.has(child.path)}
+          >
             {open.has(child.path) ? '▾' : '▸'} {showName(child.name)}: <span className="count">{child.count}</span>
           </button>
           {open.has(child.path) && <ul className="tree">{renderFolder(child)}</ul>}

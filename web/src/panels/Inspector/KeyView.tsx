@@ -75,7 +75,9 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
         <h2 title={showName(key)}>{showName(key)}</h2>
         <div className="key-meta" data-testid="key-meta">
           <span className={`type type-${meta.type}`}>{meta.type}</span>
-          <span data-testid="key-length">{meta.type === 'hash' ? `${meta.length} field${meta.length === 1 ? '' : 's'}` : `length ${meta.length}`}</span>
+          <span data-testid="key-length">
+            {meta.type === 'hash' ? `${meta.length} field${meta.length === 1 ? '' : 's'}` : `length ${meta.length}`}
+          </span>
           <span data-testid="key-encoding" title="OBJECT ENCODING">
             {meta.encoding}
           </span>
@@ -91,8 +93,20 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
           )}
         </div>
         <div className="actions">
-          <input value={keyTtl} onChange={(event) => setKeyTtl(event.target.value)} placeholder="seconds" size={7} aria-label="Key TTL in seconds" data-testid="key-ttl-input" />
-          <button type="button" data-testid="set-key-ttl" disabled={parseSeconds(keyTtl) === null} onClick={() => run(commandLine(editCommands.keyTtl(key, parseSeconds(keyTtl)!)))}>
+          <input
+            value={keyTtl}
+            onChange={(event) => setKeyTtl(event.target.value)}
+            placeholder="seconds"
+            size={7}
+            aria-label="Key TTL in seconds"
+            data-testid="key-ttl-input"
+          />
+          <button
+            type="button"
+            data-testid="set-key-ttl"
+            disabled={parseSeconds(keyTtl) === null}
+            onClick={() => run(commandLine(editCommands.keyTtl(key, parseSeconds(keyTtl)!)))}
+          >
             Set TTL
           </button>
           {meta.expiresAt !== null && (
@@ -109,7 +123,13 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
       {meta.type === 'hash' && (
         <>
           <div className="field-tools">
-            <input value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="Filter fields (glob)" aria-label="Filter fields" data-testid="field-filter" />
+            <input
+              value={filter}
+              onChange={(event) => setFilter(event.target.value)}
+              placeholder="Filter fields (glob)"
+              aria-label="Filter fields"
+              data-testid="field-filter"
+            />
             <span className="muted">
               {view.fields.length}
               {view.cursor !== '0' ? '+' : ''} shown
@@ -136,17 +156,44 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
               if (newField !== '') addField()
             }}
           >
-            <input value={newField} onChange={(event) => setNewField(event.target.value)} placeholder="field" aria-label="New field" data-testid="new-field" />
-            <input value={newValue} onChange={(event) => setNewValue(event.target.value)} placeholder="value" aria-label="New value" data-testid="new-value" />
-            {fieldTtl && <input value={newTtl} onChange={(event) => setNewTtl(event.target.value)} placeholder="TTL s (optional)" size={9} aria-label="New field TTL" data-testid="new-ttl" />}
+            <input
+              value={newField}
+              onChange={(event) => setNewField(event.target.value)}
+              placeholder="field"
+              aria-label="New field"
+              data-testid="new-field"
+            />
+            <input
+              value={newValue}
+              onChange={(event) => setNewValue(event.target.value)}
+              placeholder="value"
+              aria-label="New value"
+              data-testid="new-value"
+            />
+            {fieldTtl && (
+              <input
+                value={newTtl}
+                onChange={(event) => setNewTtl(event.target.value)}
+                placeholder="TTL s (optional)"
+                size={9}
+                aria-label="New field TTL"
+                data-testid="new-ttl"
+              />
+            )}
             <button type="submit" data-testid="add-field" disabled={newField === ''}>
               Add field
             </button>
           </form>
         </>
       )}
-      {meta.type === 'string' && view.value !== null && <pre className="value" data-testid="string-value">{showValue(view.value).text}</pre>}
-      {meta.type !== 'hash' && meta.type !== 'string' && <p className="muted">The inspector shows hashes in full; use the terminal to look inside a {meta.type}.</p>}
+      {meta.type === 'string' && view.value !== null && (
+        <pre className="value" data-testid="string-value">
+          {showValue(view.value).text}
+        </pre>
+      )}
+      {meta.type !== 'hash' && meta.type !== 'string' && (
+        <p className="muted">The inspector shows hashes in full; use the terminal to look inside a {meta.type}.</p>
+      )}
     </div>
   )
 }

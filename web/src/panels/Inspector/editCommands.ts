@@ -12,8 +12,16 @@ export const editCommands = {
   /** A new or changed value; keepTtl keeps a field's TTL (Valkey 9's HSETEX KEEPTTL). */
   setField: (key: string, field: string, value: string, keepTtl: boolean) =>
     keepTtl ? ['HSETEX', key, 'KEEPTTL', 'FIELDS', '1', field, value] : ['HSET', key, field, value],
-  addFieldWithTtl: (key: string, field: string, value: string, seconds: number) =>
-    ['HSETEX', key, 'EX', String(seconds), 'FIELDS', '1', field, value],
+  addFieldWithTtl: (key: string, field: string, value: string, seconds: number) => [
+    'HSETEX',
+    key,
+    'EX',
+    String(seconds),
+    'FIELDS',
+    '1',
+    field,
+    value,
+  ],
   deleteField: (key: string, field: string) => ['HDEL', key, field],
   fieldTtl: (key: string, field: string, seconds: number) => ['HEXPIRE', key, String(seconds), 'FIELDS', '1', field],
   persistField: (key: string, field: string) => ['HPERSIST', key, 'FIELDS', '1', field],

@@ -5,7 +5,11 @@ const meta = { type: 'hash', expiresAt: null, length: 2, encoding: 'listpack', m
 
 describe('inspectorStore', () => {
   it('keeps the key list sorted and live, with the server clock offset', () => {
-    let state = reduce(initialState, { type: 'keys', pattern: '*', keys: [{ key: 'b', type: 'hash', expiresAt: null }], truncated: false, now: 1_500 }, 1_000)
+    let state = reduce(
+      initialState,
+      { type: 'keys', pattern: '*', keys: [{ key: 'b', type: 'hash', expiresAt: null }], truncated: false, now: 1_500 },
+      1_000
+    )
     expect(state.clockOffset).toBe(500)
     state = reduce(state, { type: 'keyChanged', key: 'a', info: { key: 'a', type: 'string', expiresAt: 9_000 }, now: 2_500 }, 2_000)
     expect(state.keys.map((k) => k.key)).toEqual(['a', 'b'])
@@ -20,12 +24,34 @@ describe('inspectorStore', () => {
     let state = select(initialState, 'h')
     state = reduce(
       state,
-      { type: 'keyView', key: 'h', meta, match: '*', fields: [{ field: 'a', value: '1', expiresAt: null }, { field: 'b', value: '2', expiresAt: null }], cursor: '0', value: null, now: 0 },
+      {
+        type: 'keyView',
+        key: 'h',
+        meta,
+        match: '*',
+        fields: [
+          { field: 'a', value: '1', expiresAt: null },
+          { field: 'b', value: '2', expiresAt: null },
+        ],
+        cursor: '0',
+        value: null,
+        now: 0,
+      },
       0
     )
     state = reduce(
       state,
-      { type: 'fieldsChanged', key: 'h', upsert: [{ field: 'c', value: '3', expiresAt: 5_000 }, { field: 'a', value: '10', expiresAt: null }], removed: ['b'], meta, now: 0 },
+      {
+        type: 'fieldsChanged',
+        key: 'h',
+        upsert: [
+          { field: 'c', value: '3', expiresAt: 5_000 },
+          { field: 'a', value: '10', expiresAt: null },
+        ],
+        removed: ['b'],
+        meta,
+        now: 0,
+      },
       100
     )
     expect(state.view!.fields.map((f) => [f.field, f.value, f.changedAt])).toEqual([
@@ -36,8 +62,20 @@ describe('inspectorStore', () => {
 
   it('ignores views of a key that is no longer selected, and keeps the newest events first', () => {
     const state = select(initialState, 'x')
-    expect(reduce(state, { type: 'keyView', key: 'y', meta: null, match: '*', fields: [], cursor: '0', value: null, now: 0 }, 0)).toBe(state)
-    const logged = reduce(state, { type: 'keyEvents', list: [{ key: 'k', event: 'hset', at: 1 }, { key: 'k', event: 'expire', at: 2 }] }, 0)
+    expect(reduce(state, { type: 'keyView', key: 'y', meta: null, match: '*', fields: [], cursor: '0', value: null, now: 0 }, 0)).toBe(
+      state
+    )
+    const logged = reduce(
+      state,
+      {
+        type: 'keyEvents',
+        list: [
+          { key: 'k', event: 'hset', at: 1 },
+          { key: 'k', event: 'expire', at: 2 },
+        ],
+      },
+      0
+    )
     expect(logged.events.map((e) => e.event)).toEqual(['expire', 'hset'])
   })
 

@@ -73,7 +73,15 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
       const fields = message.fields.map((field) => ({ ...field, changedAt: 0 }))
       return {
         ...state,
-        view: { key: message.key, meta: message.meta, match: message.match, fields, cursor: message.cursor, value: message.value, changedAt: pageNow },
+        view: {
+          key: message.key,
+          meta: message.meta,
+          match: message.match,
+          fields,
+          cursor: message.cursor,
+          value: message.value,
+          changedAt: pageNow,
+        },
         clockOffset: offsetFrom(message.now),
       }
     }

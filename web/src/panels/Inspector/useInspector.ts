@@ -47,30 +47,30 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
 
   const actions = useMemo(
     () => ({
-    setPattern: (pattern: string) => {
-      apply((state) => setPattern(state, pattern))
-      connection?.inspect({ type: 'watchKeys', pattern })
-    },
-    select: (key: string | null) => {
-      apply((state) => select(state, key))
-      const match = '*'
-      setMatchState(match)
-      current.current = { ...current.current, match }
-      connection?.inspect({ type: 'openKey', key, match })
-    },
-    setMatch: (match: string) => {
-      setMatchState(match)
-      current.current = { ...current.current, match }
-      const key = current.current.state.selected
-      if (key !== null) {
-        apply((state) => ({ ...state, view: null }))
+      setPattern: (pattern: string) => {
+        apply((state) => setPattern(state, pattern))
+        connection?.inspect({ type: 'watchKeys', pattern })
+      },
+      select: (key: string | null) => {
+        apply((state) => select(state, key))
+        const match = '*'
+        setMatchState(match)
+        current.current = { ...current.current, match }
         connection?.inspect({ type: 'openKey', key, match })
-      }
-    },
-    loadMore: () => {
-      const view = current.current.state.view
-      if (view && view.cursor !== '0') connection?.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
-    },
+      },
+      setMatch: (match: string) => {
+        setMatchState(match)
+        current.current = { ...current.current, match }
+        const key = current.current.state.selected
+        if (key !== null) {
+          apply((state) => ({ ...state, view: null }))
+          connection?.inspect({ type: 'openKey', key, match })
+        }
+      },
+      loadMore: () => {
+        const view = current.current.state.view
+        if (view && view.cursor !== '0') connection?.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
+      },
     }),
     [connection, apply]
   )

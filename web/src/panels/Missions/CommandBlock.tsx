@@ -35,7 +35,13 @@ export function CommandBlock({ block, runnable, run }: { block: MissionCommands;
         </pre>
         <div className="command-actions">
           {block.role !== 'setup' && (
-            <button type="button" data-testid="run-block" disabled={!runnable} onClick={() => run(block.lines)} title="Type into the terminal and run">
+            <button
+              type="button"
+              data-testid="run-block"
+              disabled={!runnable}
+              onClick={() => run(block.lines)}
+              title="Type into the terminal and run"
+            >
               Run
             </button>
           )}

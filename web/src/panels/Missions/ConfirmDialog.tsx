@@ -25,14 +25,7 @@ export function ConfirmDialog({ request, onClose }: { request: ConfirmRequest | 
             <button type="submit" value="cancel" data-testid="confirm-cancel">
               Cancel
             </button>
-            <button
-              type="submit"
-              value="ok"
-              className="danger"
-              data-testid="confirm-ok"
-              onClick={() => request.onConfirm()}
-              autoFocus
-            >
+            <button type="submit" value="ok" className="danger" data-testid="confirm-ok" onClick={() => request.onConfirm()} autoFocus>
               {request.action}
             </button>
           </div>

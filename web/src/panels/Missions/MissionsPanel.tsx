@@ -28,7 +28,10 @@ export function MissionsPanel({ connection, bridge }: { connection: ProxyConnect
       title: 'Set up this challenge?',
       body: (
         <>
-          <p>These commands run in your terminal. Anything in your sandbox now may be replaced or deleted{setup.lines.some((line) => /^\s*flush(db|all)\b/i.test(line)) ? ' (FLUSHDB empties it)' : ''}:</p>
+          <p>
+            These commands run in your terminal. Anything in your sandbox now may be replaced or deleted
+            {setup.lines.some((line) => /^\s*flush(db|all)\b/i.test(line)) ? ' (FLUSHDB empties it)' : ''}:
+          </p>
           <pre>{setup.lines.join('\n')}</pre>
         </>
       ),
@@ -40,7 +43,12 @@ export function MissionsPanel({ connection, bridge }: { connection: ProxyConnect
     if (!doc || !connection) return
     setConfirm({
       title: `Reset "${doc.title}"?`,
-      body: <p>This empties your sandbox (every key in it is deleted) and forgets your progress on this mission. Other missions keep their progress.</p>,
+      body: (
+        <p>
+          This empties your sandbox (every key in it is deleted) and forgets your progress on this mission. Other missions keep their
+          progress.
+        </p>
+      ),
       action: 'Reset mission',
       onConfirm: () => {
         connection.mission({ type: 'missionReset', id: doc.id })
@@ -50,7 +58,12 @@ export function MissionsPanel({ connection, bridge }: { connection: ProxyConnect
   }
 
   let content
-  if (error && (!route.mission || !doc)) content = <p className="unavailable" role="alert">{error}</p>
+  if (error && (!route.mission || !doc))
+    content = (
+      <p className="unavailable" role="alert">
+        {error}
+      </p>
+    )
   else if (!list) content = <p className="muted">Loading missions…</p>
   else if (!route.mission) content = <MissionList list={list} progress={progress} />
   else if (!doc) content = <p className="muted">Loading the mission…</p>
