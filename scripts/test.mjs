@@ -5,8 +5,9 @@
  *
  * Bootstraps exactly as `npm start` does (npm dependencies, valkey-server),
  * plus Chromium for the browser tests and a Valkey 8 for the compatibility
- * run, then: type checks, unit tests, integration tests against the real
- * embedded Valkey 9 (and again against Valkey 8), and Playwright in Chromium.
+ * run, then: the format check, lint, type checks, unit tests, integration
+ * tests against the real embedded Valkey 9 (and again against Valkey 8), and
+ * Playwright in Chromium.
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -48,6 +49,10 @@ try {
 
   const env = { ...process.env, VALKEY_SERVER: valkey.binary, VALKEY_CLI: valkey.cli ?? '', CHROMIUM_PATH: chromium }
 
+  // Cheapest first, in the order CI pipelines usually run them: a formatting or lint slip fails in
+  // seconds instead of after the browser tests.
+  await stage('Format check (Prettier)', 'prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.'], env)
+  await stage('Lint (ESLint)', 'eslint/bin/eslint.js', ['--max-warnings', '0', '.'], env)
   await stage('Type check', 'typescript/bin/tsc', ['-b'], env)
   await stage(`Unit and integration tests (Valkey ${valkey.version})`, 'vitest/vitest.mjs', ['run'], env)
   if ('binary' in valkey8) {
