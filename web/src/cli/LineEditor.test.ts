@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LineEditor } from './LineEditor.ts'
+import { LineEditor, MAX_LINE_BYTES } from './LineEditor.ts'
 
 function typed(text: string): LineEditor {
   const editor = new LineEditor()
@@ -8,6 +8,13 @@ function typed(text: string): LineEditor {
 }
 
 describe('LineEditor', () => {
+  it('takes a line up to the command size limit, counted in UTF-8 bytes, and refuses more whole', () => {
+    const editor = typed('é'.repeat(MAX_LINE_BYTES / 2 - 1))
+    expect(editor.insert('ab')).toBe('inserted')
+    expect(editor.insert('c')).toBe('too-long')
+    expect(editor.text.length).toBe(MAX_LINE_BYTES / 2 + 1)
+  })
+
   it('inserts at the cursor and moves by character, not by UTF-16 unit', () => {
     const editor = typed('hé😀x')
     editor.left()

@@ -5,10 +5,20 @@
  * wraps onto the next rows and every redraw clears the rows the previous one
  * used. The buffer holds code points, so the cursor moves by character.
  */
+import { LIMITS } from '../../../server/src/protocol.ts'
+import { utf8Length } from './bytes.ts'
 import { charWidth, displayWidth } from './displayWidth.ts'
 
-/** linenoise refuses input beyond this many bytes. */
-export const MAX_LINE = 4096
+/**
+ * The longest line the editor takes, in UTF-8 bytes: the most one command may carry.
+ *
+ * A deliberate difference from valkey-cli: linenoise's buffer holds 4,096 bytes and drops what is
+ * typed or pasted beyond it. In a browser people paste long values (a JSON document, a 36 KB
+ * HSET) and expect them to arrive whole, so the only limit is the one the proxy enforces.
+ */
+export const MAX_LINE_BYTES = LIMITS.maxCommandBytes
+
+export type InsertResult = 'inserted' | 'too-long'
 
 export class LineEditor {
   #chars: string[] = []
@@ -34,12 +44,19 @@ export class LineEditor {
     this.#cursor = Math.min(cursor, this.#chars.length)
   }
 
-  insert(text: string): boolean {
+  /** Inserts at the cursor, or nothing when the line would pass MAX_LINE_BYTES. */
+  insert(text: string): InsertResult {
+    if (this.bytesWith(text) > MAX_LINE_BYTES) return 'too-long'
     const chars = [...text]
-    if (this.text.length + text.length > MAX_LINE) return false
-    this.#chars.splice(this.#cursor, 0, ...chars)
+    // splice(...chars) would overflow the stack for a paste of a few hundred thousand characters.
+    this.#chars = [...this.#chars.slice(0, this.#cursor), ...chars, ...this.#chars.slice(this.#cursor)]
     this.#cursor += chars.length
-    return true
+    return 'inserted'
+  }
+
+  /** UTF-8 size of the line if `text` were added to it. */
+  bytesWith(text: string): number {
+    return utf8Length(this.text) + utf8Length(text)
   }
 
   backspace(): boolean {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Reply } from '../../../server/src/protocol.ts'
+import { MAX_LINE_BYTES } from './LineEditor.ts'
 import { Repl, type CommandResult, type Transport } from './Repl.ts'
 
 class ScriptedTransport implements Transport {
@@ -73,6 +74,27 @@ function setup(answer?: (args: string[]) => Reply) {
 }
 
 describe('Repl', () => {
+  it('sends a pasted line far beyond linenoise 4 KB buffer whole (8 KB and 40 KB values)', async () => {
+    const { repl, transport, settle } = setup(() => ({ t: 'int', n: '1' }))
+    for (const size of [8_000, 40_000]) {
+      repl.input(`HSET t f "${'x'.repeat(size)}"`)
+      repl.input('\r')
+      await settle()
+      expect(transport.sent.at(-1)).toEqual(['HSET', 't', 'f', 'x'.repeat(size)])
+    }
+  })
+
+  it('refuses a paste beyond the command size limit whole, and says why', async () => {
+    const { repl, transport, screen, settle } = setup(() => ({ t: 'int', n: '1' }))
+    repl.input('SET big ')
+    repl.input('y'.repeat(MAX_LINE_BYTES))
+    expect(screen()).toContain(`Nothing was pasted: the line would be ${(MAX_LINE_BYTES + 8).toLocaleString('en')} bytes`)
+    expect(repl.inputText).toBe('SET big ')
+    repl.input('1\r')
+    await settle()
+    expect(transport.sent).toEqual([['SET', 'big', '1']])
+  })
+
   it('sends the split arguments and prints the reply like valkey-cli', async () => {
     const { repl, transport, screen, settle } = setup(() => ({ t: 'int', n: '2' }))
     repl.input('HSET session:han_solo username "hsolo" species "human"\r')

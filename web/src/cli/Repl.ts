@@ -19,7 +19,7 @@ import { utf8Bytes } from './bytes.ts'
 import { formatReply } from './formatReply.ts'
 import { History, type HistoryStore } from './History.ts'
 import { parseInput, type KeyName } from './keys.ts'
-import { LineEditor } from './LineEditor.ts'
+import { LineEditor, MAX_LINE_BYTES } from './LineEditor.ts'
 import { LineRunner, type Transport } from './LineRunner.ts'
 import { quoteRulesFor } from './splitArgs.ts'
 
@@ -197,10 +197,25 @@ export class Repl {
         if (escaped) continue
       }
       if (event.type === 'text') {
-        if (this.#editor.insert(event.text)) this.#redraw()
+        this.#insert(event.text)
       } else {
         this.#key(event.name)
       }
+    }
+  }
+
+  #insert(text: string): void {
+    if (this.#editor.insert(text) === 'inserted') return this.#redraw()
+    // A paste that would pass the command size limit is refused whole, and says so: a line
+    // that silently stays empty looks like a broken terminal.
+    if (text.length > 1) {
+      const size = this.#editor.bytesWith(text)
+      this.notice(
+        `Nothing was pasted: the line would be ${size.toLocaleString('en')} bytes, and one command can carry at most ${MAX_LINE_BYTES.toLocaleString('en')} bytes.`,
+        'warn'
+      )
+    } else {
+      this.#io.write('\x07')
     }
   }
 

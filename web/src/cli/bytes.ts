@@ -25,6 +25,11 @@ export function utf8Bytes(text: string): string {
   return NON_ASCII.test(text) ? toBytes(encoder.encode(text)) : text
 }
 
+/** How many bytes a piece of text takes in UTF-8. */
+export function utf8Length(text: string): number {
+  return NON_ASCII.test(text) ? encoder.encode(text).length : text.length
+}
+
 export function byteArray(bytes: string): Uint8Array {
   const array = new Uint8Array(bytes.length)
   for (let i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i)

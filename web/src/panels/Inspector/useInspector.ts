@@ -48,6 +48,9 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
   const actions = useMemo(
     () => ({
       setPattern: (pattern: string) => {
+        // The same pattern again (the filter box settling on mount) must not empty a list the
+        // server already sent: it would stay empty until the next write.
+        if (pattern === current.current.state.pattern) return
         apply((state) => setPattern(state, pattern))
         connection?.inspect({ type: 'watchKeys', pattern })
       },

@@ -36,7 +36,7 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
         <h2>{doc.title}</h2>
         <p className="muted">About {doc.minutes} minutes</p>
         <ProgressBar done={doc.steps.filter((step) => done.has(step.id)).length} total={doc.steps.length} />
-        <button type="button" className="reset-button" data-testid="mission-reset" disabled={!runnable} onClick={onReset}>
+        <button type="button" className="reset-button" data-testid="mission-reset" data-opens-dialog disabled={!runnable} onClick={onReset}>
           Reset mission
         </button>
       </header>
@@ -53,7 +53,7 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
         ) : block.kind === 'commands' && block.role === 'setup' ? (
           <div key={index} className="setup-block">
             <CommandBlock block={block} runnable={runnable} run={run} />
-            <button type="button" data-testid="mission-setup" disabled={!runnable} onClick={() => onSetup(block)}>
+            <button type="button" data-testid="mission-setup" data-opens-dialog disabled={!runnable} onClick={() => onSetup(block)}>
               Set up
             </button>
           </div>

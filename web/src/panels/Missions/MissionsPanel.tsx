@@ -82,9 +82,36 @@ export function MissionsPanel({ connection, bridge }: { connection: ProxyConnect
     )
 
   return (
-    <div className="missions">
+    <div className="missions" onClick={(event) => handBackAfter(event.target, bridge)}>
       {content}
-      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+      <ConfirmDialog
+        request={confirm}
+        onClose={() => {
+          setConfirm(null)
+          handBack(bridge)
+        }}
+      />
     </div>
   )
+}
+
+/**
+ * After a lesson action (Run, Copy, a hint, the solution, a link to a step or mission, the
+ * dialog's answer), the keyboard goes back to the terminal: the lesson invites mixing Run with
+ * typing, and a button that kept the focus would be pressed again by the next Space or Enter.
+ * Buttons that open the dialog keep it (the dialog takes the focus, and hands it back on close);
+ * links that open another tab are left alone. On touch screens nothing is focused: that would
+ * pop up the on-screen keyboard after every tap.
+ */
+function handBackAfter(target: EventTarget, bridge: TerminalBridge): void {
+  if (!(target instanceof Element)) return
+  const control = target.closest('button, a')
+  if (!control || control.closest('dialog') || control.matches('[data-opens-dialog], a[target="_blank"]')) return
+  handBack(bridge)
+}
+
+function handBack(bridge: TerminalBridge): void {
+  if (window.matchMedia('(pointer: coarse)').matches) return
+  // After the click has done its work (a link changes the route, a button re-renders).
+  setTimeout(() => bridge.focus(), 0)
 }

@@ -55,7 +55,7 @@ export function StepView({ missionId, step, number, done, checks, runnable, focu
 
       {step.challenge && setup && (
         <div className="challenge-tools">
-          <button type="button" data-testid="mission-setup" disabled={!runnable} onClick={() => onSetup(setup)}>
+          <button type="button" data-testid="mission-setup" data-opens-dialog disabled={!runnable} onClick={() => onSetup(setup)}>
             Set up
           </button>
         </div>

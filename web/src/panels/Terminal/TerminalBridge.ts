@@ -1,15 +1,16 @@
 /**
  * @module How other panels use the terminal: the inspector runs the command
- * behind a click there, so people see (and keep in history) what it did.
+ * behind a click there, so people see (and keep in history) what it did, and
+ * the lesson hands the keyboard back to it after each of its buttons.
  * The terminal panel attaches its REPL; before that, lines wait.
  */
-export type LineRunnerLike = { runLine(line: string): void }
+export type TerminalTarget = { runLine(line: string): void; focus(): void }
 
 export class TerminalBridge {
-  #target: LineRunnerLike | null = null
+  #target: TerminalTarget | null = null
   #waiting: string[] = []
 
-  attach(target: LineRunnerLike): () => void {
+  attach(target: TerminalTarget): () => void {
     this.#target = target
     for (const line of this.#waiting.splice(0)) target.runLine(line)
     return () => {
@@ -20,5 +21,10 @@ export class TerminalBridge {
   run(line: string): void {
     if (this.#target) this.#target.runLine(line)
     else this.#waiting.push(line)
+  }
+
+  /** Puts the keyboard focus in the terminal, so what is typed next lands there. */
+  focus(): void {
+    this.#target?.focus()
   }
 }

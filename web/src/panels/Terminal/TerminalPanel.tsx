@@ -59,7 +59,7 @@ export function TerminalPanel({ connection, bridge }: { connection: ProxyConnect
     disposers.push(() => input.dispose())
     disposers.push(connectReplToProxy(repl, connection))
     disposers.push(loadCommandHelp(repl, connection))
-    disposers.push(bridge.attach(repl))
+    disposers.push(bridge.attach({ runLine: (line) => repl.runLine(line), focus: () => terminal.textarea?.focus({ preventScroll: true }) }))
 
     const resize = new ResizeObserver(() => fit.fit())
     resize.observe(element)

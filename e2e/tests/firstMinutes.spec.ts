@@ -1,0 +1,99 @@
+/**
+ * What every new attendee does in the first minutes, and what used to go wrong: reloading the
+ * page (the inspector must show the keys again), mixing Run with typing (the keyboard must be
+ * back in the terminal), and pasting a long line (it must arrive whole, or say why not).
+ */
+import type { Page } from '@playwright/test'
+import { expect, test } from '../fixtures/test.ts'
+
+/** The terminal's text as the page's test API reads it. */
+const terminalText = (page: Page) => page.evaluate(() => window.valkeyPlayground.terminal?.text() ?? '')
+const occurrences = (text: string, part: string) => text.split(part).length - 1
+
+test('after each of 20 reloads the inspector lists the sandbox keys, and keeps listing them', async ({ page, terminal, inspector }) => {
+  test.setTimeout(120_000)
+  await terminal.open()
+  const fields = Array.from({ length: 300 }, (_, i) => `f${i} v${i}`).join(' ')
+  await terminal.run('HSET small:h f v')
+  await terminal.run(`HSET big:h ${fields}`)
+  await terminal.run('SET plain:s hello')
+  await terminal.run('RPUSH list:l a b c')
+  const expected = ['big:h', 'list:l', 'plain:s', 'small:h']
+  await expect.poll(() => inspector.keyNames()).toEqual(expected)
+
+  for (let reload = 0; reload < 20; reload++) {
+    await page.reload()
+    await terminal.waitForPrompt()
+    await expect.poll(() => inspector.keyNames(), { message: `key list after reload ${reload + 1}` }).toEqual(expected)
+    // The old bug emptied the list about 200 ms after it appeared (the filter box settling).
+    await page.waitForTimeout(400)
+    expect(await inspector.keyNames(), `key list a moment after reload ${reload + 1}`).toEqual(expected)
+  }
+})
+
+test('after Run the keyboard is in the terminal: typing runs exactly the typed line, Space and Enter never re-run the block', async ({
+  page,
+  terminal,
+  mission,
+}) => {
+  await terminal.open('/#/missions/cantina-sessions')
+  await mission.step('open-tab').getByTestId('run-block').click()
+  await terminal.settle()
+  // No click on the terminal: the keys go wherever the focus is.
+  await page.keyboard.type('EXPIRE session:han_solo 3600')
+  await page.keyboard.press('Enter')
+  await terminal.settle()
+  const text = await terminalText(page)
+  expect(text).toContain('> EXPIRE session:han_solo 3600\n(integer) 1')
+  expect(occurrences(text, '> HSET session:han_solo username')).toBe(1)
+})
+
+test('after a hint, the Set up confirmation and opening a mission from the list, typing lands in the terminal', async ({
+  page,
+  terminal,
+  mission,
+}) => {
+  await terminal.open('/#/missions')
+  await mission.root.locator('[data-testid="mission-list-item"][data-mission-id="cantina-challenges"] a').first().click()
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-challenges')
+  await page.keyboard.type('PING one')
+  await page.keyboard.press('Enter')
+  await terminal.settle()
+  expect(await terminalText(page)).toContain('> PING one\n"one"')
+
+  await mission.view.getByTestId('mission-setup').first().click()
+  await mission.confirm()
+  await terminal.settle()
+  await page.keyboard.type('PING two')
+  await page.keyboard.press('Enter')
+  await terminal.settle()
+  expect(await terminalText(page)).toContain('> PING two\n"two"')
+
+  const firstChallenge = mission.root.locator('[data-testid="mission-step"]').first()
+  await firstChallenge.getByTestId('hint-next').click()
+  await expect(firstChallenge.getByTestId('mission-hint')).toHaveCount(1)
+  await page.keyboard.type('PING three')
+  await page.keyboard.press('Enter')
+  await terminal.settle()
+  expect(await terminalText(page)).toContain('> PING three\n"three"')
+  // The spaces and the Enter went to the terminal, not to the hint button.
+  await expect(firstChallenge.getByTestId('mission-hint')).toHaveCount(1)
+})
+
+test('a pasted 8 KB line and a 40 KB line run whole; a paste beyond the command size limit says why nothing was sent', async ({
+  terminal,
+}) => {
+  await terminal.open()
+  for (const size of [8_000, 40_000]) {
+    await terminal.paste(`HSET paste:h f${size} "${'x'.repeat(size)}"`)
+    await expect.poll(() => terminal.input()).toHaveLength(`HSET paste:h f${size} ""`.length + size)
+    await terminal.press('Enter')
+    await terminal.settle()
+    expect(await terminal.run(`HSTRLEN paste:h f${size}`)).toEqual([`(integer) ${size}`])
+  }
+
+  await terminal.paste(`SET huge "${'y'.repeat(4 * 1024 * 1024)}"`)
+  await expect.poll(() => terminal.text()).toContain('Nothing was pasted: the line would be 4,194,315 bytes')
+  expect(await terminal.input()).toBe('')
+  expect(await terminal.run('EXISTS huge')).toEqual(['(integer) 0'])
+})
