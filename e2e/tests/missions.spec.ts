@@ -52,12 +52,21 @@ test('the Cantina challenges complete with typed answers; hints open one by one 
   await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-challenges')
   expect(await mission.progress()).toEqual({ done: 0, total: 4 })
 
+  // On the empty sandbox no check is ticked: none holds before the learner acts.
+  await expect(mission.view.locator('[data-testid="mission-check"][data-ok="true"]')).toHaveCount(0)
+
   // Set up asks first, then runs its commands in the terminal.
   await mission.view.getByTestId('mission-setup').first().click()
   await mission.confirm()
   await terminal.settle()
   await expect.poll(() => terminal.text()).toContain('> FLUSHDB\nOK')
   await expect.poll(async () => (await terminal.text()).split('(integer) 6').length - 1).toBe(3)
+
+  // One Set up for the set, and every challenge that starts from it says so.
+  await expect(mission.view.getByTestId('mission-setup')).toHaveCount(1)
+  await expect(mission.view.getByTestId('setup-note')).toHaveCount(4)
+  // Text about a solution's output stays hidden with the solution.
+  await expect(mission.step('analytics')).not.toContainText('next cursor')
 
   // Challenge 1: hints open one at a time; KEYS is as good as SCAN for the check.
   const analytics = mission.step('analytics')
@@ -75,8 +84,10 @@ test('the Cantina challenges complete with typed answers; hints open one by one 
   // Challenge 2: any spelling that reaches the result counts.
   const counters = mission.step('counters')
   await expect(counters.locator('[data-testid="command-block"][data-role="solution"]')).toHaveCount(0)
+  await expect(counters).not.toContainText('answers with an error')
   await counters.getByTestId('show-solution').click()
   await expect(counters.locator('[data-testid="command-block"][data-role="solution"]')).toHaveCount(4)
+  await expect(counters).toContainText('answers with an error')
   await terminal.run('hincrby session:han_solo drinks_ordered 1')
   await terminal.run('HINCRBY session:chewbacca drinks_ordered 2')
   await expect(counters.locator('[data-testid="mission-check"][data-ok="true"]')).toHaveCount(1)
@@ -98,6 +109,8 @@ test('the Cantina challenges complete with typed answers; hints open one by one 
   expect(listed.filter((line) => line.includes('"session:'))).toHaveLength(5)
   await expect(mission.step('bulk')).toHaveAttribute('data-done', 'false')
   await terminal.run('UNLINK session:han_solo session:chewbacca session:luke_skywalker session:greedo session:jabba')
+  await expect(mission.step('bulk')).toHaveAttribute('data-done', 'false')
+  await terminal.run('DBSIZE')
   await mission.expectDone('bulk')
 
   await expect.poll(() => mission.progress()).toEqual({ done: 4, total: 4 })

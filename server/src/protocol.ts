@@ -237,7 +237,8 @@ export type ResponseSpec = { text: string; unordered: boolean }
 
 export type MissionBlock =
   /** Rendered markdown: sanitized HTML made on the server (raw HTML in missions is escaped). */
-  | { kind: 'prose'; html: string }
+  /** Text; `withSolution`: it explains a challenge's solution and is shown only with it. */
+  | { kind: 'prose'; html: string; withSolution: boolean }
   /**
    * Command lines typed into the terminal, in order. `role`: run (shown with
    * Run/Copy), solution (hidden until revealed), setup (run by Set up).

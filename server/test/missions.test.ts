@@ -10,12 +10,13 @@
  * the test asserts that the mission is listed as unavailable and that
  * opening it checks nothing.
  */
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import { MissionCatalog } from '../src/missions/MissionCatalog.ts'
-import { responseMatches } from '../src/missions/responsePattern.ts'
-import type { MissionBlock, MissionDoc, MissionProgressMessage, MissionSummary } from '../src/protocol.ts'
+import type { MissionDoc, MissionProgressMessage, MissionSummary } from '../src/protocol.ts'
 import { eventually, startTestPlayground, TestClient, testConfig } from './helpers.ts'
+import { runMissionDoc } from './missionDocRun.ts'
 import { memoryTokenStore, openPageTerminal } from './pageTerminal.ts'
 
 const catalog = new MissionCatalog(testConfig().missionsDir)
@@ -66,47 +67,16 @@ describe('missions', () => {
     async (id) => {
       const { body: doc } = await api<MissionDoc>(`/api/missions/${id}`)
       const terminal = await openPageTerminal(playground.port, playground.capabilities.valkeyVersion)
-      let progress = null as MissionProgressMessage | null
-      terminal.connection.on('missions', (message) => (progress = message))
       try {
+        if (doc.available) return await runMissionDoc(terminal, doc)
+        // Not runnable here: it is shown, never checked.
+        let progress = null as MissionProgressMessage | null
+        terminal.connection.on('missions', (message) => (progress = message))
         terminal.connection.mission({ type: 'missionOpen', id })
         await eventually(() => progress ?? undefined, 'first progress message')
-
-        if (!doc.available) {
-          // Not runnable here: it is shown, never checked.
-          await terminal.output('HSET session:leia username "leia"')
-          await sleep(200)
-          expect(progress!.open).toBeNull()
-          return
-        }
-
-        let lastBlockAt = Date.now()
-        const runBlocks = async (blocks: MissionBlock[], where: string) => {
-          for (const block of blocks) {
-            if (block.kind !== 'commands') continue
-            if (block.afterSeconds !== null) await sleep(Math.max(0, lastBlockAt + block.afterSeconds * 1000 - Date.now()))
-            let output = ''
-            for (const line of block.lines) output += await terminal.output(line)
-            lastBlockAt = Date.now()
-            const response = block.response!
-            if (!responseMatches(response, output)) {
-              // Shows both texts in the failure, which is what a mission author needs to fix it.
-              expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)
-            }
-          }
-        }
-
-        await runBlocks(doc.intro, 'introduction')
-        for (const step of doc.steps) {
-          await runBlocks(step.blocks, `step ${step.id}`)
-          await eventually(
-            () => (progress?.done[id]?.includes(step.id) ? true : undefined),
-            `step ${step.id} to be checked done (checks now: ${JSON.stringify(progress?.open?.checks[step.id])})`,
-            15_000
-          )
-        }
-        expect(progress!.done[id]).toEqual(doc.steps.map((step) => step.id))
-        expect(Object.values(progress!.open!.checks).flat().every(Boolean)).toBe(true)
+        await terminal.output('HSET session:leia username "leia"')
+        await sleep(200)
+        expect(progress!.open).toBeNull()
       } finally {
         terminal.close()
       }
@@ -179,5 +149,20 @@ describe('missions', () => {
     expect(client.of('missionProgress')[0]!.open).toBeNull()
     expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
     client.close()
+  })
+})
+
+describe('the mission doc test itself', () => {
+  it('fails a step whose checks already hold before the learner did anything', async () => {
+    const missionsDir = fileURLToPath(new URL('./fixtures/vacuous-missions', import.meta.url))
+    const playground = await startTestPlayground({ missionsDir })
+    const terminal = await openPageTerminal(playground.port, playground.capabilities.valkeyVersion)
+    try {
+      const doc = (await (await fetch(`http://127.0.0.1:${playground.port}/api/missions/vacuous`)).json()) as MissionDoc
+      await expect(runMissionDoc(terminal, doc)).rejects.toThrow(/step nothing is done before any of its commands ran/)
+    } finally {
+      terminal.close()
+      await playground.close()
+    }
   })
 })

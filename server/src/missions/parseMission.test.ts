@@ -18,7 +18,7 @@ describe('mission files', () => {
       `${front('requires: [hash-field-expiration]\n')}Intro *text*.\n\n${step}\n## Try it yourself {challenge}\n\n\`\`\`hint\nUse \`PING\`.\n\`\`\`\n\n\`\`\`valkey solution after=2\nECHO hi\n\`\`\`\n\n\`\`\`response unordered\n"hi"\n\`\`\`\n\n\`\`\`check\nSaid hi :: ran ECHO hi\n\`\`\`\n`
     )
     expect(mission.meta).toEqual({ id: 'demo', title: 'Demo', summary: '', minutes: 5, order: 100, requires: ['hash-field-expiration'] })
-    expect(mission.intro).toEqual([{ kind: 'prose', html: '<p>Intro <em>text</em>.</p>\n' }])
+    expect(mission.intro).toEqual([{ kind: 'prose', html: '<p>Intro <em>text</em>.</p>\n', withSolution: false }])
     expect(mission.steps.map((s) => [s.id, s.title, s.challenge])).toEqual([
       ['one', 'Step one', false],
       ['try-it-yourself', 'Try it yourself', true],
@@ -33,6 +33,19 @@ describe('mission files', () => {
     expect(mission.steps[1]!.blocks[0]).toEqual({ kind: 'hint', html: '<p>Use <code>PING</code>.</p>\n' })
     expect(mission.steps[1]!.blocks[1]).toMatchObject({ role: 'solution', afterSeconds: 2, response: { unordered: true } })
     expect(mission.steps[1]!.checks).toEqual([{ label: 'Said hi', source: 'ran ECHO hi' }])
+  })
+
+  it('keeps text after a challenge solution with the solution (it describes output not produced yet)', () => {
+    const mission = parseMission(
+      `${front()}## C {challenge}\n\nFind it.\n\n\`\`\`valkey solution\nPING\n\`\`\`\n\n\`\`\`response\nPONG\n\`\`\`\n\nThat was PONG.\n\n\`\`\`check\nran PING\n\`\`\`\n${step}`
+    )
+    const prose = mission.steps[0]!.blocks.filter((block) => block.kind === 'prose')
+    expect(prose.map((block) => [block.html, block.withSolution])).toEqual([
+      ['<p>Find it.</p>\n', false],
+      ['<p>That was PONG.</p>\n', true],
+    ])
+    // Not in ordinary steps, where every block is shown.
+    expect(mission.steps[1]!.blocks.every((block) => block.kind !== 'prose' || !block.withSolution)).toBe(true)
   })
 
   it('renders no HTML, script or dangerous link from a mission', () => {

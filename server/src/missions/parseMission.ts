@@ -135,7 +135,11 @@ export function parseMission(source: string): ParsedMission {
   let prose: Token[] = []
   const flushProse = () => {
     if (prose.length === 0) return
-    section.blocks.push({ kind: 'prose', html: markdown.renderer.render(prose, markdown.options, {}) })
+    // In a challenge, text after the first solution block talks about the solution's output, so
+    // it stays hidden with the solution: the learner has not produced that output yet.
+    const withSolution =
+      section.step?.challenge === true && section.blocks.some((block) => block.kind === 'commands' && block.role === 'solution')
+    section.blocks.push({ kind: 'prose', html: markdown.renderer.render(prose, markdown.options, {}), withSolution })
     prose = []
   }
   const where = () => (section.step ? `step "${section.step.title}"` : 'the introduction')

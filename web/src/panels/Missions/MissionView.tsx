@@ -7,7 +7,7 @@ import type { MissionCommands, MissionDoc, MissionProgressMessage, MissionSummar
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
 import { ProgressBar } from './ProgressBar.tsx'
-import { StepView } from './StepView.tsx'
+import { SETUP_ANCHOR, StepView } from './StepView.tsx'
 
 export type MissionViewProps = {
   doc: MissionDoc
@@ -36,7 +36,7 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
         <h2>{doc.title}</h2>
         <p className="muted">About {doc.minutes} minutes</p>
         <ProgressBar done={doc.steps.filter((step) => done.has(step.id)).length} total={doc.steps.length} />
-        <button type="button" className="reset-button" data-testid="mission-reset" data-opens-dialog disabled={!runnable} onClick={onReset}>
+        <button type="button" className="reset-button" data-testid="mission-reset" data-keeps-focus disabled={!runnable} onClick={onReset}>
           Reset mission
         </button>
       </header>
@@ -51,9 +51,9 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
         block.kind === 'prose' ? (
           <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
         ) : block.kind === 'commands' && block.role === 'setup' ? (
-          <div key={index} className="setup-block">
+          <div key={index} className="setup-block" id={SETUP_ANCHOR}>
             <CommandBlock block={block} runnable={runnable} run={run} />
-            <button type="button" data-testid="mission-setup" data-opens-dialog disabled={!runnable} onClick={() => onSetup(block)}>
+            <button type="button" data-testid="mission-setup" data-keeps-focus disabled={!runnable} onClick={() => onSetup(block)}>
               Set up
             </button>
           </div>
@@ -72,7 +72,8 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
           checks={checks[step.id]}
           runnable={runnable}
           focused={focusedStep === step.id}
-          setup={step.setup ?? (step.challenge ? doc.setup : null)}
+          setup={step.setup}
+          sharedSetup={step.challenge && step.setup === null && doc.setup !== null}
           run={run}
           onSetup={onSetup}
         />

@@ -99,14 +99,15 @@ export function MissionsPanel({ connection, bridge }: { connection: ProxyConnect
  * After a lesson action (Run, Copy, a hint, the solution, a link to a step or mission, the
  * dialog's answer), the keyboard goes back to the terminal: the lesson invites mixing Run with
  * typing, and a button that kept the focus would be pressed again by the next Space or Enter.
- * Buttons that open the dialog keep it (the dialog takes the focus, and hands it back on close);
+ * Controls marked data-keeps-focus keep it (those that open the dialog, which hands it back on
+ * close, and the way to Set up);
  * links that open another tab are left alone. On touch screens nothing is focused: that would
  * pop up the on-screen keyboard after every tap.
  */
 function handBackAfter(target: EventTarget, bridge: TerminalBridge): void {
   if (!(target instanceof Element)) return
   const control = target.closest('button, a')
-  if (!control || control.closest('dialog') || control.matches('[data-opens-dialog], a[target="_blank"]')) return
+  if (!control || control.closest('dialog') || control.matches('[data-keeps-focus], a[target="_blank"]')) return
   handBack(bridge)
 }
 

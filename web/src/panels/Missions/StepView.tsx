@@ -17,12 +17,24 @@ export type StepViewProps = {
   checks: boolean[] | undefined
   runnable: boolean
   focused: boolean
+  /** This step's own Set up. */
   setup: MissionCommands | null
+  /** A challenge that starts from the mission's one Set up (in the introduction). */
+  sharedSetup: boolean
   run: (lines: string[]) => void
   onSetup: (setup: MissionCommands) => void
 }
 
-export function StepView({ missionId, step, number, done, checks, runnable, focused, setup, run, onSetup }: StepViewProps) {
+/** Where the mission's shared Set up sits, for the challenges that point to it. */
+export const SETUP_ANCHOR = 'mission-setup-block'
+
+function goToSharedSetup(): void {
+  const block = document.getElementById(SETUP_ANCHOR)
+  block?.scrollIntoView({ block: 'center', behavior: 'smooth' })
+  block?.querySelector<HTMLButtonElement>('[data-testid="mission-setup"]')?.focus({ preventScroll: true })
+}
+
+export function StepView({ missionId, step, number, done, checks, runnable, focused, setup, sharedSetup, run, onSetup }: StepViewProps) {
   const [hintsShown, setHintsShown] = useState(0)
   const [solutionShown, setSolutionShown] = useState(false)
   const root = useRef<HTMLElement>(null)
@@ -53,16 +65,29 @@ export function StepView({ missionId, step, number, done, checks, runnable, focu
         </a>
       </h3>
 
+      {sharedSetup && (
+        <p className="setup-note" data-testid="setup-note">
+          This challenge starts from what <strong>Set up</strong> in the introduction creates.{' '}
+          <button type="button" className="link-button" data-keeps-focus onClick={goToSharedSetup}>
+            Go to Set up
+          </button>{' '}
+          if you have not run it yet.
+        </p>
+      )}
+
       {step.challenge && setup && (
         <div className="challenge-tools">
-          <button type="button" data-testid="mission-setup" data-opens-dialog disabled={!runnable} onClick={() => onSetup(setup)}>
+          <button type="button" data-testid="mission-setup" data-keeps-focus disabled={!runnable} onClick={() => onSetup(setup)}>
             Set up
           </button>
         </div>
       )}
 
       {step.blocks.map((block, index) => {
-        if (block.kind === 'prose') return <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
+        if (block.kind === 'prose') {
+          if (block.withSolution && !solutionShown) return null
+          return <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
+        }
         if (block.kind === 'hint') {
           const position = hintIndex++
           if (position >= hintsShown) return null

@@ -1,0 +1,81 @@
+/**
+ * @module The mission doc test's runner: one mission, start to end, in a fresh sandbox, through
+ * the page's own terminal pipeline, as a learner who does exactly what the text shows.
+ *
+ * Fails (throws, with what a mission author needs to fix it) when
+ *  - a command block prints anything but its shown response;
+ *  - a step is already done before any of its own commands ran, after its setup: its checks
+ *    hold vacuously (on an empty sandbox, or on what earlier steps left), so the learner would
+ *    get a checkmark for doing nothing;
+ *  - a step's checks do not report it done after its commands ran.
+ */
+import { expect } from 'vitest'
+import { responseMatches } from '../src/missions/responsePattern.ts'
+import type { MissionBlock, MissionDoc, MissionProgressMessage } from '../src/protocol.ts'
+import { eventually } from './helpers.ts'
+import type { PageTerminal } from './pageTerminal.ts'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** How long the server's checks must stay silent before their latest report counts as settled. */
+const QUIET_MS = 300
+
+export async function runMissionDoc(terminal: PageTerminal, doc: MissionDoc): Promise<void> {
+  const id = doc.id
+  let progress = null as MissionProgressMessage | null
+  let lastReportAt = Date.now()
+  terminal.connection.on('missions', (message) => {
+    progress = message
+    lastReportAt = Date.now()
+  })
+  terminal.connection.mission({ type: 'missionOpen', id })
+  await eventually(() => progress ?? undefined, 'first progress message')
+
+  /** Waits until the checks have reported on everything run so far (bounded: 5 s at most). */
+  const settled = async () => {
+    // A command's reply schedules an evaluation; this is one no check looks at.
+    await terminal.output('ECHO doc-test-settles')
+    const until = Date.now() + 5_000
+    do await sleep(50)
+    while (Date.now() - lastReportAt < QUIET_MS && Date.now() < until)
+  }
+
+  let lastBlockAt = Date.now()
+  const runBlocks = async (blocks: MissionBlock[], where: string) => {
+    for (const block of blocks) {
+      if (block.kind !== 'commands') continue
+      if (block.afterSeconds !== null) await sleep(Math.max(0, lastBlockAt + block.afterSeconds * 1000 - Date.now()))
+      let output = ''
+      for (const line of block.lines) output += await terminal.output(line)
+      lastBlockAt = Date.now()
+      const response = block.response!
+      if (!responseMatches(response, output)) {
+        // Shows both texts in the failure, which is what a mission author needs to fix it.
+        expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)
+      }
+    }
+  }
+
+  await runBlocks(doc.intro, 'introduction')
+  for (const step of doc.steps) {
+    const isSetup = (block: MissionBlock) => block.kind === 'commands' && block.role === 'setup'
+    await runBlocks(step.blocks.filter(isSetup), `step ${step.id} (setup)`)
+    await settled()
+    if (progress!.done[id]?.includes(step.id)) {
+      throw new Error(
+        `step ${step.id} is done before any of its commands ran (its checks hold vacuously): add a check that the learner did something`
+      )
+    }
+    await runBlocks(
+      step.blocks.filter((block) => !isSetup(block)),
+      `step ${step.id}`
+    )
+    await eventually(
+      () => (progress?.done[id]?.includes(step.id) ? true : undefined),
+      `step ${step.id} to be checked done (checks now: ${JSON.stringify(progress?.open?.checks[step.id])})`,
+      15_000
+    )
+  }
+  expect(progress!.done[id]).toEqual(doc.steps.map((step) => step.id))
+  expect(Object.values(progress!.open!.checks).flat().every(Boolean)).toBe(true)
+}
