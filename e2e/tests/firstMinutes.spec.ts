@@ -97,3 +97,29 @@ test('a pasted 8 KB line and a 40 KB line run whole; a paste beyond the command 
   expect(await terminal.input()).toBe('')
   expect(await terminal.run('EXISTS huge')).toEqual(['(integer) 0'])
 })
+
+test('the inspector shows what the lesson talks about: Run opens the step key, and a first write opens its key', async ({
+  terminal,
+  inspector,
+  mission,
+}) => {
+  await terminal.open()
+  // Nothing open: the key the terminal just wrote opens by itself.
+  await terminal.run('HSET cart:1 item "blaster"')
+  await expect(inspector.view).toHaveAttribute('data-exists', 'true')
+  await expect(inspector.field('item')).toContainText('blaster')
+  // Something open: another write does not take the view away.
+  await terminal.run('HSET cart:2 item "droid"')
+  await expect(inspector.field('item')).toContainText('blaster')
+
+  // A step that names a key opens it when its block runs, even with another key open.
+  await mission.root.page().goto('/#/missions/cantina-sessions')
+  await terminal.waitForPrompt()
+  await inspector.open('cart:2')
+  await expect(inspector.field('item')).toContainText('droid')
+  await mission.step('open-tab').getByTestId('run-block').click()
+  await terminal.settle()
+  await expect(inspector.field('username')).toContainText('hsolo')
+  await mission.step('expire').getByTestId('run-block').click()
+  await expect.poll(() => inspector.keyTtl()).toBeGreaterThan(3590)
+})

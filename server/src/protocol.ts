@@ -261,6 +261,8 @@ export type MissionStep = {
   checks: MissionCheckInfo[]
   /** Commands of this step's own Set up (else the mission's, for challenges). */
   setup: MissionCommands | null
+  /** The key the step is about (the first one its checks read), for the inspector to show. */
+  key: string | null
 }
 
 export type MissionSummary = {

@@ -33,6 +33,11 @@ describe('mission files', () => {
     expect(mission.steps[1]!.blocks[0]).toEqual({ kind: 'hint', html: '<p>Use <code>PING</code>.</p>\n' })
     expect(mission.steps[1]!.blocks[1]).toMatchObject({ role: 'solution', afterSeconds: 2, response: { unordered: true } })
     expect(mission.steps[1]!.checks).toEqual([{ label: 'Said hi', source: 'ran ECHO hi' }])
+    expect(mission.steps.map((s) => s.key)).toEqual([null, null])
+    const keyed = parseMission(
+      `${front()}## K\n\n\`\`\`check\nran PING\nSet :: hget session:leia name = "leia"\nttl session:other > 0\n\`\`\`\n`
+    )
+    expect(keyed.steps[0]!.key).toBe('session:leia')
   })
 
   it('keeps text after a challenge solution with the solution (it describes output not produced yet)', () => {

@@ -120,7 +120,7 @@ type Section = {
   blocks: MissionBlock[]
   checks: Check[]
   setup: MissionCommands | null
-  step: Omit<MissionStep, 'blocks' | 'checks' | 'setup'> | null
+  step: Omit<MissionStep, 'blocks' | 'checks' | 'setup' | 'key'> | null
 }
 
 export function parseMission(source: string): ParsedMission {
@@ -240,6 +240,7 @@ export function parseMission(source: string): ParsedMission {
       blocks,
       checks: checks.map(({ label, source: text }) => ({ label, source: text })),
       setup,
+      key: checks.map(({ probe }) => ('key' in probe ? probe.key : null)).find((key) => key !== null) ?? null,
       parsedChecks: checks,
     }
   })

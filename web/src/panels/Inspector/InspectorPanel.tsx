@@ -3,9 +3,11 @@
  * right, the keyspace event log below. Everything is pushed by the server
  * from keyspace notifications; nothing here polls.
  */
+import { useEffect } from 'react'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { EventLog } from './EventLog.tsx'
+import type { InspectorBridge } from './InspectorBridge.ts'
 import { KeyList } from './KeyList.tsx'
 import { KeyView } from './KeyView.tsx'
 import { useInspector } from './useInspector.ts'
@@ -13,14 +15,18 @@ import { useInspector } from './useInspector.ts'
 export function InspectorPanel({
   connection,
   bridge,
+  lessonBridge,
   fieldTtl,
 }: {
   connection: ProxyConnection | null
   bridge: TerminalBridge
+  lessonBridge: InspectorBridge
   fieldTtl: boolean
 }) {
   const inspector = useInspector(connection)
   const { state } = inspector
+  const { show } = inspector
+  useEffect(() => lessonBridge.attach(show), [lessonBridge, show])
   const run = (line: string) => bridge.run(line)
   return (
     <div className="inspector">

@@ -12,6 +12,8 @@ export type InspectorControls = {
   match: string
   setPattern(pattern: string): void
   select(key: string | null): void
+  /** Opens a key unless it is already the one open (keeps its scroll and loaded pages). */
+  show(key: string): void
   setMatch(match: string): void
   loadMore(): void
 }
@@ -29,6 +31,18 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
     setState(next)
   }, [])
 
+  /** Opens a key (null: none) with every field shown; the view is empty until the server answers. */
+  const openKey = useCallback(
+    (key: string | null) => {
+      apply((state) => select(state, key))
+      const match = '*'
+      setMatchState(match)
+      current.current = { ...current.current, match }
+      connection?.inspect({ type: 'openKey', key, match })
+    },
+    [connection, apply]
+  )
+
   useEffect(() => {
     if (!connection) return
     const ask = () => {
@@ -36,14 +50,19 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
       connection.inspect({ type: 'watchKeys', pattern: state.pattern })
       if (state.selected !== null) connection.inspect({ type: 'openKey', key: state.selected, match })
     }
-    const removeMessages = connection.on('inspector', (message) => apply((state) => reduce(state, message, Date.now())))
+    const removeMessages = connection.on('inspector', (message) => {
+      apply((state) => reduce(state, message, Date.now()))
+      // Nothing open and a key just appeared or changed (the terminal wrote it): open it, so the
+      // first HSET of a lesson is on screen without a click.
+      if (message.type === 'keyChanged' && message.info && current.current.state.selected === null) openKey(message.key)
+    })
     const removeStatus = connection.on('status', (status) => status.state === 'open' && ask())
     if (connection.status.state === 'open') ask()
     return () => {
       removeMessages()
       removeStatus()
     }
-  }, [connection, apply])
+  }, [connection, apply, openKey])
 
   const actions = useMemo(
     () => ({
@@ -54,12 +73,9 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
         apply((state) => setPattern(state, pattern))
         connection?.inspect({ type: 'watchKeys', pattern })
       },
-      select: (key: string | null) => {
-        apply((state) => select(state, key))
-        const match = '*'
-        setMatchState(match)
-        current.current = { ...current.current, match }
-        connection?.inspect({ type: 'openKey', key, match })
+      select: openKey,
+      show: (key: string) => {
+        if (current.current.state.selected !== key) openKey(key)
       },
       setMatch: (match: string) => {
         setMatchState(match)
@@ -75,7 +91,7 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
         if (view && view.cursor !== '0') connection?.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
       },
     }),
-    [connection, apply]
+    [connection, apply, openKey]
   )
   return { state, match, ...actions }
 }

@@ -14,7 +14,7 @@ export type MissionViewProps = {
   list: MissionSummary[]
   progress: MissionProgressMessage | null
   focusedStep: string | null
-  run: (lines: string[]) => void
+  run: (lines: string[], key?: string | null) => void
   onSetup: (setup: MissionCommands) => void
   onReset: () => void
 }

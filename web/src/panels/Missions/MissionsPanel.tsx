@@ -9,19 +9,27 @@
 import { useState } from 'react'
 import type { MissionCommands } from '../../../../server/src/protocol.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { utf8Bytes } from '../../cli/bytes.ts'
+import type { InspectorBridge } from '../Inspector/InspectorBridge.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.tsx'
 import { MissionList } from './MissionList.tsx'
 import { MissionView } from './MissionView.tsx'
 import { useMissions } from './useMissions.ts'
 
-export function MissionsPanel({ connection, bridge }: { connection: ProxyConnection | null; bridge: TerminalBridge }) {
+export type MissionsPanelProps = { connection: ProxyConnection | null; bridge: TerminalBridge; inspector: InspectorBridge }
+
+export function MissionsPanel({ connection, bridge, inspector }: MissionsPanelProps) {
   const { route, list, doc, progress, error } = useMissions(connection)
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null)
   // A new mission instance (after Reset) starts with hints and solutions closed again.
   const [generation, setGeneration] = useState(0)
 
-  const run = (lines: string[]) => lines.forEach((line) => bridge.run(line))
+  /** Runs a block in the terminal; the key its step is about opens in the inspector. */
+  const run = (lines: string[], key: string | null = null) => {
+    lines.forEach((line) => bridge.run(line))
+    if (key !== null) inspector.show(utf8Bytes(key))
+  }
 
   const askSetup = (setup: MissionCommands) =>
     setConfirm({

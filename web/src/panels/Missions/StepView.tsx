@@ -21,7 +21,7 @@ export type StepViewProps = {
   setup: MissionCommands | null
   /** A challenge that starts from the mission's one Set up (in the introduction). */
   sharedSetup: boolean
-  run: (lines: string[]) => void
+  run: (lines: string[], key: string | null) => void
   onSetup: (setup: MissionCommands) => void
 }
 
@@ -100,7 +100,7 @@ export function StepView({ missionId, step, number, done, checks, runnable, focu
         }
         if (block.role === 'solution' && !solutionShown) return null
         if (block.role === 'setup') return null
-        return <CommandBlock key={index} block={block} runnable={runnable} run={run} />
+        return <CommandBlock key={index} block={block} runnable={runnable} run={(lines) => run(lines, step.key)} />
       })}
 
       {step.challenge && (hints.length > hintsShown || (hasSolution && !solutionShown)) && (
