@@ -182,8 +182,9 @@ export type KeyMeta = {
   /** HLEN for a hash, else the length that fits the type (STRLEN, LLEN, ...). */
   length: number
   encoding: string
-  /** MEMORY USAGE in bytes. */
+  /** MEMORY USAGE in bytes: exact (SAMPLES 0), or Valkey's sampled estimate for very large keys. */
   memory: number
+  memoryExact: boolean
 }
 
 /** The whole key list for the pattern (at most LIMITS.inspectorKeys keys). */

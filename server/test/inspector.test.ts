@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import type { FieldInfo, ServerMessage } from '../src/protocol.ts'
-import { eventually, isError, startTestPlayground, TestClient } from './helpers.ts'
+import { EXACT_MEMORY_UP_TO } from '../src/inspector/KeyReader.ts'
+import { eventually, int, isError, startTestPlayground, TestClient } from './helpers.ts'
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>
 
@@ -55,6 +56,31 @@ describe('the inspector', () => {
     expect((await next(client, 'keyChanged', mark, (m) => m.key === 'queue')).info?.type).toBe('list')
     const events = await next(client, 'keyEvents', mark)
     expect(events.list.map((e) => e.event)).toContain('lpush')
+  })
+
+  it('shows exact memory (SAMPLES 0) for ordinary keys, and labels the estimate for very large ones', async () => {
+    const client = await connect()
+    // A few large values among small ones: five samples would miss most of the bytes.
+    const args = ['HSET', 'mem:h']
+    for (let i = 0; i < 40; i++) args.push(`small${i}`, 'x')
+    for (let i = 0; i < 3; i++) args.push(`big${i}`, 'v'.repeat(5000))
+    await client.run(...args)
+    let mark = client.messages.length
+    client.sendJson({ type: 'openKey', key: 'mem:h', match: '*' })
+    const view = await next(client, 'keyView', mark)
+    const exact = await client.run('MEMORY', 'USAGE', 'mem:h', 'SAMPLES', '0')
+    expect(exact).toEqual([int(view.meta!.memory)])
+    expect(view.meta).toMatchObject({ memoryExact: true })
+    expect(view.meta!.memory).toBeGreaterThan(15_000)
+
+    const many = ['HSET', 'mem:large']
+    for (let i = 0; i <= EXACT_MEMORY_UP_TO; i++) many.push(`f${i}`, 'v')
+    await client.run(...many)
+    mark = client.messages.length
+    client.sendJson({ type: 'openKey', key: 'mem:large', match: '*' })
+    const large = await next(client, 'keyView', mark)
+    expect(large.meta).toMatchObject({ length: EXACT_MEMORY_UP_TO + 1, memoryExact: false })
+    expect(large.meta!.memory).toBeGreaterThan(0)
   })
 
   it('opens a hash and pushes only the fields that changed', async () => {

@@ -21,6 +21,9 @@ const LENGTH_COMMAND: Record<string, string> = {
   stream: 'XLEN',
 }
 
+/** Up to this many elements MEMORY USAGE counts them all (SAMPLES 0); beyond, it samples. */
+export const EXACT_MEMORY_UP_TO = 10_000
+
 const asText = (reply: Reply | undefined): string | null => (reply && (reply.t === 'bulk' || reply.t === 'str') ? reply.s : null)
 const asNumber = (reply: Reply | undefined): number | null => (reply?.t === 'int' ? Number(reply.n) : null)
 const asList = (reply: Reply | undefined): Reply[] => (reply?.t === 'arr' ? reply.a : [])
@@ -102,17 +105,21 @@ export class KeyReader {
     const info = await this.keyInfo(key)
     if (!info) return null
     const lengthCommand = LENGTH_COMMAND[info.type]
-    const [length, encoding, memory] = await Promise.all([
-      lengthCommand ? this.#send([lengthCommand, key]) : Promise.resolve<Reply>({ t: 'int', n: '0' }),
+    const length = lengthCommand ? (asNumber(await this.#send([lengthCommand, key])) ?? 0) : 0
+    // Exact (every element counted) while that is cheap for the shared server; Valkey's default
+    // samples five elements, which under-reports a hash with a few large values several times over.
+    const memoryExact = info.type === 'string' || length <= EXACT_MEMORY_UP_TO
+    const [encoding, memory] = await Promise.all([
       this.#send(['OBJECT', 'ENCODING', key]),
-      this.#send(['MEMORY', 'USAGE', key]),
+      this.#send(['MEMORY', 'USAGE', key, 'SAMPLES', memoryExact ? '0' : '5']),
     ])
     return {
       type: info.type,
       expiresAt: info.expiresAt,
-      length: asNumber(length) ?? 0,
+      length,
       encoding: asText(encoding) ?? '',
       memory: asNumber(memory) ?? 0,
+      memoryExact,
     }
   }
 

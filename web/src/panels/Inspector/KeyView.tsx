@@ -81,8 +81,16 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
           <span data-testid="key-encoding" title="OBJECT ENCODING">
             {meta.encoding}
           </span>
-          <span data-testid="key-memory" title="MEMORY USAGE">
-            {formatBytes(meta.memory)}
+          <span
+            data-testid="key-memory"
+            data-exact={meta.memoryExact ? 'true' : 'false'}
+            title={
+              meta.memoryExact
+                ? 'MEMORY USAGE … SAMPLES 0: every element counted'
+                : 'MEMORY USAGE … SAMPLES 5: estimated from five elements (counting all of a key this large would hold up the server)'
+            }
+          >
+            {meta.memoryExact ? formatBytes(meta.memory) : `≈ ${formatBytes(meta.memory)} (estimate)`}
           </span>
           {meta.expiresAt !== null ? (
             <Countdown expiresAt={meta.expiresAt} clockOffset={clockOffset} testId="key-view-ttl" />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { initialState, reduce, remainingMs, select } from './inspectorStore.ts'
 
-const meta = { type: 'hash', expiresAt: null, length: 2, encoding: 'listpack', memory: 80 }
+const meta = { type: 'hash', expiresAt: null, length: 2, encoding: 'listpack', memory: 80, memoryExact: true }
 
 describe('inspectorStore', () => {
   it('keeps the key list sorted and live, with the server clock offset', () => {
