@@ -80,6 +80,10 @@ test('an edit in the inspector runs in the terminal as its command', async ({ te
 
   await inspector.field('name').click()
   await inspector.root.getByTestId('delete-field').click()
+  // It asks first; nothing is deleted until the second press.
+  await expect(inspector.root.getByTestId('delete-field-confirm')).toBeVisible()
+  await expect(inspector.field('name')).toHaveCount(1)
+  await inspector.root.getByTestId('delete-field-yes').click()
   await expect(inspector.field('name')).toHaveCount(0)
   await terminal.settle()
   expect((await terminal.lines()).some((line) => line.endsWith('> HDEL user:1 name'))).toBe(true)

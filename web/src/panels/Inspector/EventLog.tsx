@@ -17,6 +17,7 @@ export function EventLog({ events }: { events: LoggedEvent[] }) {
             <li key={event.id} data-testid="event" data-event={event.event}>
               <time>{new Date(event.at).toLocaleTimeString()}</time> <span className={`event event-${event.event}`}>{event.event}</span>{' '}
               <span className="key-name">{showName(event.key)}</span>
+              {event.fields && <span className="event-fields"> ({event.fields.map(showName).join(', ')})</span>}
             </li>
           ))}
         </ol>

@@ -1,12 +1,16 @@
 /**
- * @module One field in full: its whole value (escaped where unprintable,
- * JSON pretty-printed on request), and the edits that run in the terminal.
+ * @module One field in full: its whole value as text (escaped where unprintable), pretty JSON or
+ * a hex dump; a copy button; and the edits, which run in the terminal as their commands.
  */
 import { useState } from 'react'
+import { copyText } from '../../shared/copyText.ts'
+import { ConfirmButton } from './ConfirmButton.tsx'
 import { Countdown } from './Countdown.tsx'
 import { prettyJson, showName, showValue } from './displayValue.ts'
-import { commandLine, editCommands, parseSeconds, typed } from './editCommands.ts'
+import { commandLine, editCommands, parseSeconds } from './editCommands.ts'
 import type { FieldRow } from './inspectorStore.ts'
+import { ValueEditor } from './ValueEditor.tsx'
+import { editForm, hexDump } from './valueForms.ts'
 
 export type FieldDetailProps = {
   hashKey: string
@@ -16,12 +20,23 @@ export type FieldDetailProps = {
   run: (line: string) => void
 }
 
+type ViewMode = 'text' | 'json' | 'hex'
+
 export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldDetailProps) {
   const shown = showValue(row.value)
-  const [pretty, setPretty] = useState(false)
-  const [draft, setDraft] = useState<string | null>(null)
+  const [mode, setMode] = useState<ViewMode>('text')
+  const [editing, setEditing] = useState(false)
+  const [copied, setCopied] = useState<string | null>(null)
   const [ttl, setTtl] = useState('')
-  const canEditAsText = shown.kind !== 'binary'
+
+  const copy = () => {
+    // Text as it reads; binary in the escaped form that can be pasted into a command.
+    const form = editForm(row.value)
+    void copyText(form.text).then((ok) => {
+      setCopied(ok ? 'Copied' : 'Copy failed')
+      setTimeout(() => setCopied(null), 1500)
+    })
+  }
 
   return (
     <div className="field-detail" data-testid="field-detail">
@@ -32,54 +47,43 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
           {shown.kind === 'number' ? ' · number' : shown.kind === 'json' ? ' · JSON' : shown.kind === 'binary' ? ' · binary' : ''}
         </span>
         {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} />}
-        {shown.kind === 'json' && (
-          <button type="button" onClick={() => setPretty(!pretty)}>
-            {pretty ? 'Raw' : 'Pretty JSON'}
-          </button>
-        )}
+        <span className="view-modes" role="group" aria-label="Show the value as">
+          {(['text', ...(shown.kind === 'json' ? ['json' as const] : []), 'hex'] as ViewMode[]).map((each) => (
+            <button key={each} type="button" aria-pressed={mode === each} data-testid={`value-mode-${each}`} onClick={() => setMode(each)}>
+              {each === 'text' ? 'Text' : each === 'json' ? 'Pretty JSON' : 'Hex'}
+            </button>
+          ))}
+        </span>
+        <button type="button" data-testid="copy-value" onClick={copy}>
+          {copied ?? 'Copy'}
+        </button>
       </div>
-      {draft === null ? (
-        <pre className="value">{pretty ? prettyJson(row.value) : shown.text}</pre>
-      ) : (
-        <textarea
-          className="value-edit"
-          data-testid="value-edit"
-          value={draft}
-          onChange={(event) => setDraft(event.target.value)}
-          rows={4}
+      {editing ? (
+        <ValueEditor
+          initial={editForm(row.value)}
+          onSave={(bytes) => {
+            run(commandLine(editCommands.setField(hashKey, row.field, bytes, fieldTtl && row.expiresAt !== null)))
+            setEditing(false)
+          }}
+          onCancel={() => setEditing(false)}
         />
+      ) : (
+        <pre className={`value${mode === 'hex' ? ' hex' : ''}`} data-testid="field-value-full" data-mode={mode}>
+          {mode === 'hex' ? hexDump(row.value).join('\n') : mode === 'json' ? prettyJson(row.value) : shown.text}
+        </pre>
       )}
       <div className="actions">
-        {draft === null ? (
-          canEditAsText && (
-            <button
-              type="button"
-              data-testid="edit-value"
-              onClick={() => setDraft(new TextDecoder().decode(Uint8Array.from(row.value, (c) => c.charCodeAt(0))))}
-            >
-              Edit value
-            </button>
-          )
-        ) : (
-          <>
-            <button
-              type="button"
-              data-testid="save-value"
-              onClick={() => {
-                run(commandLine(editCommands.setField(hashKey, row.field, typed(draft), fieldTtl && row.expiresAt !== null)))
-                setDraft(null)
-              }}
-            >
-              Save
-            </button>
-            <button type="button" onClick={() => setDraft(null)}>
-              Cancel
-            </button>
-          </>
+        {!editing && (
+          <button type="button" data-testid="edit-value" onClick={() => setEditing(true)}>
+            Edit value
+          </button>
         )}
-        <button type="button" data-testid="delete-field" onClick={() => run(commandLine(editCommands.deleteField(hashKey, row.field)))}>
-          Delete field
-        </button>
+        <ConfirmButton
+          label="Delete field"
+          question={`Delete field ${showName(row.field)}?`}
+          testId="delete-field"
+          onConfirm={() => run(commandLine(editCommands.deleteField(hashKey, row.field)))}
+        />
         {fieldTtl && (
           <span className="ttl-edit">
             <input

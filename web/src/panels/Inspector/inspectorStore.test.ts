@@ -20,6 +20,24 @@ describe('inspectorStore', () => {
     expect(reduce(state, { type: 'keys', pattern: 'old*', keys: [], truncated: false, now: 0 }, 0)).toBe(state)
   })
 
+  it('names the fields of a hexpired event when the open hash lost fields whose TTL had run out', () => {
+    let state = select(initialState, 'otp')
+    const fields = [
+      { field: 'code', value: '1234', expiresAt: 10_000 },
+      { field: 'note', value: 'x', expiresAt: null },
+      { field: 'later', value: 'y', expiresAt: 90_000 },
+    ]
+    state = reduce(state, { type: 'keyView', key: 'otp', meta, match: '*', fields, cursor: '0', value: null, now: 0 }, 0)
+    state = reduce(state, { type: 'keyEvents', list: [{ key: 'otp', event: 'hexpired', at: 10_001 }] }, 10_001)
+    // HDEL of a field with a TTL still far away is not an expiry.
+    state = reduce(state, { type: 'fieldsChanged', key: 'otp', meta, upsert: [], removed: ['code', 'later'], now: 10_050 }, 10_050)
+    expect(state.events[0]).toMatchObject({ event: 'hexpired', key: 'otp', fields: ['code'] })
+    // Without such a field nothing is named.
+    const before = state.events
+    state = reduce(state, { type: 'fieldsChanged', key: 'otp', meta, upsert: [], removed: ['note'], now: 20_000 }, 20_000)
+    expect(state.events).toBe(before)
+  })
+
   it('applies field changes in place, appends new fields and drops removed ones', () => {
     let state = select(initialState, 'h')
     state = reduce(

@@ -21,7 +21,8 @@ export type KeyView = {
   changedAt: number
 }
 
-export type LoggedEvent = { id: number; key: string; event: string; at: number }
+/** `fields`: for hexpired, the fields that ran out, when the page had them open. */
+export type LoggedEvent = { id: number; key: string; event: string; at: number; fields?: string[] }
 
 export type InspectorState = {
   pattern: string
@@ -109,13 +110,34 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
         }
       }
       for (const field of upserts.values()) fields.push({ ...field, changedAt: pageNow })
-      return { ...state, view: { ...view, fields, meta: message.meta, changedAt: pageNow }, clockOffset: offsetFrom(message.now) }
+      return {
+        ...state,
+        view: { ...view, fields, meta: message.meta, changedAt: pageNow },
+        events: nameExpiredFields(state.events, view, removed, message.now),
+        clockOffset: offsetFrom(message.now),
+      }
     }
     case 'keyEvents': {
       const logged = message.list.map((event) => ({ ...event, id: nextEventId++ })).reverse()
       return { ...state, events: [...logged, ...state.events].slice(0, MAX_EVENTS) }
     }
   }
+}
+
+/**
+ * Keyspace events say "hexpired on key k", never which fields. When the open hash loses fields
+ * whose TTL had run out (server clock), they are the ones: the newest unnamed hexpired event of
+ * that key gets their names. The event arrives first (the server sends it before re-reading).
+ */
+function nameExpiredFields(events: LoggedEvent[], view: KeyView, removed: ReadonlySet<string>, serverNow: number): LoggedEvent[] {
+  if (removed.size === 0) return events
+  // A second of slack: the re-read happens a moment after Valkey expired the field.
+  const expired = view.fields.filter((row) => removed.has(row.field) && row.expiresAt !== null && row.expiresAt <= serverNow + 1000)
+  if (expired.length === 0) return events
+  const at = events.findIndex((event) => event.key === view.key && event.event === 'hexpired' && event.fields === undefined)
+  if (at < 0) return events
+  const named = { ...events[at]!, fields: expired.map((row) => row.field) }
+  return [...events.slice(0, at), named, ...events.slice(at + 1)]
 }
 
 /** Selecting a key clears the view until the server's keyView arrives. */

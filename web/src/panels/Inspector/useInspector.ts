@@ -81,10 +81,10 @@ export function useInspector(connection: ProxyConnection | null): InspectorContr
         setMatchState(match)
         current.current = { ...current.current, match }
         const key = current.current.state.selected
-        if (key !== null) {
-          apply((state) => ({ ...state, view: null }))
-          connection?.inspect({ type: 'openKey', key, match })
-        }
+        // The view stays until the filtered one arrives (the server answers in order, so no page
+        // of the old filter can come after it): clearing it would unmount the field tools and
+        // take the focus, the sort and the typed filter with them.
+        if (key !== null) connection?.inspect({ type: 'openKey', key, match })
       },
       loadMore: () => {
         const view = current.current.state.view

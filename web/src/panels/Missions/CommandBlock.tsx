@@ -6,7 +6,7 @@
  */
 import { useState } from 'react'
 import type { MissionCommands } from '../../../../server/src/protocol.ts'
-import { copyText } from './copyText.ts'
+import { copyText } from '../../shared/copyText.ts'
 import { ResponseView } from './ResponseView.tsx'
 
 export function CommandBlock({ block, runnable, run }: { block: MissionCommands; runnable: boolean; run: (lines: string[]) => void }) {
