@@ -1,9 +1,9 @@
 /**
- * @module Page layout: header with the connection state; the lesson on the
- * left, the terminal and the live inspector beside it (stacked on most
- * screens, three columns on very wide ones).
+ * @module Page layout: header with the connection state; the lesson on the left, the terminal and
+ * the live inspector beside it (stacked on most screens, three columns on very wide ones, one
+ * scrolling column on phones). The boundaries between them can be dragged, and are remembered.
  */
-import { useState } from 'react'
+import { useState, type CSSProperties } from 'react'
 import { useProxySocket } from './hooks/useProxySocket.ts'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
 import { LessonToggle, useLessonsHidden } from './panels/Header/LessonToggle.tsx'
@@ -12,14 +12,33 @@ import { InspectorPanel } from './panels/Inspector/InspectorPanel.tsx'
 import { MissionsPanel } from './panels/Missions/MissionsPanel.tsx'
 import { TerminalBridge } from './panels/Terminal/TerminalBridge.ts'
 import { TerminalPanel } from './panels/Terminal/TerminalPanel.tsx'
+import { STACKED_QUERY, WIDE_QUERY } from './shared/layoutQueries.ts'
+import { Splitter } from './shared/Splitter.tsx'
+import { useMediaQuery } from './shared/useMediaQuery.ts'
+import { useStoredNumber } from './shared/storedNumber.ts'
 
 export function App() {
   const { connection, status } = useProxySocket()
   const [bridge] = useState(() => new TerminalBridge())
   const [inspectorBridge] = useState(() => new InspectorBridge())
   const [lessonsHidden, setLessonsHidden] = useLessonsHidden()
+  const wide = useMediaQuery(WIDE_QUERY)
+  const stacked = useMediaQuery(STACKED_QUERY)
+  const [lessonShare, setLessonShare] = useStoredNumber('lesson-share', 0.3, 0.18, 0.6)
+  // Under each other, an empty terminal needs little room and the inspector much; side by side, half each.
+  const [terminalShare, setTerminalShare] = useStoredNumber(wide ? 'terminal-share-wide' : 'terminal-share', wide ? 0.5 : 0.3, 0.12, 0.85)
   // Per-field TTLs exist only where the server has hash field expiration (Valkey 9).
   const fieldTtl = status.state === 'open' && status.server.features.hashFieldExpiration
+
+  const sizes = {
+    '--lesson-width': `${(lessonShare * 100).toFixed(1)}%`,
+    '--terminal-fr': `${(terminalShare * 100).toFixed(1)}fr`,
+    '--inspector-fr': `${((1 - terminalShare) * 100).toFixed(1)}fr`,
+  } as CSSProperties
+  // The terminal/inspector handle measures from the start of the space the two share.
+  const terminalMin = 0.12
+  const terminalMax = 0.85
+
   return (
     <div className="app">
       <header className="app-header">
@@ -31,18 +50,77 @@ export function App() {
           <ConnectionBadge status={status} />
         </div>
       </header>
-      <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`}>
+      <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`} style={sizes}>
         {/* Hidden, not unmounted: the mission keeps its state and the server keeps checking. */}
         <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>
           <MissionsPanel connection={connection} bridge={bridge} inspector={inspectorBridge} />
         </section>
+        {!lessonsHidden && !stacked && (
+          <Splitter
+            orientation="vertical"
+            label="Resize the lesson"
+            testId="split-lesson"
+            className="split-lesson"
+            share={lessonShare}
+            min={0.18}
+            max={0.6}
+            onShare={setLessonShare}
+          />
+        )}
         <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
           <TerminalPanel connection={connection} bridge={bridge} />
         </section>
+        {!stacked && (
+          <SharedAxisSplitter
+            wide={wide}
+            lessonShare={lessonsHidden ? 0 : lessonShare}
+            share={terminalShare}
+            min={terminalMin}
+            max={terminalMax}
+            onShare={setTerminalShare}
+          />
+        )}
         <section className="panel inspector-panel" data-testid="inspector" aria-label="Inspector">
           <InspectorPanel connection={connection} bridge={bridge} lessonBridge={inspectorBridge} fieldTtl={fieldTtl} />
         </section>
       </main>
     </div>
+  )
+}
+
+type SharedAxisProps = { wide: boolean; lessonShare: number; share: number; min: number; max: number; onShare: (share: number) => void }
+
+/**
+ * The terminal/inspector handle. Stacked, it moves up and down over the main area's height; in
+ * three columns it moves left and right over what the lesson leaves, so its share is rescaled.
+ */
+function SharedAxisSplitter({ wide, lessonShare, share, min, max, onShare }: SharedAxisProps) {
+  if (!wide) {
+    return (
+      <Splitter
+        orientation="horizontal"
+        label="Resize the terminal"
+        testId="split-terminal"
+        className="split-terminal"
+        share={share}
+        min={min}
+        max={max}
+        onShare={onShare}
+      />
+    )
+  }
+  const toMain = (value: number) => lessonShare + value * (1 - lessonShare)
+  const fromMain = (value: number) => (value - lessonShare) / (1 - lessonShare)
+  return (
+    <Splitter
+      orientation="vertical"
+      label="Resize the terminal"
+      testId="split-terminal"
+      className="split-terminal"
+      share={toMain(share)}
+      min={toMain(min)}
+      max={toMain(max)}
+      onShare={(value) => onShare(fromMain(value))}
+    />
   )
 }

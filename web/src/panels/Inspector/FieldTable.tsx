@@ -4,12 +4,15 @@
  * near the end asks for the next HSCAN page.
  */
 import { useEffect, useRef, useState } from 'react'
+import { COARSE_QUERY } from '../../shared/layoutQueries.ts'
+import { useMediaQuery } from '../../shared/useMediaQuery.ts'
 import { Countdown } from './Countdown.tsx'
 import { showName, showValue } from './displayValue.ts'
 import type { FieldRow } from './inspectorStore.ts'
 import { useFlash } from './useFlash.ts'
 
-const ROW_HEIGHT = 28
+/** Row height in px: 28 for a mouse, 44 for a finger (the smallest comfortable tap target). */
+const ROW_HEIGHT = { fine: 28, coarse: 44 }
 const OVERSCAN = 8
 /** Values are cut to this many characters in the table; the detail pane shows all. */
 const CELL_CHARS = 120
@@ -25,6 +28,7 @@ export type FieldTableProps = {
 
 export function FieldTable({ fields, complete, selectedField, clockOffset, onSelect, onNeedMore }: FieldTableProps) {
   const scroller = useRef<HTMLDivElement>(null)
+  const rowHeight = useMediaQuery(COARSE_QUERY) ? ROW_HEIGHT.coarse : ROW_HEIGHT.fine
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(400)
 
@@ -36,8 +40,8 @@ export function FieldTable({ fields, complete, selectedField, clockOffset, onSel
     return () => observer.disconnect()
   }, [])
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
-  const last = Math.min(fields.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
+  const last = Math.min(fields.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
   const nearEnd = last >= fields.length - OVERSCAN
 
   useEffect(() => {
@@ -46,12 +50,13 @@ export function FieldTable({ fields, complete, selectedField, clockOffset, onSel
 
   return (
     <div className="field-table" ref={scroller} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} data-testid="field-table">
-      <div style={{ height: fields.length * ROW_HEIGHT, position: 'relative' }}>
+      <div style={{ height: fields.length * rowHeight, position: 'relative' }}>
         {fields.slice(first, last).map((row, i) => (
           <FieldTableRow
             key={row.field}
             row={row}
-            top={(first + i) * ROW_HEIGHT}
+            top={(first + i) * rowHeight}
+            height={rowHeight}
             selected={row.field === selectedField}
             clockOffset={clockOffset}
             onSelect={onSelect}
@@ -63,16 +68,16 @@ export function FieldTable({ fields, complete, selectedField, clockOffset, onSel
   )
 }
 
-type RowProps = { row: FieldRow; top: number; selected: boolean; clockOffset: number; onSelect: (field: string) => void }
+type RowProps = { row: FieldRow; top: number; height: number; selected: boolean; clockOffset: number; onSelect: (field: string) => void }
 
-function FieldTableRow({ row, top, selected, clockOffset, onSelect }: RowProps) {
+function FieldTableRow({ row, top, height, selected, clockOffset, onSelect }: RowProps) {
   const shown = showValue(row.value)
   const flash = useFlash<HTMLDivElement>(row.changedAt)
   return (
     <div
       ref={flash}
       className={`field-row${selected ? ' selected' : ''}`}
-      style={{ top, height: ROW_HEIGHT }}
+      style={{ top, height }}
       data-testid="field-row"
       data-field={row.field}
       onClick={() => onSelect(row.field)}

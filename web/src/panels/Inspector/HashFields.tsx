@@ -3,7 +3,12 @@
  * MATCH), by value text and by "has a TTL" (on the loaded fields), sort by any column, the
  * virtualized table, the selected field in full, and a form to add a field.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react'
+import { showName } from './displayValue.ts'
+import { STACKED_QUERY } from '../../shared/layoutQueries.ts'
+import { Splitter } from '../../shared/Splitter.tsx'
+import { useStoredNumber } from '../../shared/storedNumber.ts'
+import { useMediaQuery } from '../../shared/useMediaQuery.ts'
 import { FieldDetail } from './FieldDetail.tsx'
 import { applyFieldQuery, defaultQuery, fieldPattern, nextSort, type FieldQuery, type SortColumn } from './fieldQuery.ts'
 import { FieldTable } from './FieldTable.tsx'
@@ -30,6 +35,9 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
   const [selectedField, setSelectedField] = useState<string | null>(null)
   const [filter, setFilter] = useState(match === '*' ? '' : match)
   const [query, setQuery] = useState<FieldQuery>(defaultQuery)
+  // How much of the height the table keeps while a field is open below it; remembered.
+  const [tableShare, setTableShare] = useStoredNumber('field-table-share', 0.55, 0.15, 0.85)
+  const stacked = useMediaQuery(STACKED_QUERY)
   const requested = useRef<string | null>(null)
   const { key } = view
 
@@ -48,17 +56,18 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
   }, [view.cursor, onMore])
 
   const rows = useMemo(() => applyFieldQuery(view.fields, query), [view.fields, query])
+  const columns = useMemo(() => fieldColumns(view.fields, fieldTtl), [view.fields, fieldTtl])
   const row = view.fields.find((field) => field.field === selectedField) ?? null
   const narrowed = rows.length !== view.fields.length
   const partial = view.cursor !== '0'
 
   return (
-    <>
+    <div className="hash-fields" style={{ '--field-columns': columns } as CSSProperties}>
       <div className="field-tools">
         <input
           value={filter}
           onChange={(event) => setFilter(event.target.value)}
-          placeholder="Field name: text or glob"
+          placeholder="Field: text or glob"
           aria-label="Filter fields by name"
           data-testid="field-filter"
         />
@@ -102,18 +111,50 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
           </button>
         ))}
       </div>
-      <FieldTable
-        fields={rows}
-        complete={!partial}
-        selectedField={selectedField}
-        clockOffset={clockOffset}
-        onSelect={setSelectedField}
-        onNeedMore={needMore}
-      />
-      {row && <FieldDetail key={row.field} hashKey={key} row={row} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} />}
+      {/* Table and detail share this box, so the handle's position is the table's share of it. */}
+      <div className="field-split">
+        <div className="field-table-area" style={row && !stacked ? { flex: `0 0 ${(tableShare * 100).toFixed(1)}%` } : undefined}>
+          <FieldTable
+            fields={rows}
+            complete={!partial}
+            selectedField={selectedField}
+            clockOffset={clockOffset}
+            onSelect={setSelectedField}
+            onNeedMore={needMore}
+          />
+        </div>
+        {row && !stacked && (
+          <Splitter
+            orientation="horizontal"
+            label="Resize the field table and the field detail"
+            testId="split-field-detail"
+            share={tableShare}
+            min={0.15}
+            max={0.85}
+            onShare={setTableShare}
+          />
+        )}
+        {row && <FieldDetail key={row.field} hashKey={key} row={row} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} />}
+      </div>
       <AddField hashKey={key} fieldTtl={fieldTtl} run={run} />
-    </>
+    </div>
   )
+}
+
+/**
+ * The table's columns: names as wide as the longest loaded one (up to 45 %), values the rest, and
+ * the TTL column only as wide as it needs (narrow while no field has a TTL).
+ */
+function fieldColumns(fields: KeyView['fields'], fieldTtl: boolean): string {
+  let longest = 5
+  let anyTtl = false
+  // The first thousand rows are a fair sample; a 100,000-field hash is not walked on every change.
+  for (const row of fields.slice(0, 1000)) {
+    longest = Math.max(longest, Math.min(48, showName(row.field).length))
+    anyTtl ||= row.expiresAt !== null
+  }
+  const ttl = !fieldTtl ? '0' : anyTtl ? '6.5rem' : '2.5rem'
+  return `minmax(4rem, min(45%, ${longest + 1}ch)) minmax(0, 1fr) ${ttl}`
 }
 
 function AddField({ hashKey, fieldTtl, run }: { hashKey: string; fieldTtl: boolean; run: (line: string) => void }) {

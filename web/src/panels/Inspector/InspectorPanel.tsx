@@ -11,6 +11,7 @@ import type { InspectorBridge } from './InspectorBridge.ts'
 import { KeyList } from './KeyList.tsx'
 import { KeyView } from './KeyView.tsx'
 import { useInspector } from './useInspector.ts'
+import './inspector.css'
 
 export function InspectorPanel({
   connection,

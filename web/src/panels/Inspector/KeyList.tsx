@@ -84,6 +84,9 @@ export function KeyList(props: KeyListProps) {
   }, [filter, onPattern])
 
   const tree = useMemo(() => (props.keys.length >= TREE_FROM ? buildTree(props.keys) : null), [props.keys])
+  // Wide enough for the longest name beside its type and TTL while there is room (a tree shows
+  // shorter labels, so the full names overestimate: that errs on the side of not cutting).
+  const longest = useMemo(() => props.keys.reduce((most, info) => Math.max(most, Math.min(60, showName(info.key).length)), 0), [props.keys])
   const row = (info: KeyInfo, label: string) => (
     <KeyRow
       key={info.key}
@@ -123,7 +126,7 @@ export function KeyList(props: KeyListProps) {
   )
 
   return (
-    <div className="key-list" data-testid="key-list">
+    <div className="key-list" data-testid="key-list" style={{ width: `clamp(11rem, ${longest + 17}ch, 45%)` }}>
       <input
         className="filter"
         data-testid="key-filter"

@@ -16,6 +16,7 @@ import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.tsx'
 import { MissionList } from './MissionList.tsx'
 import { MissionView } from './MissionView.tsx'
 import { useMissions } from './useMissions.ts'
+import './missions.css'
 
 export type MissionsPanelProps = { connection: ProxyConnection | null; bridge: TerminalBridge; inspector: InspectorBridge }
 
