@@ -3,19 +3,11 @@
  * its contents: a hash's fields in full, a string's value, a note for other types.
  */
 import { showName, showValue } from './displayValue.ts'
-import { HashFields } from './HashFields.tsx'
-import type { KeyView as View } from './inspectorStore.ts'
+import { HashFields, type HashFieldsProps } from './HashFields.tsx'
 import { KeyHeader } from './KeyHeader.tsx'
 
-export type KeyViewProps = {
-  view: View
-  match: string
-  fieldTtl: boolean
-  clockOffset: number
-  run: (line: string) => void
-  onMatch: (match: string) => void
-  onMore: () => void
-}
+/** The same inputs as the hash view it shows: a key view is a header plus its contents. */
+export type KeyViewProps = HashFieldsProps
 
 export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMore }: KeyViewProps) {
   const { meta, key } = view
