@@ -138,3 +138,27 @@ describe('binary and unusual values', () => {
     client.close()
   })
 })
+
+describe('replies no page can be sent', () => {
+  it('a reply nested thousands of levels deep is an error reply, and the playground and the socket live on', async () => {
+    const client = await TestClient.connect(playground.port)
+    const reply = await client.one('EVAL', 'local t={} local c=t for i=1,3000 do c[1]={} c=c[1] end return t', '0')
+    expect(reply).toEqual({ t: 'err', s: expect.stringContaining('nested more than 128 levels deep') })
+    expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
+    // Another browser was never affected.
+    const other = await TestClient.connect(playground.port)
+    expect(await other.one('PING')).toEqual({ t: 'str', s: 'PONG' })
+    client.close()
+    other.close()
+  })
+
+  it('a reply larger than the limit (MGET of 16 MB values of NUL bytes) is an error reply, and the next command works', async () => {
+    const client = await TestClient.connect(playground.port)
+    await client.one('EVAL', "for i=1,3 do server.call('SET', 'nul'..i, string.rep('\\0', 16*1024*1024 - 1)) end return 1", '0')
+    const reply = await client.one('MGET', 'nul1', 'nul2', 'nul3')
+    expect(reply).toEqual({ t: 'err', s: expect.stringContaining('larger than 32 MB') })
+    expect(await client.one('STRLEN', 'nul1')).toEqual({ t: 'int', n: String(16 * 1024 * 1024 - 1) })
+    expect(await client.one('DEL', 'nul1', 'nul2', 'nul3')).toEqual({ t: 'int', n: '3' })
+    client.close()
+  })
+})

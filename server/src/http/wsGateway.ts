@@ -22,6 +22,7 @@ import {
 import { SandboxUnavailableError, type SandboxRegistry } from '../sandbox/SandboxRegistry.ts'
 import type { PatternBook } from '../sandbox/PatternBook.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
+import { encodeFrames } from './encodeFrames.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
@@ -113,8 +114,8 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
 
   return {
     broadcast(message) {
-      const text = JSON.stringify(message)
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text)
+      const frames = encodeFrames(message, deps.log)
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) for (const text of frames) ws.send(text)
     },
     get connections() {
       return sockets.size
@@ -149,7 +150,8 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
   ws.on('pong', () => (state.alive = true))
 
   const write = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+    if (ws.readyState !== ws.OPEN) return
+    for (const text of encodeFrames(message, deps.log)) ws.send(text)
   }
   // Replies that become ready together (a pipelined paste answered in one
   // TCP read) leave in one frame; anything else flushes them first, so the

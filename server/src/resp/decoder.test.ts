@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Reply } from '../protocol.ts'
-import { RespDecoder, RespProtocolError, encodeCommand } from './decoder.ts'
+import { REPLY_LIMITS, RespDecoder, RespProtocolError, encodeCommand } from './decoder.ts'
 
 function decodeAll(...chunks: (string | Buffer)[]): Reply[] {
   const replies: Reply[] = []
@@ -10,6 +10,36 @@ function decodeAll(...chunks: (string | Buffer)[]): Reply[] {
 }
 
 describe('RespDecoder', () => {
+  it('turns a reply nested deeper than the limit into one error, and stays in step for the next reply', () => {
+    const depth = 3000
+    const deep = '*1\r\n'.repeat(depth) + '$1\r\nx\r\n'
+    // Split in awkward places, as TCP may.
+    const replies = decodeAll(deep.slice(0, 7777), deep.slice(7777), '+OK\r\n')
+    expect(replies).toEqual([
+      { t: 'err', s: expect.stringContaining(`nested more than ${REPLY_LIMITS.maxDepth} levels`) },
+      { t: 'str', s: 'OK' },
+    ])
+    // Exactly at the limit is still shown.
+    const fits = decodeAll('*1\r\n'.repeat(REPLY_LIMITS.maxDepth) + ':1\r\n')[0]!
+    expect(fits.t).toBe('arr')
+    expect(JSON.stringify(fits).length).toBeGreaterThan(0)
+  })
+
+  it('turns a reply larger than the limit into one error without keeping its payload', () => {
+    const replies: Reply[] = []
+    const decoder = new RespDecoder((reply) => replies.push(reply), { maxDepth: 128, maxBytes: 1000 })
+    const big = 'z'.repeat(600)
+    decoder.push(Buffer.from(`*3\r\n$600\r\n${big}\r\n$600\r\n${big}\r\n:1\r\n$3\r\nabc\r\n`, 'latin1'))
+    expect(replies).toEqual([
+      { t: 'err', s: expect.stringContaining('larger than 1000 bytes') },
+      { t: 'bulk', s: 'abc' },
+    ])
+    // Many small elements count too.
+    replies.length = 0
+    decoder.push(Buffer.from(`*100\r\n${':1\r\n'.repeat(100)}`, 'latin1'))
+    expect(replies).toEqual([{ t: 'err', s: expect.stringContaining('larger than') }])
+  })
+
   it('keeps simple strings apart from bulk strings', () => {
     expect(decodeAll('+OK\r\n$2\r\nOK\r\n')).toEqual([
       { t: 'str', s: 'OK' },

@@ -17,6 +17,19 @@ const LF = 10
 const EMPTY = Buffer.alloc(0)
 const CRLF = Buffer.from('\r\n', 'latin1')
 
+/**
+ * Replies the playground will hand on. A reply beyond either limit is read to its end (so the
+ * connection stays in step with Valkey) but kept as nothing, and delivered as one error reply
+ * saying why: no reply Valkey can produce may take the process down (JSON.stringify of a reply
+ * thousands of levels deep overflows the stack; one larger than V8's longest string throws).
+ */
+export const REPLY_LIMITS = {
+  /** Nesting of aggregates (arrays in arrays...). valkey-cli itself has no limit. */
+  maxDepth: 128,
+  /** Payload bytes plus 16 per element; JSON of a byte string is at most 6x its length. */
+  maxBytes: 32 * 1024 * 1024,
+}
+
 type AggregateKind = 'arr' | 'map' | 'set' | 'push' | 'attr'
 type Frame = { kind: AggregateKind; items: Reply[]; remaining: number }
 
@@ -38,8 +51,14 @@ export class RespDecoder {
   #needed = 0
   #stack: Frame[] = []
   #failed = false
+  /** Size of the top-level reply being read, and why it is not kept (null: it is). */
+  #replyBytes = 0
+  #dropped: string | null = null
 
-  constructor(private readonly onReply: (reply: Reply) => void) {}
+  constructor(
+    private readonly onReply: (reply: Reply) => void,
+    private readonly limits: { maxDepth: number; maxBytes: number } = REPLY_LIMITS
+  ) {}
 
   /** Feeds bytes from the socket; calls onReply for each complete top-level reply. */
   push(chunk: Buffer): void {
@@ -73,6 +92,8 @@ export class RespDecoder {
     this.#needed = 0
     this.#stack = []
     this.#failed = false
+    this.#replyBytes = 0
+    this.#dropped = null
   }
 
   #drain(): void {
@@ -94,10 +115,13 @@ export class RespDecoder {
     for (;;) {
       const top = this.#stack[this.#stack.length - 1]
       if (!top) {
-        this.onReply(current)
+        const dropped = this.#dropped
+        this.#dropped = null
+        this.#replyBytes = 0
+        this.onReply(dropped === null ? current : { t: 'err', s: dropped })
         return
       }
-      top.items.push(current)
+      if (this.#dropped === null) top.items.push(current)
       top.remaining--
       if (top.remaining > 0) return
       this.#stack.pop()
@@ -146,8 +170,21 @@ export class RespDecoder {
 
   #open(kind: AggregateKind, count: number): typeof OPENED | Reply {
     if (count === 0) return kind === 'attr' ? OPENED : { t: kind, a: [] }
+    if (this.#stack.length >= this.limits.maxDepth && this.#dropped === null) {
+      this.#dropped = `ERR the reply is nested more than ${this.limits.maxDepth} levels deep, more than the playground shows`
+    }
     this.#stack.push({ kind, items: [], remaining: count })
     return OPENED
+  }
+
+  /** Adds an element to the size of the reply being read; past the limit, it is no longer kept. */
+  #count(payloadBytes: number): void {
+    this.#replyBytes += payloadBytes + 16
+    if (this.#replyBytes > this.limits.maxBytes && this.#dropped === null) {
+      const max = this.limits.maxBytes
+      const size = max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MB` : `${max} bytes`
+      this.#dropped = `ERR the reply is larger than ${size}, more than the playground shows; ask for less (a range, SCAN, HSCAN)`
+    }
   }
 
   #readElement(): Reply | typeof INCOMPLETE | typeof OPENED {
@@ -160,6 +197,9 @@ export class RespDecoder {
       this.#offset = start
       return INCOMPLETE
     }
+    // Blobs count once they are whole: an incomplete one is read again when more bytes arrive.
+    const blob = marker === 0x24 || marker === 0x21 || marker === 0x3d
+    if (!blob) this.#count(line.length)
     switch (marker) {
       case 0x2b /* + */:
         return { t: 'str', s: line }
@@ -172,15 +212,22 @@ export class RespDecoder {
         const length = this.#readLength(line)
         if (length < 0) return { t: 'nil' }
         const s = this.#readBlob(start, length)
-        return s === INCOMPLETE ? INCOMPLETE : { t: 'bulk', s }
+        if (s === INCOMPLETE) return INCOMPLETE
+        this.#count(line.length + length)
+        // Past a limit the payload is not kept: a string of a few hundred MB in a dropped reply
+        // would only cost memory.
+        return { t: 'bulk', s: this.#dropped === null ? s : '' }
       }
       case 0x21 /* ! */: {
         const s = this.#readBlob(start, this.#readLength(line))
-        return s === INCOMPLETE ? INCOMPLETE : { t: 'err', s }
+        if (s === INCOMPLETE) return INCOMPLETE
+        this.#count(line.length + s.length)
+        return { t: 'err', s }
       }
       case 0x3d /* = */: {
         const s = this.#readBlob(start, this.#readLength(line))
         if (s === INCOMPLETE) return INCOMPLETE
+        this.#count(line.length + s.length)
         return { t: 'verb', f: s.slice(0, 3), s: s.slice(4) }
       }
       case 0x2a /* * */: {
