@@ -67,12 +67,36 @@ const EMBEDDED_SETTINGS: Record<string, string> = {
   'busy-reply-threshold': '1000',
 }
 
+/** How long one shutdown step may take before the next one runs anyway. */
+const CLEANUP_STEP_MS = 1500
+
+async function withinMs(ms: number, step: () => Promise<void> | void, log: (message: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`shutdown: a step took longer than ${ms} ms; going on without it`)
+      resolve()
+    }, ms)
+  })
+  try {
+    await Promise.race([Promise.resolve().then(step), late])
+  } catch (error) {
+    log(`shutdown: ${(error as Error).message}`)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { config } = options
   const log = options.log ?? ((message: string) => console.log(message))
-  const cleanups: (() => Promise<void> | void)[] = []
+  const cleanups: { step: () => Promise<void> | void; ms: number }[] = []
+  // Each step gets a bounded time: a frozen Valkey (a script SCRIPT KILL cannot stop) answers
+  // nothing, and shutdown must still reach the last step, which stops the embedded server itself
+  // (SIGTERM, then SIGKILL).
+  const onClose = (step: () => Promise<void> | void, ms = CLEANUP_STEP_MS) => void cleanups.push({ step, ms })
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await step()
+    for (const { step, ms } of cleanups.reverse()) await withinMs(ms, step, log)
   }
 
   try {
@@ -90,7 +114,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         settings: EMBEDDED_SETTINGS,
       })
       const started = embedded
-      cleanups.push(() => started.stop())
+      // SIGTERM, and SIGKILL after 3 s: the step's own bound.
+      onClose(() => started.stop(), 5000)
       valkey = { host: embedded.host, port: embedded.port, password: embedded.password, controlDb: 0 }
     }
     const where = `${valkey.host}:${valkey.port}`
@@ -98,7 +123,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const admin = createAdminClient(valkey)
     admin.on('error', () => undefined) // reconnects by itself; commands report failures
     await connectAdmin(admin, where)
-    cleanups.push(() => admin.disconnect())
+    onClose(() => admin.disconnect())
 
     const capabilities = await detectCapabilities(admin)
     if (!embedded) await ensureNotifications(admin, log)
@@ -129,7 +154,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       registry.sweep().catch((error: Error) => log(`sandbox sweep failed: ${error.message}`))
     }, options.sweepIntervalMs ?? 60_000)
     sweeper.unref()
-    cleanups.push(() => clearInterval(sweeper))
+    onClose(() => clearInterval(sweeper))
 
     const serverInfo = (): ServerInfo => ({
       address: `${valkey.host}:${valkey.port}`,
@@ -172,7 +197,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
     // Registered before the gateway: cleanups run in reverse, and server.close()
     // only finishes once the gateway has closed the upgraded WebSocket sockets.
-    cleanups.push(
+    onClose(
       () =>
         new Promise<void>((resolve) => {
           if (!server.listening) return resolve()
@@ -183,7 +208,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
     const watcher = new KeyspaceWatcher(valkey, log)
     await watcher.start()
-    cleanups.push(() => watcher.close())
+    onClose(() => watcher.close())
 
     const gateway = attachGateway(server, {
       registry,
@@ -199,7 +224,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       helloTimeoutMs: options.helloTimeoutMs,
       log,
     })
-    cleanups.push(() => gateway.close())
+    onClose(() => gateway.close())
 
     if (embedded) {
       embedded.on('crashed', (detail) => {

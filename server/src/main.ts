@@ -66,4 +66,23 @@ export async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGHUP', () => stop('SIGHUP'))
+  watchNpmParent(() => stop('npm exited'))
+}
+
+/**
+ * Under `npm start`, the playground stops when npm is gone. npm passes SIGTERM to its child, and
+ * the script `exec`s node so that child is us; this catches the rest (npm killed with SIGKILL, a
+ * shell in between that drops the signal), which would otherwise leave us serving the port with
+ * nobody to stop us. Outside npm (node scripts/start.mjs, nohup) nothing is watched.
+ */
+function watchNpmParent(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return
+  const parent = process.ppid
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer)
+      onGone()
+    }
+  }, 500)
+  timer.unref()
 }

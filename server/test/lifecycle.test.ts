@@ -5,15 +5,17 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import { describe, expect, it, inject } from 'vitest'
-import { eventually } from './helpers.ts'
+import { eventually, TestClient } from './helpers.ts'
 
 type Started = { child: ChildProcess; output: () => string; url: string; valkeyPort: number }
 
-async function startProcess(): Promise<Started> {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_SERVER: inject('valkeyServer'), VALKEY_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/** Starts the playground as `node scripts/start.mjs`, or through npm itself (`npm start`), as a process manager would. */
+async function startProcess(how: 'node' | 'npm' = 'node'): Promise<Started> {
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_SERVER: inject('valkeyServer'), VALKEY_URL: '' }
+  const child =
+    how === 'npm'
+      ? spawn('npm', ['start', '--silent'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
@@ -28,6 +30,12 @@ function portOpen(port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)))
     socket.once('error', () => resolve(false))
   })
+}
+
+async function closedWithin(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while ((await portOpen(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  return !(await portOpen(port))
 }
 
 async function exited(child: ChildProcess): Promise<number | null> {
@@ -49,6 +57,50 @@ describe('npm start as a process', () => {
       expect(await exited(started.child)).toBe(0)
       expect(started.output()).toMatch(new RegExp(`${signal}: stopping the playground`))
       expect(await portOpen(started.valkeyPort)).toBe(false)
+    },
+    150_000
+  )
+
+  it('stops with its Valkey when npm itself gets SIGTERM (a process manager, a container stop)', async () => {
+    const started = await startProcess('npm')
+    const httpPort = Number(new URL(started.url).port)
+    expect(await portOpen(httpPort)).toBe(true)
+    started.child.kill('SIGTERM')
+    await exited(started.child)
+    expect(await closedWithin(httpPort, 10_000)).toBe(true)
+    expect(await closedWithin(started.valkeyPort, 10_000)).toBe(true)
+  }, 150_000)
+
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'on %s stops, Valkey included, even while a script that wrote keeps Valkey busy (SCRIPT KILL cannot stop it)',
+    async (signal) => {
+      const started = await startProcess()
+      const port = Number(new URL(started.url).port)
+      const attendee = await TestClient.connect(port)
+      // Connected first: while Valkey is busy no new sandbox can be handed out.
+      const other = await TestClient.connect(port)
+      // As the page does: the inspector and a mission are open too.
+      for (const client of [attendee, other]) {
+        client.sendJson({ type: 'watchKeys', pattern: '*' })
+        client.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
+      }
+      attendee.sendJson({ type: 'command', id: 1, args: ['EVAL', "server.call('SET','x','1') local i=0 while true do i=i+1 end", '0'] })
+      // Wait until Valkey really is busy with it (bounded: 50 tries).
+      let busy = false
+      for (let attempt = 0; attempt < 50 && !busy; attempt++) {
+        const reply = await other.one('PING')
+        busy = reply.t === 'err' && reply.s.startsWith('BUSY')
+        if (!busy) await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(busy).toBe(true)
+      // SIGKILL: nothing in Node runs, so only the guard around valkey-server can stop it, and a
+      // busy server ignores SIGTERM.
+      started.child.kill(signal)
+      await exited(started.child)
+      expect(await closedWithin(port, 10_000)).toBe(true)
+      expect(await closedWithin(started.valkeyPort, 10_000)).toBe(true)
+      attendee.close()
+      other.close()
     },
     150_000
   )

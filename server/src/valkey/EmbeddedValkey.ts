@@ -21,14 +21,19 @@ import { RespConnection } from '../resp/RespConnection.ts'
  * server's (empty) working folder, $PLAYGROUND_VALKEY_DIR, goes with it.
  * fd 3 keeps the pipe because background jobs of a non-interactive shell get
  * /dev/null as stdin.
+ *
+ * SIGTERM is followed by SIGKILL after a grace period: a server busy in a
+ * script that wrote (which SCRIPT KILL cannot stop) does not act on SIGTERM,
+ * and it must not outlive the playground, holding its port and a core.
  */
 const GUARD_SCRIPT = `
 exec 3<&0
 "$0" "$@" </dev/null 3<&- &
 child=$!
-( cat <&3 >/dev/null; kill -TERM "$child" 2>/dev/null; sleep 2; rm -rf "$PLAYGROUND_VALKEY_DIR" ) &
+stop() { kill -TERM "$child" 2>/dev/null; ( sleep 3; kill -KILL "$child" 2>/dev/null ) & }
+( cat <&3 >/dev/null; stop; sleep 3.5; rm -rf "$PLAYGROUND_VALKEY_DIR" ) &
 exec 3<&-
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+trap 'stop' TERM INT HUP
 status=0
 while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done
 exit $status
