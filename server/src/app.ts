@@ -136,12 +136,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       throw new Error(`Valkey at ${where} has only ${capabilities.databases} database(s); sandboxes need more`)
     }
 
-    const progress = new ProgressStore(admin)
-    const registry = new SandboxRegistry({
+    // Saved progress is something stored: such a sandbox is kept after its tab closes.
+    const progress = new ProgressStore(admin, (db) => registry.markUsed(db))
+    const registry: SandboxRegistry = new SandboxRegistry({
       admin,
       controlDb: valkey.controlDb,
       databases,
       idleMs: config.sandboxIdleMs,
+      emptyIdleMs: config.sandboxEmptyIdleMs,
+      perAddress: config.sandboxesPerAddress,
       databaseAcl: capabilities.databaseAcl,
       secret: randomBytes(32).toString('hex'),
       now: options.now,

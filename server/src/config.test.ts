@@ -3,7 +3,21 @@ import { ConfigError, loadConfig, parseValkeyUrl } from './config.ts'
 
 describe('configuration', () => {
   it('has defaults for a fresh machine', () => {
-    expect(loadConfig({})).toMatchObject({ port: 8080, host: '0.0.0.0', valkeyUrl: null, maxSandboxes: 1000, sandboxIdleMs: 7_200_000 })
+    expect(loadConfig({})).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      valkeyUrl: null,
+      maxSandboxes: 1000,
+      sandboxIdleMs: 7_200_000,
+      sandboxEmptyIdleMs: 300_000,
+      sandboxesPerAddress: 250,
+    })
+    // A quarter of the sandboxes, but never fewer than 20.
+    expect(loadConfig({ SANDBOX_MAX: '40' }).sandboxesPerAddress).toBe(20)
+    expect(loadConfig({ SANDBOX_PER_ADDRESS: '7', SANDBOX_EMPTY_MINUTES: '2' })).toMatchObject({
+      sandboxesPerAddress: 7,
+      sandboxEmptyIdleMs: 120_000,
+    })
   })
 
   it('reads PORT, VALKEY_URL and the sandbox limits', () => {

@@ -24,6 +24,10 @@ export type Config = {
   maxSandboxes: number
   /** A sandbox with no connection for this long is flushed and recycled. */
   sandboxIdleMs: number
+  /** A used sandbox that is empty again is recycled after this long without a connection. */
+  sandboxEmptyIdleMs: number
+  /** Most sandboxes one client address may hold. */
+  sandboxesPerAddress: number
   /** Extra page origins allowed to open the WebSocket (same-origin always is). */
   allowedOrigins: string[]
   /** Folder with the built web app; null serves nothing but the API. */
@@ -85,6 +89,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     valkeyServerBinary: env.VALKEY_SERVER?.trim() || null,
     maxSandboxes: integer(env, 'SANDBOX_MAX', 1000, 1, 100_000),
     sandboxIdleMs: integer(env, 'SANDBOX_IDLE_MINUTES', 120, 1, 60 * 24 * 365) * 60_000,
+    sandboxEmptyIdleMs: integer(env, 'SANDBOX_EMPTY_MINUTES', 5, 1, 60 * 24 * 365) * 60_000,
+    // A quarter of them (at least 20): a whole classroom behind one NAT still gets in, and one
+    // address opening sockets in a loop leaves three quarters for everyone else.
+    sandboxesPerAddress: integer(
+      env,
+      'SANDBOX_PER_ADDRESS',
+      Math.max(20, Math.ceil(integer(env, 'SANDBOX_MAX', 1000, 1, 100_000) / 4)),
+      1,
+      100_000
+    ),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -17,6 +17,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     valkeyServerBinary: inject('valkeyServer'),
     maxSandboxes: 16,
     sandboxIdleMs: 3_600_000,
+    sandboxEmptyIdleMs: 300_000,
+    sandboxesPerAddress: 16,
     allowedOrigins: [],
     webRoot: null,
     missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),
@@ -64,8 +66,12 @@ export class TestClient {
     })
   }
 
-  static async open(port: number, options: { origin?: string } = {}): Promise<TestClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, options.origin ? { origin: options.origin } : {})
+  /** `from`: a loopback source address (127.0.0.2, ...) to stand for a visitor elsewhere. */
+  static async open(port: number, options: { origin?: string; from?: string } = {}): Promise<TestClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.from ? { localAddress: options.from } : {}),
+    })
     const client = new TestClient(ws)
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
@@ -75,8 +81,8 @@ export class TestClient {
   }
 
   /** Opens a socket and completes the hello/welcome handshake. */
-  static async connect(port: number, token: string | null = null): Promise<TestClient> {
-    const client = await TestClient.open(port)
+  static async connect(port: number, token: string | null = null, from?: string): Promise<TestClient> {
+    const client = await TestClient.open(port, from ? { from } : {})
     client.sendJson({ type: 'hello', v: PROTOCOL_VERSION, token })
     await eventually(() => client.welcome ?? undefined, 'welcome')
     return client

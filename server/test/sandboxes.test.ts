@@ -135,3 +135,100 @@ describe('sandbox recycling', () => {
     busy.close()
   })
 })
+
+describe('sandboxes per visitor', () => {
+  let playground: Playground
+  let skew = 0
+
+  beforeAll(async () => {
+    playground = await startTestPlayground(
+      { maxSandboxes: 12, sandboxesPerAddress: 4, sandboxEmptyIdleMs: 60_000 },
+      { sweepIntervalMs: 3_600_000, now: () => Date.now() + skew }
+    )
+  })
+  afterAll(() => playground?.close())
+
+  it('lets one address hold only its share; a visitor from elsewhere still gets a sandbox at once', async () => {
+    const greedy: TestClient[] = []
+    for (let i = 0; i < 4; i++) greedy.push(await TestClient.connect(playground.port, null, '127.0.0.2'))
+    const refused = await TestClient.open(playground.port, { from: '127.0.0.2' })
+    refused.sendJson({ type: 'hello', v: 1, token: null })
+    await refused.closed()
+    expect(refused.closeCode).toBe(CLOSE_CODES.sandboxUnavailable)
+    expect(refused.of('notice')[0]?.text).toMatch(/this address already holds 4 sandboxes/)
+    // A reload of one of them (same token) is not a new sandbox, so it is allowed.
+    const reload = await TestClient.connect(playground.port, greedy[0]!.token, '127.0.0.2')
+    expect(reload.welcome).toMatchObject({ resumed: true })
+
+    const visitor = await TestClient.connect(playground.port, null, '127.0.0.3')
+    expect(await visitor.one('SET', 'mine', '1')).toEqual(ok)
+    for (const client of [...greedy, reload, visitor]) client.close()
+  })
+
+  it('releases a sandbox that never stored anything when its last socket closes; its browser comes back without a warning', async () => {
+    await eventually(() => (playground.gateway.connections === 0 ? true : undefined), 'earlier sockets to close')
+    const before = playground.registry.size
+    const page = await TestClient.connect(playground.port, null, '127.0.0.4')
+    expect(await page.one('GET', 'nothing')).toEqual({ t: 'nil' })
+    const token = page.token
+    expect(playground.registry.size).toBe(before + 1)
+    page.close()
+    await eventually(() => (playground.registry.size === before ? true : undefined), 'the unused sandbox to be released')
+    // A reload after that: same token, no "your sandbox is gone", and an empty sandbox as before.
+    const again = await TestClient.connect(playground.port, token, '127.0.0.4')
+    expect(again.welcome).toMatchObject({ token, fresh: false, resumed: true })
+    again.close()
+  })
+
+  it('keeps a sandbox that stored something after its tab closes, and releases it once it has been empty a while', async () => {
+    const page = await TestClient.connect(playground.port, null, '127.0.0.5')
+    await page.one('SET', 'kept', 'yes')
+    const token = page.token
+    page.close()
+    await eventually(() => (playground.gateway.connections === 0 ? true : undefined), 'the socket to close')
+    const back = await TestClient.connect(playground.port, token, '127.0.0.5')
+    expect(back.welcome).toMatchObject({ resumed: true })
+    expect(await back.one('GET', 'kept')).toEqual(bulk('yes'))
+    await back.one('DEL', 'kept')
+    back.close()
+    await eventually(() => (playground.gateway.connections === 0 ? true : undefined), 'the socket to close')
+    const size = playground.registry.size
+    skew = 61_000
+    expect(await playground.registry.sweep()).toBeGreaterThanOrEqual(1)
+    expect(playground.registry.size).toBeLessThan(size)
+    skew = 0
+  })
+})
+
+describe('a flood of sockets from one address', () => {
+  let playground: Playground
+
+  beforeAll(async () => {
+    // The defaults of a real workshop server: 1,000 sandboxes, a quarter per address.
+    playground = await startTestPlayground({ maxSandboxes: 1000, sandboxesPerAddress: 250 })
+  })
+  afterAll(() => playground?.close())
+
+  it('1,000 sockets from one address take at most 250 sandboxes; another visitor gets one at once, and closing them frees them all', async () => {
+    const sockets = await Promise.all(
+      Array.from({ length: 1000 }, async () => {
+        const client = await TestClient.open(playground.port, { from: '127.0.0.6' })
+        client.sendJson({ type: 'hello', v: 1, token: null })
+        return client
+      })
+    )
+    await eventually(
+      () => (sockets.every((client) => client.welcome !== null || client.closeCode !== null) ? true : undefined),
+      'every socket answered',
+      60_000
+    )
+    const admitted = sockets.filter((client) => client.welcome !== null)
+    expect(admitted).toHaveLength(250)
+    // While they still hold their sockets, someone else walks in.
+    const visitor = await TestClient.connect(playground.port, null, '127.0.0.7')
+    expect(await visitor.one('HSET', 'session:leia', 'name', 'leia')).toEqual(int(1))
+    for (const client of sockets) client.close()
+    await eventually(() => (playground.registry.size === 1 ? true : undefined), 'the unused sandboxes to be released', 60_000)
+    visitor.close()
+  }, 120_000)
+})

@@ -94,9 +94,9 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
   })
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     sockets.add(ws)
-    handleSocket(ws, deps, () => sockets.delete(ws))
+    handleSocket(ws, deps, () => sockets.delete(ws), request.socket.remoteAddress ?? '')
   })
 
   const heartbeat = setInterval(() => {
@@ -134,7 +134,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
 /** Commands after which the inspector reads everything again: they change keys without notifications. */
 const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
 
-function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): void {
+function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, address: string): void {
   let session: TerminalSession | null = null
   let inspector: InspectorSession | null = null
   let missions: MissionSession | null = null
@@ -196,7 +196,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
     missions = null
     if (session) {
       session.close()
-      deps.registry.connectionClosed(session.db)
+      void deps.registry.connectionClosed(session.db)
       session = null
     }
   })
@@ -227,10 +227,14 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
         }
         attaching = true
         deps.registry
-          .attach(message.token)
+          .attach(message.token, address)
           .then((lease) => {
             attaching = false
-            if (ws.readyState !== ws.OPEN) return
+            if (ws.readyState !== ws.OPEN) {
+              // Gone while the sandbox was being found: the lease is still handed back.
+              void deps.registry.connectionClosed(lease.users.db)
+              return
+            }
             session = new TerminalSession({
               valkey: deps.valkey(),
               admin: deps.admin,
@@ -252,8 +256,13 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void): voi
               onFlushed: () => inspector?.resynced(),
               log: deps.log,
             })
-            stopListening.push(deps.watcher.listen(lease.users.db, inspector), deps.watcher.listen(lease.users.db, missions))
-            deps.registry.connectionOpened(lease.users.db)
+            const db = lease.users.db
+            stopListening.push(
+              deps.watcher.listen(db, inspector),
+              deps.watcher.listen(db, missions),
+              // A key written means the sandbox holds something: it is kept after the tab closes.
+              deps.watcher.listen(db, { event: () => deps.registry.markUsed(db) })
+            )
             send({
               type: 'welcome',
               v: PROTOCOL_VERSION,

@@ -13,7 +13,10 @@ const keyOf = (db: number) => `playground:progress:${db}`
 export type Progress = Record<string, string[]>
 
 export class ProgressStore {
-  constructor(private readonly admin: AdminClient) {}
+  constructor(
+    private readonly admin: AdminClient,
+    private readonly onSaved: (db: number) => void = () => {}
+  ) {}
 
   async load(db: number): Promise<Progress> {
     const flat = (await this.admin.call('hgetall', keyOf(db))) as string[]
@@ -31,6 +34,7 @@ export class ProgressStore {
 
   async save(db: number, missionId: string, done: string[]): Promise<void> {
     await this.admin.call('hset', keyOf(db), missionId, JSON.stringify(done))
+    this.onSaved(db)
   }
 
   /** Forgets one mission's progress, or the whole sandbox's. */

@@ -6,6 +6,13 @@
  * through to a hash in the control database, so a proxy restarted against a
  * persistent VALKEY_URL server gives everyone their data back, and it never
  * hands a database that still holds data it does not know about to anyone.
+ *
+ * Sandboxes are released as early as is safe, so a burst of throwaway sockets cannot keep them:
+ * one that never stored anything goes as soon as its last socket closes, one emptied again after
+ * a few minutes, any other after the idle limit. One client address may hold only a share of
+ * them. Allocation, release and the sweep all run one at a time (the lock), so a token resumed
+ * while its sandbox is being recycled either gets it before, or a new one after, never a
+ * database the registry has just let go.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { AdminClient } from '../valkey/adminClient.ts'
@@ -13,8 +20,19 @@ import { runInDb } from '../valkey/runInDb.ts'
 import { sandboxUsers, subscriberUserRules, terminalUserRules, type SandboxUsers } from './aclRules.ts'
 
 const REGISTRY_KEY = 'playground:sandboxes'
+/** How many released, never-used tokens are remembered (64 bytes each). */
+const RELEASED_REMEMBERED = 10_000
 
-type SandboxRecord = { db: number; tokenHash: string; createdAt: number; lastSeenAt: number }
+type SandboxRecord = {
+  db: number
+  tokenHash: string
+  createdAt: number
+  lastSeenAt: number
+  /** Where the browser that made it connected from: the per-address limit counts these. */
+  address?: string
+  /** Something was stored in it (a key was written, mission progress saved). */
+  used?: boolean
+}
 
 export type SandboxLease = {
   token: string
@@ -35,6 +53,10 @@ export type RegistryOptions = {
   /** Databases that may be handed out, lowest first. */
   databases: number[]
   idleMs: number
+  /** A sandbox that was used but is empty again is released after this long without a connection. */
+  emptyIdleMs?: number
+  /** Most sandboxes one client address may hold at once. */
+  perAddress?: number
   databaseAcl: boolean
   /** Secret the ACL passwords are derived from; new each process. */
   secret: string
@@ -53,6 +75,12 @@ export class SandboxRegistry {
   #live = new Map<number, number>()
   /** Databases found holding data the playground did not put there. */
   #foreign = new Set<number>()
+  /**
+   * Tokens whose sandbox was released because it never held anything (most recent last, bounded).
+   * Such a browser coming back (a reload, a wifi drop) lost nothing, so it gets a new sandbox
+   * under the same token and no "your sandbox is gone" warning.
+   */
+  #releasedUnused = new Set<string>()
   /** Serialises allocations so two browsers never get the same database. */
   #lock: Promise<unknown> = Promise.resolve()
   readonly #now: () => number
@@ -77,6 +105,8 @@ export class SandboxRegistry {
       try {
         const record = JSON.parse(stored[i + 1]!) as SandboxRecord
         if (record.tokenHash === stored[i] && allowed.has(record.db) && !this.#byDb.has(record.db)) {
+          // Written by a version that did not track use: keep it as if used.
+          record.used ??= true
           this.#remember(record)
         }
       } catch {
@@ -91,66 +121,125 @@ export class SandboxRegistry {
     for (const record of this.#byDb.values()) await this.#configureUsers(sandboxUsers(record.db, this.options.secret))
   }
 
-  /** Finds the sandbox for a token, or makes a new one (with a new token). */
-  attach(token: string | null): Promise<SandboxLease> {
-    const run = this.#lock.then(() => this.#attach(token))
+  /** Runs `work` when everything queued before it is done; allocation, release and sweep never overlap. */
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(work)
     this.#lock = run.catch(() => undefined)
     return run
   }
 
-  async #attach(token: string | null): Promise<SandboxLease> {
+  /**
+   * Finds the sandbox for a token, or makes a new one (with a new token). The lease counts as an
+   * open connection until connectionClosed(db) is called for it, which the caller must do once,
+   * also when its socket closed before the lease arrived.
+   */
+  attach(token: string | null, address = ''): Promise<SandboxLease> {
+    return this.#serial(() => this.#attach(token, address))
+  }
+
+  async #attach(token: string | null, address: string): Promise<SandboxLease> {
     const known = token ? this.#byToken.get(hashToken(token)) : undefined
     if (token && known) {
       known.lastSeenAt = this.#now()
+      this.connectionOpened(known.db)
       await this.#persist(known)
       const users = sandboxUsers(known.db, this.options.secret)
       await this.#configureUsers(users)
       return { token, users, fresh: false, resumed: true }
     }
+    const limit = this.options.perAddress ?? Infinity
+    if (address && this.#heldBy(address) >= limit) {
+      throw new SandboxUnavailableError(
+        `this address already holds ${limit} sandboxes, the most one address may have; ` +
+          `close some playground tabs (an unused sandbox is released when its tab closes)`
+      )
+    }
     const db = await this.#freeDatabase()
     await this.options.forget?.(db)
-    const newToken = randomBytes(32).toString('base64url')
+    const returning = token !== null && this.#releasedUnused.delete(hashToken(token))
+    const newToken = returning ? token : randomBytes(32).toString('base64url')
     const now = this.#now()
-    const record: SandboxRecord = { db, tokenHash: hashToken(newToken), createdAt: now, lastSeenAt: now }
+    const record: SandboxRecord = { db, tokenHash: hashToken(newToken), createdAt: now, lastSeenAt: now, address, used: false }
     this.#remember(record)
+    this.connectionOpened(db)
     await this.#persist(record)
     const users = sandboxUsers(db, this.options.secret)
     await this.#configureUsers(users)
-    return { token: newToken, users, fresh: true, resumed: false }
+    return returning ? { token: newToken, users, fresh: false, resumed: true } : { token: newToken, users, fresh: true, resumed: false }
   }
 
   connectionOpened(db: number): void {
     this.#live.set(db, (this.#live.get(db) ?? 0) + 1)
   }
 
-  connectionClosed(db: number): void {
+  /**
+   * One connection to the sandbox ended. The last one of a sandbox that never stored anything
+   * releases it at once (a page opened and closed, or a script opening sockets, keeps nothing).
+   * Returns when that release, if any, is done.
+   */
+  connectionClosed(db: number): Promise<void> {
     const count = (this.#live.get(db) ?? 1) - 1
     if (count > 0) this.#live.set(db, count)
     else this.#live.delete(db)
     const record = this.#byDb.get(db)
-    if (record) {
-      record.lastSeenAt = this.#now()
-      this.#persist(record).catch(() => undefined)
-    }
-  }
-
-  /** Flushes and frees every sandbox idle for longer than the limit. Returns how many. */
-  async sweep(): Promise<number> {
-    const now = this.#now()
-    let recycled = 0
-    for (const record of [...this.#byDb.values()]) {
-      if (this.#live.has(record.db)) {
-        record.lastSeenAt = now
-        continue
+    if (!record) return Promise.resolve()
+    record.lastSeenAt = this.#now()
+    if (count > 0 || record.used) return this.#persist(record).catch(() => undefined)
+    return this.#serial(async () => {
+      // Checked again in the queue: a reload may have taken it back meanwhile.
+      if (this.#live.has(db) || record.used || this.#byDb.get(db) !== record) return
+      await this.#recycle(record, 'its tab closed and it never stored anything')
+      this.#releasedUnused.add(record.tokenHash)
+      if (this.#releasedUnused.size > RELEASED_REMEMBERED) {
+        this.#releasedUnused.delete(this.#releasedUnused.values().next().value!)
       }
-      if (now - record.lastSeenAt < this.options.idleMs) continue
-      await this.#recycle(record)
-      recycled++
-    }
-    return recycled
+    }).catch((error: Error) => this.options.log?.(`releasing sandbox ${db} failed: ${error.message}`))
   }
 
-  async #recycle(record: SandboxRecord): Promise<void> {
+  /** Something was stored in the sandbox (a keyspace event, saved progress): keep it after its tab closes. */
+  markUsed(db: number): void {
+    const record = this.#byDb.get(db)
+    if (!record || record.used) return
+    record.used = true
+    this.#persist(record).catch(() => undefined)
+  }
+
+  /**
+   * Flushes and frees every sandbox without a connection that has been idle longer than the
+   * limit, or empty for longer than the shorter one. Returns how many.
+   */
+  sweep(): Promise<number> {
+    return this.#serial(async () => {
+      const now = this.#now()
+      const emptyIdleMs = this.options.emptyIdleMs ?? this.options.idleMs
+      let recycled = 0
+      for (const record of [...this.#byDb.values()]) {
+        if (this.#live.has(record.db)) {
+          record.lastSeenAt = now
+          continue
+        }
+        const idle = now - record.lastSeenAt
+        if (idle >= this.options.idleMs) {
+          await this.#recycle(record, 'it was idle')
+          recycled++
+        } else if (idle >= emptyIdleMs) {
+          const [size] = await runInDb(this.options.admin, record.db, ['DBSIZE'])
+          if (Number(size) !== 0) continue
+          await this.#recycle(record, 'it was empty')
+          recycled++
+        }
+      }
+      return recycled
+    })
+  }
+
+  #heldBy(address: string): number {
+    let held = 0
+    for (const record of this.#byDb.values()) if (record.address === address) held++
+    return held
+  }
+
+  async #recycle(record: SandboxRecord, why: string): Promise<void> {
     const { admin } = this.options
     const users = sandboxUsers(record.db, this.options.secret)
     // Nobody should be connected, but make sure no stray client keeps using it.
@@ -161,7 +250,7 @@ export class SandboxRegistry {
     await admin.call('hdel', REGISTRY_KEY, record.tokenHash)
     this.#byToken.delete(record.tokenHash)
     this.#byDb.delete(record.db)
-    this.options.log?.(`sandbox in database ${record.db} was idle and has been recycled`)
+    this.options.log?.(`sandbox in database ${record.db} has been recycled: ${why}`)
   }
 
   #remember(record: SandboxRecord): void {
