@@ -31,7 +31,8 @@ export default defineConfig({
     command: 'node scripts/start.mjs',
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
-    env: { PORT: String(port), HOST: '127.0.0.1', SANDBOX_MAX: '200' },
+    // Every run starts from an empty server: sandboxes of earlier runs would otherwise come back.
+    env: { PORT: String(port), HOST: '127.0.0.1', SANDBOX_MAX: '200', PLAYGROUND_FRESH: '1' },
     reuseExistingServer: !process.env.CI,
     // A first run may build Valkey from source.
     timeout: 600_000,

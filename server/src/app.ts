@@ -27,6 +27,7 @@ import {
   type AdminClient,
   type Capabilities,
 } from './valkey/adminClient.ts'
+import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
 
 export type PlaygroundOptions = {
@@ -108,10 +109,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       if (!config.valkeyServerBinary) {
         throw new Error('no valkey-server binary given: set VALKEY_SERVER, or run `npm start`, which provides one')
       }
+      const data = await prepareDataDir(config.valkeyDataDir, config.fresh)
+      // Registered first, so it runs last: after the server has stopped writing to it.
+      onClose(() => data.release())
       embedded = await EmbeddedValkey.start({
         binary: config.valkeyServerBinary,
         databases: config.maxSandboxes + 1,
         settings: EMBEDDED_SETTINGS,
+        data: { dir: data.dir, keep: data.keep },
       })
       const started = embedded
       // SIGTERM, and SIGKILL after 3 s: the step's own bound.
@@ -224,6 +229,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       serverInfo,
       allowedOrigins: config.allowedOrigins,
       scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
+      restartValkey: embedded ? () => embedded.restartFromDisk() : null,
       helloTimeoutMs: options.helloTimeoutMs,
       log,
     })
@@ -235,7 +241,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         gateway.broadcast({
           type: 'notice',
           level: 'warn',
-          text: `Valkey stopped unexpectedly (${detail}) and is being restarted. The embedded server keeps nothing on disk, so sandboxes start again empty.`,
+          text: `Valkey stopped (${detail}) and is being restarted from its append-only file: your sandbox comes back as it was (at most the last second of writes can be missing).`,
         })
       })
       embedded.on('restarted', () => {
@@ -243,7 +249,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
           .then(() => registry.restore())
           .then(() => {
             log('valkey-server restarted')
-            gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is ready again (empty).' })
+            gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is back as it was.' })
           })
           .catch((error: Error) => log(`could not restore sandboxes after restart: ${error.message}`))
       })

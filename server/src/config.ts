@@ -34,9 +34,18 @@ export type Config = {
   webRoot: string | null
   /** Folder of mission markdown files (default: the repository's missions/). */
   missionsDir: string
+  /**
+   * Where the embedded Valkey keeps its append-only file between runs; null: a temporary folder
+   * (durable across Valkey restarts within this run only; the default for PORT=0, i.e. tests).
+   */
+  valkeyDataDir: string | null
+  /** Start from empty: the data folder is cleared first (`npm start -- --fresh`). */
+  fresh: boolean
 }
 
 const DEFAULT_MISSIONS_DIR = fileURLToPath(new URL('../../missions', import.meta.url))
+/** Git-ignored, beside the provisioned Valkey builds; one folder per port, so two playgrounds never share one. */
+const DEFAULT_DATA_ROOT = fileURLToPath(new URL('../../.cache/valkey-data', import.meta.url))
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -81,9 +90,10 @@ export function parseValkeyUrl(raw: string): ValkeyTarget {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535)
   return {
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port,
     host: env.HOST?.trim() || '0.0.0.0',
     valkeyUrl: env.VALKEY_URL?.trim() ? parseValkeyUrl(env.VALKEY_URL.trim()) : null,
     valkeyServerBinary: env.VALKEY_SERVER?.trim() || null,
@@ -105,5 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     webRoot: env.WEB_ROOT?.trim() || null,
     missionsDir: env.MISSIONS_DIR?.trim() || DEFAULT_MISSIONS_DIR,
+    valkeyDataDir: env.VALKEY_DATA_DIR?.trim() || (port === 0 ? null : `${DEFAULT_DATA_ROOT}/port-${port}`),
+    fresh: argv.includes('--fresh') || /^(1|yes|true)$/i.test(env.PLAYGROUND_FRESH?.trim() ?? ''),
   }
 }

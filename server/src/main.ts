@@ -18,7 +18,7 @@ function networkUrls(port: number): string[] {
 export async function main(): Promise<void> {
   let config
   try {
-    config = loadConfig()
+    config = loadConfig(process.env, process.argv.slice(2))
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`)

@@ -22,6 +22,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedOrigins: [],
     webRoot: null,
     missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),
+    valkeyDataDir: null,
+    fresh: false,
     ...overrides,
   }
 }
@@ -106,6 +108,11 @@ export class TestClient {
       20_000
     )
     return reply.replies
+  }
+
+  /** The replies to a command sent by hand (sendJson), once they are here. */
+  replyTo(id: number): Reply[] | undefined {
+    return this.messages.find((m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id)?.replies
   }
 
   /** Sends a command and resolves with its single reply. */

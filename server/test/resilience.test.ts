@@ -2,6 +2,9 @@
  * A dying or absent Valkey: the proxy says so clearly, recovers, and never
  * crashes. Also the VALKEY_URL mode, against a server the playground did not start.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import { parseValkeyUrl } from '../src/config.ts'
@@ -16,14 +19,46 @@ describe('embedded Valkey dies', () => {
   })
   afterAll(() => playground?.close())
 
-  it('is restarted, the terminal is told, and the sandbox works again', async () => {
+  it('is restarted from its append-only file: the terminal is told, and keys, TTLs and mission progress are back', async () => {
     const client = await TestClient.connect(playground.port)
+    const token = client.token
     await client.one('SET', 'before', 'crash')
+    await client.one(
+      'HSET',
+      'session:han_solo',
+      'username',
+      'hsolo',
+      'species',
+      'human',
+      'credits',
+      '10000',
+      'table',
+      'booth_7',
+      'drinks_ordered',
+      '2',
+      'last_activity',
+      '2025-08-28T13:30:00'
+    )
+    await client.one('EXPIRE', 'session:han_solo', '3600')
+    const fieldTtl = playground.capabilities.hashFieldExpiration
+    if (fieldTtl) await client.one('HEXPIRE', 'session:han_solo', '500', 'FIELDS', '1', 'table')
+    client.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
+    await eventually(
+      () => client.of('missionProgress').find((m) => m.done['cantina-sessions']?.includes('open-tab')),
+      'the first step to be saved as done'
+    )
     const port = playground.valkey.port
     playground.embedded!.killForTest()
 
-    await eventually(() => client.of('notice').find((n) => /stopped unexpectedly/.test(n.text)), 'crash notice')
-    await eventually(() => client.of('notice').find((n) => /has been restarted/.test(n.text)), 'restart notice', 20_000)
+    await eventually(
+      () => client.of('notice').find((n) => /Valkey stopped .*restarted from its append-only file/.test(n.text)),
+      'crash notice'
+    )
+    await eventually(
+      () => client.of('notice').find((n) => /has been restarted; your sandbox is back/.test(n.text)),
+      'restart notice',
+      20_000
+    )
     expect(playground.valkey.port).toBe(port)
 
     // The first command after the crash may report the lost connection; after that it works.
@@ -31,8 +66,24 @@ describe('embedded Valkey dies', () => {
     if (first.t === 'err') expect(first.s).toMatch(/^ERR /)
     expect(await client.one('SET', 'after', 'restart')).toEqual({ t: 'str', s: 'OK' })
     expect(await client.one('GET', 'after')).toEqual(bulk('restart'))
-    // The embedded server keeps nothing on disk: the old key is gone, and the terminal was told.
-    expect(await client.one('EXISTS', 'before')).toEqual(int(0))
+    // Everything written before the crash is back, with its TTLs still counting.
+    expect(await client.one('GET', 'before')).toEqual(bulk('crash'))
+    expect(await client.one('HGET', 'session:han_solo', 'credits')).toEqual(bulk('10000'))
+    const ttl = await client.one('TTL', 'session:han_solo')
+    expect(ttl.t === 'int' && Number(ttl.n) > 3500 && Number(ttl.n) <= 3600).toBe(true)
+    if (fieldTtl) {
+      const fieldLeft = await client.one('HTTL', 'session:han_solo', 'FIELDS', '1', 'table')
+      expect(fieldLeft.t === 'arr' && fieldLeft.a[0]?.t === 'int' && Number(fieldLeft.a[0].n) > 400).toBe(true)
+    }
+    // And the mission progress, for the same browser (same token) in a new tab.
+    const tab = await TestClient.connect(playground.port, token)
+    expect(tab.welcome).toMatchObject({ resumed: true })
+    tab.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
+    await eventually(
+      () => tab.of('missionProgress').find((m) => m.done['cantina-sessions']?.includes('open-tab')),
+      'progress after the restart'
+    )
+    tab.close()
 
     // The inspector's keyspace subscription comes back by itself (it retries with back-off).
     const listed = client.messages.length
@@ -48,6 +99,81 @@ describe('embedded Valkey dies', () => {
     expect(seen()).toBe(true)
     client.close()
   })
+})
+
+describe('the playground restarted (Ctrl-C, then npm start again)', () => {
+  it('comes back with every sandbox, its TTLs and its mission progress, each browser in its own; --fresh starts empty', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'playground-restart-test-'))
+    try {
+      let playground = await startTestPlayground({ valkeyDataDir: dataDir })
+      const han = await TestClient.connect(playground.port)
+      const leia = await TestClient.connect(playground.port)
+      await han.one(
+        'HSET',
+        'session:han_solo',
+        'username',
+        'hsolo',
+        'species',
+        'human',
+        'credits',
+        '10000',
+        'table',
+        'booth_7',
+        'drinks_ordered',
+        '2',
+        'last_activity',
+        '2025-08-28T13:30:00'
+      )
+      await han.one('EXPIRE', 'session:han_solo', '3600')
+      await leia.one('SET', 'leia', 'organa')
+      han.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
+      await eventually(() => han.of('missionProgress').find((m) => m.done['cantina-sessions']?.includes('open-tab')), 'progress saved')
+      const tokens = { han: han.token, leia: leia.token }
+      han.close()
+      leia.close()
+      await playground.close()
+
+      playground = await startTestPlayground({ valkeyDataDir: dataDir })
+      const hanAgain = await TestClient.connect(playground.port, tokens.han)
+      const leiaAgain = await TestClient.connect(playground.port, tokens.leia)
+      expect(hanAgain.welcome).toMatchObject({ resumed: true, fresh: false })
+      expect(await hanAgain.one('HGET', 'session:han_solo', 'username')).toEqual(bulk('hsolo'))
+      const ttl = await hanAgain.one('TTL', 'session:han_solo')
+      expect(ttl.t === 'int' && Number(ttl.n) > 3500).toBe(true)
+      expect(await hanAgain.one('EXISTS', 'leia')).toEqual(int(0))
+      expect(await leiaAgain.one('GET', 'leia')).toEqual(bulk('organa'))
+      hanAgain.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
+      await eventually(() => hanAgain.of('missionProgress').find((m) => m.done['cantina-sessions']?.includes('open-tab')), 'progress back')
+      hanAgain.close()
+      leiaAgain.close()
+      await playground.close()
+
+      playground = await startTestPlayground({ valkeyDataDir: dataDir, fresh: true })
+      const afterFresh = await TestClient.connect(playground.port, tokens.han)
+      expect(afterFresh.welcome).toMatchObject({ fresh: true })
+      expect(await afterFresh.one('DBSIZE')).toEqual(int(0))
+      afterFresh.close()
+      await playground.close()
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('refuses to start on a data folder another running playground uses', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'playground-lock-test-'))
+    try {
+      const first = await startTestPlayground({ valkeyDataDir: dataDir })
+      await expect(startTestPlayground({ valkeyDataDir: dataDir })).rejects.toThrow(
+        /another playground \(pid \d+\) is using the data folder/
+      )
+      await first.close()
+      // Once it has stopped, the folder is free again.
+      const second = await startTestPlayground({ valkeyDataDir: dataDir })
+      await second.close()
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 describe('VALKEY_URL: a server the playground did not start', () => {

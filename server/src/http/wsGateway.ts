@@ -42,6 +42,8 @@ export type GatewayDeps = {
   serverInfo: () => ServerInfo
   allowedOrigins: string[]
   scriptTimeoutMs: number
+  /** Kills and restarts the embedded Valkey from disk (a script that cannot be stopped); null without one. */
+  restartValkey: (() => boolean) | null
   helloTimeoutMs?: number
   heartbeatMs?: number
   log: (message: string) => void
@@ -242,6 +244,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, addr
               patterns: deps.patterns,
               send,
               scriptTimeoutMs: deps.scriptTimeoutMs,
+              restartValkey: deps.restartValkey,
             })
             const info = deps.serverInfo()
             const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)

@@ -13,6 +13,7 @@ import type { SandboxUsers } from './aclRules.ts'
 import { stripNames, stripPubSubReply } from './channels.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, UNSUBSCRIBE_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
+import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
 import { scopeInfo } from './scopedInfo.ts'
 
 export type SessionDeps = {
@@ -21,12 +22,14 @@ export type SessionDeps = {
   users: SandboxUsers
   patterns: PatternBook
   send: (message: ServerMessage) => void
-  /** A script running longer than this is stopped with SCRIPT KILL. */
+  /** A script running longer than this is stopped with SCRIPT KILL (or a restart from disk, see ScriptStopper). */
   scriptTimeoutMs: number
+  /** Kills and restarts the embedded server from its append-only file; null with a server we did not start. */
+  restartValkey?: (() => boolean) | null
 }
 
 type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
-type InFlight = { name: string; timer?: NodeJS.Timeout }
+type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
 /** A command awaiting its turn to be answered to the page. */
 type Entry = { id: number; started: number; replies: Reply[] | null; at: number }
 
@@ -47,6 +50,8 @@ export class TerminalSession {
   #ready: RespConnection | null = null
   #clientId = ''
   #inMulti = false
+  /** The server was restarted to stop this session's script: its lost replies say so. */
+  #scriptRestarted = false
   #subscriber: RespConnection | null = null
   #subscribed = false
   #patterns = new Set<string>()
@@ -114,8 +119,11 @@ export class TerminalSession {
         const unblocked = await this.deps.admin.call('client', 'unblock', this.#clientId, 'error').catch(() => 0)
         if (Number(unblocked) === 1) return
       } else if (current && (SCRIPT_COMMANDS.has(current.name) || current.name === 'EXEC')) {
-        await this.#killScript()
-        return
+        // Only once the running script must be ours (ScriptStopper); until then, look again.
+        if (performance.now() - current.since >= OWNERSHIP_MS) {
+          await this.#killScript()
+          return
+        }
       }
       // Nothing to stop yet, or an ordinary command ahead that is about to be answered.
       await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS))
@@ -237,7 +245,7 @@ export class TerminalSession {
   #write(connection: RespConnection, args: readonly string[], name: string): Promise<Reply[]> {
     if (name === 'MULTI') this.#inMulti = true
     else if (name === 'EXEC' || name === 'DISCARD') this.#inMulti = false
-    const item: InFlight = { name }
+    const item: InFlight = { name, since: performance.now() }
     if (SCRIPT_COMMANDS.has(name) || name === 'EXEC') {
       item.timer = setTimeout(() => void this.#killScript(), this.deps.scriptTimeoutMs)
     }
@@ -271,9 +279,15 @@ export class TerminalSession {
   }
 
   async #killScript(): Promise<void> {
-    const { admin } = this.deps
-    await admin.call('script', 'kill').catch(() => undefined)
-    await admin.call('function', 'kill').catch(() => undefined)
+    const outcome = await stopRunningScript({ admin: this.deps.admin, restartValkey: this.deps.restartValkey ?? null })
+    if (outcome === 'restarted') this.#scriptRestarted = true
+    else if (outcome === 'unkillable') {
+      this.deps.send({
+        type: 'notice',
+        level: 'error',
+        text: 'Your script wrote data and is still running; Valkey cannot stop such a script, and this playground may not restart the server it uses (VALKEY_URL).',
+      })
+    }
   }
 
   // ------------------------------------------------------------ connections
@@ -300,6 +314,7 @@ export class TerminalSession {
   async #openMain(): Promise<RespConnection> {
     const { users, valkey } = this.deps
     const connection = await RespConnection.connect(valkey)
+    this.#scriptRestarted = false
     const [auth, select, , id] = await Promise.all([
       connection.send(['AUTH', users.terminalUser, users.terminalPassword]),
       connection.send(['SELECT', String(users.db)]),
@@ -319,6 +334,14 @@ export class TerminalSession {
   }
 
   #failure(error: unknown): Reply {
+    // Every command that was waiting when the server went down gets this (the flag ends with the
+    // next connection).
+    if (error instanceof ConnectionClosedError && this.#scriptRestarted) {
+      return err(
+        'ERR the script wrote data and then kept running, which Valkey cannot interrupt, so the playground restarted Valkey ' +
+          'from its append-only file: every sandbox, yours too, is as it was before the script started, and the script changed nothing'
+      )
+    }
     if (error instanceof ConnectionClosedError) return err(`ERR ${error.message}`)
     const message = error instanceof Error ? error.message : String(error)
     return err(`ERR the playground cannot reach Valkey right now (${message}); try again in a moment`)

@@ -1,14 +1,25 @@
 /**
  * @module The playground's own valkey-server child process.
  *
- * Bound to loopback on a free port, nothing written to disk, a random
- * password on the default user (the proxy is its only admin), many numbered
- * databases, keyspace notifications on. It is restarted if it dies, on the
- * same port, so clients reconnect by themselves.
+ * Bound to loopback on a free port, a random password on the default user
+ * (the proxy is its only admin), many numbered databases, keyspace
+ * notifications on. It is restarted if it dies, on the same port, so clients
+ * reconnect by themselves.
+ *
+ * With a data folder it is durable: an append-only file, fsync once a second,
+ * so a restart (after a crash, a kill -9, or of the whole playground) comes
+ * back with every key and TTL, losing at most the last second. A script's
+ * writes reach the AOF only when the script ends (Valkey propagates a script's
+ * effects after its whole execution unit: postExecutionUnitOperations in
+ * server.c), and while one runs past busy-reply-threshold Valkey still writes
+ * the AOF buffer out (beforeSleep while blocked calls flushAppendOnlyFile), so
+ * killing a server stuck in a script and restarting it from the AOF gives
+ * back everyone's data without that script's unfinished changes.
+ * Without a data folder nothing is written to disk (a fresh folder per launch).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -42,6 +53,12 @@ exit $status
 export type EmbeddedOptions = {
   binary: string
   databases: number
+  /**
+   * Where the append-only file lives. `keep`: it outlives the playground (npm start); otherwise
+   * a temporary folder that survives this object's restarts and goes with stop(). Absent: no
+   * persistence at all.
+   */
+  data?: { dir: string; keep: boolean }
   /** Extra `--name value` settings, e.g. maxmemory. */
   settings?: Record<string, string>
   log?: (line: string) => void
@@ -63,12 +80,15 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
   #restarts = 0
   #lastStart = 0
   #logTail: string[] = []
+  /** The next exit is one we caused to restart from the AOF (a frozen script): restart at once. */
+  #restartAsked = false
 
   private constructor(private readonly options: EmbeddedOptions) {
     super()
   }
 
   static async start(options: EmbeddedOptions): Promise<EmbeddedValkey> {
+    if (options.data) await mkdir(options.data.dir, { recursive: true, mode: 0o700 })
     const valkey = new EmbeddedValkey(options)
     for (let attempt = 1; ; attempt++) {
       valkey.port = await findFreePort()
@@ -87,7 +107,9 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
     return this.#logTail.join('\n')
   }
 
-  #args(): string[] {
+  /** The config given to valkey-server on its standard input, so the password is not on its command line. */
+  #config(): string {
+    const durable = this.options.data !== undefined
     const settings: Record<string, string> = {
       port: String(this.port),
       bind: this.host,
@@ -95,8 +117,9 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
       requirepass: this.password,
       databases: String(this.options.databases),
       save: '',
-      appendonly: 'no',
-      dir: this.#dir,
+      appendonly: durable ? 'yes' : 'no',
+      appendfsync: 'everysec',
+      dir: durable ? this.options.data!.dir : this.#dir,
       daemonize: 'no',
       logfile: '',
       'notify-keyspace-events': 'KA',
@@ -104,7 +127,9 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
       'enable-module-command': 'no',
       ...this.options.settings,
     }
-    return Object.entries(settings).flatMap(([name, value]) => [`--${name}`, value])
+    return Object.entries(settings)
+      .map(([name, value]) => `${name} ${quoteConfig(value)}`)
+      .join('\n')
   }
 
   async #launch(): Promise<void> {
@@ -112,7 +137,11 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
     // A folder per launch: the guard of a crashed launch removes its own
     // folder, never the one the restarted server is using.
     this.#dir = await mkdtemp(path.join(os.tmpdir(), 'valkey-playground-'))
-    const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, this.options.binary, ...this.#args()], {
+    // The settings go in a file only we can read (the folder is 0700): on the command line the
+    // admin password would be readable by every local user through ps.
+    const configFile = path.join(this.#dir, 'valkey.conf')
+    await writeFile(configFile, this.#config() + '\n', { mode: 0o600 })
+    const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, this.options.binary, configFile], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       env: { ...process.env, PLAYGROUND_VALKEY_DIR: this.#dir },
@@ -160,7 +189,8 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
   }
 
   async #waitReady(): Promise<void> {
-    const deadline = Date.now() + 15_000
+    // Loading a large append-only file takes a while; a fresh server answers at once.
+    const deadline = Date.now() + (this.options.data ? 120_000 : 15_000)
     let lastError: unknown
     while (Date.now() < deadline) {
       if (!this.#child) throw new Error(`valkey-server did not start:\n${this.logTail}`)
@@ -168,8 +198,10 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
         const probe = await RespConnection.connect({ host: this.host, port: this.port, connectTimeoutMs: 1000 })
         try {
           const reply = await probe.send(['AUTH', this.password])
-          if (reply.t === 'str') return
-          lastError = new Error(reply.t === 'err' ? reply.s : 'unexpected AUTH reply')
+          // PING answers LOADING until the append-only file is read in.
+          const ping = reply.t === 'str' ? await probe.send(['PING']) : reply
+          if (ping.t === 'str') return
+          lastError = new Error(ping.t === 'err' ? ping.s : 'unexpected reply')
         } finally {
           probe.close()
         }
@@ -182,12 +214,15 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
   }
 
   #onCrash(detail: string): void {
-    this.emit('crashed', detail)
+    const asked = this.#restartAsked
+    this.#restartAsked = false
+    this.emit('crashed', asked ? 'restarted to stop a script that could not be stopped' : detail)
     // Back off when it keeps dying right after start, so a broken binary or
-    // config does not spin; a server that ran a while restarts at once.
-    const healthy = Date.now() - this.#lastStart > 60_000
+    // config does not spin; a server that ran a while, or one we stopped on
+    // purpose, restarts at once.
+    const healthy = asked || Date.now() - this.#lastStart > 60_000
     this.#restarts = healthy ? 0 : this.#restarts + 1
-    const delay = Math.min(250 * 2 ** this.#restarts, 30_000)
+    const delay = healthy ? 0 : Math.min(250 * 2 ** this.#restarts, 30_000)
     setTimeout(() => {
       if (this.#stopping) return
       this.#launch()
@@ -222,12 +257,30 @@ export class EmbeddedValkey extends EventEmitter<EmbeddedEvents> {
       clearTimeout(timer)
     }
     await rm(this.#dir, { recursive: true, force: true })
+    if (this.options.data && !this.options.data.keep) await rm(this.options.data.dir, { recursive: true, force: true })
+  }
+
+  /**
+   * Kills the server and restarts it from its append-only file: the way out of a script that
+   * wrote and then never ends (SCRIPT KILL refuses it). Only with a data folder: without one a
+   * restart would lose every sandbox. Returns false when that is the case.
+   */
+  restartFromDisk(): boolean {
+    if (!this.options.data || this.#stopping || !this.#child) return false
+    this.#restartAsked = true
+    this.#kill('SIGKILL')
+    return true
   }
 
   /** Test hook: simulate a crash of the server process. */
   killForTest(): void {
     this.#kill('SIGKILL')
   }
+}
+
+/** A value as valkey.conf reads it: bare when it is one plain word, else double-quoted. */
+function quoteConfig(value: string): string {
+  return value !== '' && /^[^\s"'\\]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`
 }
 
 function findFreePort(): Promise<number> {
