@@ -27,6 +27,7 @@ import {
   type AdminClient,
   type Capabilities,
 } from './valkey/adminClient.ts'
+import { readLuaDefaults, ScriptBook } from './sandbox/ScriptBook.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
 
@@ -131,6 +132,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     onClose(() => admin.disconnect())
 
     const capabilities = await detectCapabilities(admin)
+    // Read while the Lua VM is fresh: every sandbox's scripts start from these settings.
+    const scripts = new ScriptBook(await readLuaDefaults(admin))
     if (!embedded) await ensureNotifications(admin, log)
 
     const databases: number[] = []
@@ -155,7 +158,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       now: options.now,
       log,
       // A database handed out or recycled starts without anyone's mission progress.
-      forget: (db) => progress.clear(db),
+      forget: async (db) => {
+        scripts.forget(db)
+        await progress.clear(db)
+      },
     })
     await registry.load()
     const sweeper = setInterval(() => {
@@ -230,6 +236,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       allowedOrigins: config.allowedOrigins,
       scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
       restartValkey: embedded ? () => embedded.restartFromDisk() : null,
+      scripts,
       helloTimeoutMs: options.helloTimeoutMs,
       log,
     })

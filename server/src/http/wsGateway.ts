@@ -21,6 +21,7 @@ import {
 } from '../protocol.ts'
 import { SandboxUnavailableError, type SandboxRegistry } from '../sandbox/SandboxRegistry.ts'
 import type { PatternBook } from '../sandbox/PatternBook.ts'
+import type { ScriptBook } from '../sandbox/ScriptBook.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
 import { encodeFrames } from './encodeFrames.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
@@ -44,6 +45,7 @@ export type GatewayDeps = {
   scriptTimeoutMs: number
   /** Kills and restarts the embedded Valkey from disk (a script that cannot be stopped); null without one. */
   restartValkey: (() => boolean) | null
+  scripts: ScriptBook
   helloTimeoutMs?: number
   heartbeatMs?: number
   log: (message: string) => void
@@ -245,6 +247,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, addr
               send,
               scriptTimeoutMs: deps.scriptTimeoutMs,
               restartValkey: deps.restartValkey,
+              scripts: deps.scripts,
             })
             const info = deps.serverInfo()
             const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)

@@ -13,6 +13,7 @@ import type { SandboxUsers } from './aclRules.ts'
 import { stripNames, stripPubSubReply } from './channels.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, UNSUBSCRIBE_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
+import type { ScriptBook } from './ScriptBook.ts'
 import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
 import { scopeInfo } from './scopedInfo.ts'
 
@@ -24,6 +25,8 @@ export type SessionDeps = {
   send: (message: ServerMessage) => void
   /** A script running longer than this is stopped with SCRIPT KILL (or a restart from disk, see ScriptStopper). */
   scriptTimeoutMs: number
+  /** The sandboxes' script books (script cache and Lua VM state fenced per sandbox); absent: scripts go as typed. */
+  scripts?: ScriptBook
   /** Kills and restarts the embedded server from its append-only file; null with a server we did not start. */
   restartValkey?: (() => boolean) | null
 }
@@ -31,7 +34,7 @@ export type SessionDeps = {
 type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
 type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
 /** A command awaiting its turn to be answered to the page. */
-type Entry = { id: number; started: number; replies: Reply[] | null; at: number }
+type Entry = { id: number; started: number; replies: Reply[] | null; at: number; mapReply?: (reply: Reply) => Reply }
 
 const err = (s: string): Reply => ({ t: 'err', s })
 const bulk = (s: string): Reply => ({ t: 'bulk', s })
@@ -75,9 +78,21 @@ export class TerminalSession {
   }
 
   /** Runs one command from the page; its replies are sent in order. */
-  command(id: number, args: string[]): void {
+  command(id: number, original: string[]): void {
     const entry: Entry = { id, started: performance.now(), replies: null, at: 0 }
     this.#entries.push(entry)
+    // Script commands go through the sandbox's own script book (cache and VM state fenced).
+    const fenced = this.deps.scripts?.fence(this.db, original) ?? null
+    const args = fenced?.args ?? original
+    if (fenced?.mapReply) {
+      if (this.#inMulti) {
+        // Their replies would come back inside EXEC's, where they cannot be translated.
+        this.#sendUntracked(ABORT_TRANSACTION)
+        this.#complete(entry, [err(`ERR SCRIPT ${upper(original[1] ?? '')} is not available inside MULTI in the playground`)])
+        return
+      }
+      entry.mapReply = fenced.mapReply
+    }
     // A page that does not wait for replies must not queue unbounded work.
     if (this.#entries.length > LIMITS.maxInFlight) {
       this.#complete(entry, [err(`ERR too many commands in flight (more than ${LIMITS.maxInFlight}); wait for replies`)])
@@ -144,7 +159,7 @@ export class TerminalSession {
   // ------------------------------------------------------------ output, in order
 
   #complete(entry: Entry, replies: Reply[]): void {
-    entry.replies = replies
+    entry.replies = entry.mapReply ? replies.map(entry.mapReply) : replies
     entry.at = performance.now()
     while (this.#entries.length > 0 && this.#entries[0]!.replies) {
       const done = this.#entries.shift()!

@@ -1,0 +1,158 @@
+/**
+ * @module Scripts per sandbox: the script cache and the Lua VM, which Valkey shares between all
+ * databases, fenced so no sandbox sees or changes another's.
+ *
+ * - Cache: each sandbox has its own book of scripts it ran or loaded (by SHA1 of the script as
+ *   written). EVALSHA of a SHA the sandbox never used is sent with a SHA no script has, so Valkey
+ *   itself answers NOSCRIPT, exactly; of one it did, it is sent as EVAL of the whole script, so
+ *   another sandbox evicting the server's cache (500 distinct EVALs) cannot break it. SCRIPT
+ *   EXISTS and SCRIPT SHOW see the book only; SCRIPT LOAD answers the SHA of the script as written.
+ * - VM state: the one Lua VM keeps settings between scripts (cjson's number precision and
+ *   limits, the garbage collector stopped, the random seed). Every script the proxy sends starts
+ *   with a line that puts them back to the server's own defaults, read from a fresh VM at start
+ *   (so nothing is assumed about the Valkey version). It is written on the script's first line
+ *   (after a `#!lua` line), so error line numbers are unchanged. One visible difference: each
+ *   script's math.random starts from the same seed, as in Valkey before effects replication.
+ * Limits: the book lives in memory (after a playground restart EVALSHA needs the script again),
+ * holds up to 500 scripts and 4 MB per sandbox (the oldest go first, as Valkey evicts).
+ */
+import { createHash } from 'node:crypto'
+import type { Reply } from '../protocol.ts'
+import type { AdminClient } from '../valkey/adminClient.ts'
+import { upper } from './commandPolicy.ts'
+
+const MAX_SCRIPTS = 500
+const MAX_BYTES = 4 * 1024 * 1024
+/** A SHA no script has (not hex-valid as a digest of anything we send), for Valkey's own NOSCRIPT. */
+const NO_SUCH_SCRIPT = 'ffffffffffffffffffffffffffffffffffffffff'
+
+/** SHA1 of a byte string, in lower-case hex, as Valkey computes script SHAs. */
+export const sha1 = (bytes: string) => createHash('sha1').update(Buffer.from(bytes, 'latin1')).digest('hex')
+
+export type FencedCommand = {
+  args: string[]
+  /** Turns Valkey's reply to the rewritten command into the one the user's command would get. */
+  mapReply?: (reply: Reply) => Reply
+}
+
+type Book = Map<string, { body: string; wrappedSha: string }>
+
+export class ScriptBook {
+  #books = new Map<number, Book>()
+
+  /** `preamble`: the line that resets the VM's settings (see readLuaDefaults). */
+  constructor(private readonly preamble: string) {}
+
+  /** Puts the reset line on the script's first line, after a shebang line if there is one. */
+  wrap(body: string): string {
+    if (body.startsWith('#!')) {
+      const end = body.indexOf('\n')
+      return end < 0 ? body : body.slice(0, end + 1) + this.preamble + body.slice(end + 1)
+    }
+    return this.preamble + body
+  }
+
+  /** Drops a sandbox's book (its database changed hands). */
+  forget(db: number): void {
+    this.#books.delete(db)
+  }
+
+  #book(db: number): Book {
+    let book = this.#books.get(db)
+    if (!book) this.#books.set(db, (book = new Map()))
+    return book
+  }
+
+  #remember(db: number, body: string): { sha: string; wrapped: string; wrappedSha: string } {
+    const book = this.#book(db)
+    const sha = sha1(body)
+    const wrapped = this.wrap(body)
+    const known = book.get(sha)
+    const wrappedSha = known?.wrappedSha ?? sha1(wrapped)
+    book.delete(sha)
+    book.set(sha, { body, wrappedSha })
+    let bytes = 0
+    for (const entry of book.values()) bytes += entry.body.length
+    for (const [oldest, entry] of book) {
+      if (book.size <= MAX_SCRIPTS && bytes <= MAX_BYTES) break
+      if (oldest === sha) break
+      book.delete(oldest)
+      bytes -= entry.body.length
+    }
+    return { sha, wrapped, wrappedSha }
+  }
+
+  /** The command to send instead of a script command of this sandbox, or null when it is none. */
+  fence(db: number, args: readonly string[]): FencedCommand | null {
+    const name = upper(args[0] ?? '')
+    switch (name) {
+      case 'EVAL':
+      case 'EVAL_RO': {
+        if (args.length < 2) return null
+        const { wrapped } = this.#remember(db, args[1]!)
+        return { args: [args[0]!, wrapped, ...args.slice(2)] }
+      }
+      case 'EVALSHA':
+      case 'EVALSHA_RO': {
+        if (args.length < 2) return null
+        const known = this.#books.get(db)?.get(args[1]!.toLowerCase())
+        if (!known) return { args: [args[0]!, NO_SUCH_SCRIPT, ...args.slice(2)] }
+        const { wrapped } = this.#remember(db, known.body)
+        return { args: [name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO', wrapped, ...args.slice(2)] }
+      }
+      case 'SCRIPT':
+        return this.#scriptSubcommand(db, args)
+      default:
+        return null
+    }
+  }
+
+  #scriptSubcommand(db: number, args: readonly string[]): FencedCommand | null {
+    const sub = upper(args[1] ?? '')
+    const book = this.#books.get(db)
+    if (sub === 'LOAD' && args.length === 3) {
+      const { sha, wrapped } = this.#remember(db, args[2]!)
+      return { args: [args[0]!, args[1]!, wrapped], mapReply: (reply) => (reply.t === 'bulk' ? { t: 'bulk', s: sha } : reply) }
+    }
+    if (sub === 'EXISTS') {
+      // Valkey answers (arity, format); the book decides what this sandbox may see.
+      const mapped = args.slice(2).map((sha) => book?.get(sha.toLowerCase())?.wrappedSha ?? NO_SUCH_SCRIPT)
+      const known = args.slice(2).map((sha) => book?.has(sha.toLowerCase()) ?? false)
+      return {
+        args: [args[0]!, args[1]!, ...mapped],
+        mapReply: (reply) =>
+          reply.t === 'arr' ? { t: 'arr', a: reply.a.map((item, i) => (known[i] ? item : { t: 'int', n: '0' })) } : reply,
+      }
+    }
+    if (sub === 'SHOW' && args.length === 3) {
+      const known = book?.get(args[2]!.toLowerCase())
+      return {
+        args: [args[0]!, args[1]!, known?.wrappedSha ?? NO_SUCH_SCRIPT],
+        mapReply: (reply) => (known && reply.t === 'bulk' ? { t: 'bulk', s: known.body } : reply),
+      }
+    }
+    return null
+  }
+}
+
+/**
+ * Reads the Lua VM's settings from a fresh server (at start-up nothing has changed them) and
+ * returns the line that sets them back. Settings a server lacks are left out.
+ */
+export async function readLuaDefaults(admin: AdminClient): Promise<string> {
+  const probe = `local out = {}
+local function read(name) local ok, a, b, c = pcall(cjson[name]) if ok then out[name] = {tostring(a), tostring(b), tostring(c)} end end
+for _, name in ipairs({'encode_number_precision','encode_max_depth','decode_max_depth','encode_keep_buffer','encode_invalid_numbers','decode_invalid_numbers','encode_sparse_array'}) do read(name) end
+return cjson.encode(out)`
+  const raw = String(await admin.call('eval', probe, '0'))
+  const settings = JSON.parse(raw) as Record<string, [string, string, string]>
+  const literal = (text: string) =>
+    text === 'true' || text === 'false' ? text : /^-?\d+$/.test(text) ? text : `'${text.replace(/[^a-z]/g, '')}'`
+  const calls: string[] = []
+  for (const [name, [a, b, c]] of Object.entries(settings)) {
+    const values = name === 'encode_sparse_array' ? [a, b, c] : [a]
+    calls.push(`cjson.${name}(${values.map(literal).join(',')})`)
+  }
+  calls.push("collectgarbage('restart')", 'math.randomseed(0)')
+  return calls.join('; ') + '; '
+}

@@ -1,0 +1,72 @@
+/**
+ * What Valkey shares between databases through scripting, fenced per sandbox: the script cache
+ * (loaded scripts, SCRIPT EXISTS / SHOW, EVALSHA, eviction by other sandboxes' EVALs) and the
+ * Lua VM's settings (cjson, the random seed, the garbage collector).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Playground } from '../src/app.ts'
+import { sha1 } from '../src/sandbox/ScriptBook.ts'
+import { TestClient, bulk, int, isError, startTestPlayground } from './helpers.ts'
+
+describe('scripts across sandboxes', () => {
+  let playground: Playground
+  let alice: TestClient
+  let bob: TestClient
+
+  beforeAll(async () => {
+    playground = await startTestPlayground()
+    alice = await TestClient.connect(playground.port)
+    bob = await TestClient.connect(playground.port)
+  })
+  afterAll(async () => {
+    alice?.close()
+    bob?.close()
+    await playground?.close()
+  })
+
+  it('a script one sandbox loaded is invisible to another: EVALSHA, SCRIPT EXISTS and SCRIPT SHOW', async () => {
+    const body = "return 'alice only'"
+    expect(await alice.one('SCRIPT', 'LOAD', body)).toEqual(bulk(sha1(body)))
+    expect(await alice.one('EVALSHA', sha1(body), '0')).toEqual(bulk('alice only'))
+    expect(await alice.one('SCRIPT', 'EXISTS', sha1(body))).toEqual({ t: 'arr', a: [int(1)] })
+
+    const noScript = await bob.one('EVALSHA', sha1(body), '0')
+    expect(isError(noScript, /^NOSCRIPT/)).toBe(true)
+    expect(await bob.one('SCRIPT', 'EXISTS', sha1(body))).toEqual({ t: 'arr', a: [int(0)] })
+    const shown = await bob.one('SCRIPT', 'SHOW', sha1(body))
+    expect(shown.t).toBe('err')
+    // The owner sees its script as written, not the line the proxy adds.
+    const own = await alice.one('SCRIPT', 'SHOW', sha1(body))
+    if (own.t !== 'err') expect(own).toEqual(bulk(body))
+  })
+
+  it("another sandbox's 600 distinct EVALs do not evict a sandbox's scripts", async () => {
+    const body = "return 'still here'"
+    expect(await alice.one('EVAL', body, '0')).toEqual(bulk('still here'))
+    for (let batch = 0; batch < 6; batch++) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => bob.one('EVAL', `return ${batch * 100 + i}`, '0')))
+    }
+    expect(await alice.one('EVALSHA', sha1(body), '0')).toEqual(bulk('still here'))
+  }, 60_000)
+
+  it("one sandbox's cjson settings, random seed and stopped garbage collector do not reach another's scripts", async () => {
+    await alice.one(
+      'EVAL',
+      "cjson.encode_number_precision(3) cjson.encode_max_depth(2) collectgarbage('stop') math.randomseed(42) return 1",
+      '0'
+    )
+    expect(await bob.one('EVAL', 'return cjson.encode({3.14159265358979})', '0')).toEqual(bulk('[3.1415926535898]'))
+    expect(await bob.one('EVAL', 'return cjson.encode({{{1}}})', '0')).toEqual(bulk('[[[1]]]'))
+    // Every script's random numbers start from the same seed, whatever another script seeded.
+    const first = await bob.one('EVAL', 'return math.random(1000000)', '0')
+    await alice.one('EVAL', 'math.randomseed(7) return 1', '0')
+    expect(await bob.one('EVAL', 'return math.random(1000000)', '0')).toEqual(first)
+    // The collector runs: 200,000 short-lived tables (about 8 MB) do not pile up.
+    const grew = await bob.one(
+      'EVAL',
+      "local before = collectgarbage('count') for i=1,200000 do local t = {i} end return math.floor(collectgarbage('count') - before)",
+      '0'
+    )
+    expect(grew.t === 'int' && Number(grew.n) < 4000).toBe(true)
+  })
+})
