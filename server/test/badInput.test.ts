@@ -115,6 +115,21 @@ describe('malformed frames', () => {
     )
     expect(status2).toBe(404)
   })
+
+  it('rejects a DNS-rebinding page (its Origin and Host agree on a name that is not ours) and accepts real origins', async () => {
+    const status = (options: { origin: string; host: string }) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${playground.port}/ws`, { origin: options.origin, headers: { host: options.host } })
+        ws.on('open', () => (ws.close(), resolve(101)))
+        ws.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0))
+        ws.on('error', () => undefined)
+      })
+    const port = playground.port
+    expect(await status({ origin: `http://evil.example:${port}`, host: `evil.example:${port}` })).toBe(403)
+    expect(await status({ origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}` })).toBe(101)
+    expect(await status({ origin: `http://localhost:${port}`, host: `localhost:${port}` })).toBe(101)
+    expect(await status({ origin: `http://192.168.1.20:${port}`, host: `192.168.1.20:${port}` })).toBe(101)
+  })
 })
 
 describe('binary and unusual values', () => {

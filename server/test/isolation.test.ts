@@ -275,3 +275,43 @@ describe('reading is leaking too', () => {
     eve.close()
   })
 })
+
+describe('pattern subscriptions', () => {
+  it('a non-ASCII pattern subscribes and receives (it went to Valkey as text before and was refused)', async () => {
+    const listener = await TestClient.connect(playground.port)
+    const tab = await TestClient.connect(playground.port, listener.token)
+    const pattern = Buffer.from('café*', 'utf8').toString('latin1')
+    await listener.run('PSUBSCRIBE', pattern)
+    await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('psubscribe')), 'confirmation')
+    expect(JSON.stringify(listener.of('push'))).not.toMatch(/NOPERM/)
+    await tab.one('PUBLISH', Buffer.from('café1', 'utf8').toString('latin1'), 'crème')
+    await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('pmessage')), 'the message')
+    listener.close()
+    tab.close()
+  })
+
+  it('subscribing and unsubscribing again and again does not pile up ACL rules', async () => {
+    const client = await TestClient.connect(playground.port)
+    const db = await dbOf(client)
+    for (let i = 0; i < 50; i++) {
+      await client.run('PSUBSCRIBE', `round${i}:*`)
+      await client.run('PUNSUBSCRIBE', `round${i}:*`)
+    }
+    await client.run('PSUBSCRIBE', 'last:*')
+    await eventually(() => client.of('push').find((m) => JSON.stringify(m.reply).includes('last:*')), 'last confirmation')
+    const user = (await playground.admin.call('acl', 'getuser', `playground-sandbox-${db}-sub`)) as unknown[]
+    const channels = String(user[user.indexOf('channels') + 1])
+    // The sandbox's own prefix rule, plus the patterns in use now: not fifty.
+    expect(channels.split('&').filter(Boolean).length).toBeLessThanOrEqual(3)
+    client.close()
+  })
+
+  it('a refused subscription does not leave the terminal waiting in subscribed mode', async () => {
+    const client = await TestClient.connect(playground.port)
+    const limit = Array.from({ length: 101 }, (_, i) => `many${i}:*`)
+    const reply = await client.run('PSUBSCRIBE', ...limit)
+    expect(JSON.stringify(reply)).toContain('at most 100 pattern subscriptions')
+    expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
+    client.close()
+  })
+})

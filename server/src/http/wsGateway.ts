@@ -7,6 +7,7 @@
  * 1009) end the connection. No exception from a socket reaches the process.
  */
 import type { IncomingMessage, Server } from 'node:http'
+import os from 'node:os'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import {
@@ -67,10 +68,25 @@ function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
   if (!origin) return true
   if (allowed.includes('*') || allowed.includes(origin)) return true
   try {
-    return new URL(origin).host === request.headers.host
+    const url = new URL(origin)
+    // Same origin is not enough on its own: with DNS rebinding, evil.example resolves to this
+    // machine and its page's Origin and Host agree. A page that is really ours is reached by an
+    // address, a loopback name or this machine's own name; any other name must be listed in
+    // ALLOWED_ORIGINS.
+    return url.host === request.headers.host && trustedHostname(url.hostname)
   } catch {
     return false
   }
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
+
+function trustedHostname(hostname: string): boolean {
+  const name = hostname.toLowerCase()
+  if (IPV4.test(name) || name.startsWith('[')) return true
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
+  const own = os.hostname().toLowerCase()
+  return name === own || name === `${own}.local`
 }
 
 export function attachGateway(server: Server, deps: GatewayDeps): Gateway {

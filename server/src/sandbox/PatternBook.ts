@@ -17,8 +17,13 @@ export class PatternBook {
 
   /** Distinct patterns subscribed in a sandbox, across all its terminals. */
   count(db: number): number {
+    return this.all(db).size
+  }
+
+  /** The distinct patterns themselves (as the sandbox wrote them, without the channel prefix). */
+  all(db: number): Set<string> {
     const distinct = new Set<string>()
     for (const patterns of this.#byDb.get(db)?.values() ?? []) for (const pattern of patterns) distinct.add(pattern)
-    return distinct.size
+    return distinct
   }
 }

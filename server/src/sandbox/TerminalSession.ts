@@ -43,6 +43,9 @@ const int = (n: number): Reply => ({ t: 'int', n: String(n) })
 /** A command Valkey does not know: queued inside MULTI it makes EXEC fail with EXECABORT. */
 const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 
+/** Distinct PSUBSCRIBE patterns one sandbox may hold (each is an ACL rule on its subscriber user). */
+const MAX_PATTERNS = 100
+
 /** Ctrl-C with nothing to stop yet (the command is on its way) is retried this often, for up to 2 s. */
 const CANCEL_RETRY_MS = 50
 const CANCEL_ATTEMPTS = 40
@@ -58,6 +61,8 @@ export class TerminalSession {
   #subscriber: RespConnection | null = null
   #subscribed = false
   #patterns = new Set<string>()
+  /** Subscriptions Valkey last confirmed on the subscriber connection. */
+  #confirmed = 0
   /** Commands whose replies have not been sent to the page yet, in order. */
   #entries: Entry[] = []
   /** When the previous reply was ready (performance.now()), for timing pipelined commands. */
@@ -428,9 +433,16 @@ export class TerminalSession {
     const { admin, users } = this.deps
     const prefixed = args.slice(1).map((channel) => users.channelPrefix + channel)
     if (name === 'PSUBSCRIBE') {
-      // Valkey compares a PSUBSCRIBE pattern with ACL channel rules literally,
-      // so each (prefixed, hence sandbox-bound) pattern is granted as written.
-      await admin.call('acl', 'setuser', users.subscriberUser, ...prefixed.map((pattern) => `&${pattern}`))
+      // Valkey compares a PSUBSCRIBE pattern with ACL channel rules literally, so each (prefixed,
+      // hence sandbox-bound) pattern is granted as written. The rules are rebuilt from the
+      // sandbox's patterns in use each time, so they do not pile up; patterns are bytes, and go
+      // to Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
+      const wanted = new Set([...this.deps.patterns.all(this.db), ...args.slice(1)])
+      if (wanted.size > MAX_PATTERNS) {
+        return [err(`ERR a sandbox may hold at most ${MAX_PATTERNS} pattern subscriptions at once in the playground`)]
+      }
+      const rules = [...wanted].map((pattern) => Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1'))
+      await admin.call('acl', 'setuser', users.subscriberUser, 'resetchannels', `&${users.channelPrefix}*`, ...rules)
     }
     const connection = await this.#subscriberConnection()
     connection.write([args[0]!, ...prefixed])
@@ -460,6 +472,12 @@ export class TerminalSession {
   #onPubSub(raw: Reply): void {
     const reply = stripPubSubReply(raw, this.deps.users.channelPrefix)
     if (!this.#closed) this.deps.send({ type: 'push', reply })
+    // A refused subscription (an error instead of a confirmation) with nothing subscribed leaves
+    // the terminal nothing to wait for: back to the prompt instead of "Reading messages...".
+    if (reply.t === 'err' && this.#confirmed === 0) {
+      this.#leaveSubscribedMode()
+      return
+    }
     if (reply.t !== 'arr' || reply.a[0]?.t !== 'bulk') return
     const kind = reply.a[0].s
     const target = reply.a[1]
@@ -469,6 +487,7 @@ export class TerminalSession {
       this.deps.patterns.set(this.db, this, new Set(this.#patterns))
     }
     const count = reply.a[2]
+    if (count?.t === 'int') this.#confirmed = Number(count.n)
     if (UNSUBSCRIBE_COMMANDS.has(kind.toUpperCase()) && count?.t === 'int' && count.n === '0') {
       this.#leaveSubscribedMode()
     }
@@ -477,6 +496,7 @@ export class TerminalSession {
   #leaveSubscribedMode(): void {
     const connection = this.#subscriber
     this.#subscriber = null
+    this.#confirmed = 0
     connection?.close()
     this.#patterns.clear()
     this.deps.patterns.set(this.db, this, new Set())
