@@ -33,6 +33,8 @@ export type FencedCommand = {
   args: string[]
   /** Turns Valkey's reply to the rewritten command into the one the user's command would get. */
   mapReply?: (reply: Reply) => Reply
+  /** The reply cannot be translated when it comes inside EXEC's, so the command is refused in MULTI. */
+  notInMulti?: boolean
 }
 
 type Book = Map<string, { body: string; wrappedSha: string }>
@@ -82,6 +84,25 @@ export class ScriptBook {
     return { sha, wrapped, wrappedSha }
   }
 
+  /**
+   * Error texts name the script by SHA (Valkey 8: "... called from script script: <sha>"): the SHA
+   * of the script as sent, which must read as the SHA of the script as written. Applied to a
+   * script's reply, and to the elements of EXEC's (a script inside MULTI); walks no further than
+   * one level of an array, where those errors stand.
+   */
+  unwrapErrors(db: number, reply: Reply): Reply {
+    const book = this.#books.get(db)
+    if (!book || book.size === 0) return reply
+    const fix = (item: Reply): Reply => {
+      if (item.t !== 'err' || !/[0-9a-f]{40}/.test(item.s)) return item
+      let text = item.s
+      for (const [sha, entry] of book) if (text.includes(entry.wrappedSha)) text = text.split(entry.wrappedSha).join(sha)
+      return text === item.s ? item : { t: 'err', s: text }
+    }
+    if (reply.t === 'arr') return reply.a.some((item) => item.t === 'err') ? { t: 'arr', a: reply.a.map(fix) } : reply
+    return fix(reply)
+  }
+
   /** The command to send instead of a script command of this sandbox, or null when it is none. */
   fence(db: number, args: readonly string[]): FencedCommand | null {
     const name = upper(args[0] ?? '')
@@ -90,7 +111,7 @@ export class ScriptBook {
       case 'EVAL_RO': {
         if (args.length < 2) return null
         const { wrapped } = this.#remember(db, args[1]!)
-        return { args: [args[0]!, wrapped, ...args.slice(2)] }
+        return { args: [args[0]!, wrapped, ...args.slice(2)], mapReply: (reply) => this.unwrapErrors(db, reply) }
       }
       case 'EVALSHA':
       case 'EVALSHA_RO': {
@@ -98,10 +119,16 @@ export class ScriptBook {
         const known = this.#books.get(db)?.get(args[1]!.toLowerCase())
         if (!known) return { args: [args[0]!, NO_SUCH_SCRIPT, ...args.slice(2)] }
         const { wrapped } = this.#remember(db, known.body)
-        return { args: [name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO', wrapped, ...args.slice(2)] }
+        return {
+          args: [name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO', wrapped, ...args.slice(2)],
+          mapReply: (reply) => this.unwrapErrors(db, reply),
+        }
       }
       case 'SCRIPT':
         return this.#scriptSubcommand(db, args)
+      case 'EXEC':
+        // A script queued in the transaction answers inside EXEC's reply.
+        return { args: [...args], mapReply: (reply) => this.unwrapErrors(db, reply) }
       default:
         return null
     }
@@ -112,7 +139,11 @@ export class ScriptBook {
     const book = this.#books.get(db)
     if (sub === 'LOAD' && args.length === 3) {
       const { sha, wrapped } = this.#remember(db, args[2]!)
-      return { args: [args[0]!, args[1]!, wrapped], mapReply: (reply) => (reply.t === 'bulk' ? { t: 'bulk', s: sha } : reply) }
+      return {
+        args: [args[0]!, args[1]!, wrapped],
+        mapReply: (reply) => (reply.t === 'bulk' ? { t: 'bulk', s: sha } : reply),
+        notInMulti: true,
+      }
     }
     if (sub === 'EXISTS') {
       // Valkey answers (arity, format); the book decides what this sandbox may see.
@@ -120,6 +151,7 @@ export class ScriptBook {
       const known = args.slice(2).map((sha) => book?.has(sha.toLowerCase()) ?? false)
       return {
         args: [args[0]!, args[1]!, ...mapped],
+        notInMulti: true,
         mapReply: (reply) =>
           reply.t === 'arr' ? { t: 'arr', a: reply.a.map((item, i) => (known[i] ? item : { t: 'int', n: '0' })) } : reply,
       }
@@ -127,6 +159,7 @@ export class ScriptBook {
     if (sub === 'SHOW' && args.length === 3) {
       const known = book?.get(args[2]!.toLowerCase())
       return {
+        notInMulti: true,
         args: [args[0]!, args[1]!, known?.wrappedSha ?? NO_SUCH_SCRIPT],
         mapReply: (reply) => (known && reply.t === 'bulk' ? { t: 'bulk', s: known.body } : reply),
       }
