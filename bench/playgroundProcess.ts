@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-export type PlaygroundProcess = { port: number; stop(): Promise<void> }
+export type PlaygroundProcess = { port: number; pid: number; stop(): Promise<void> }
 
 export async function startPlaygroundProcess(valkeyUrl: string): Promise<PlaygroundProcess> {
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_URL: valkeyUrl, SANDBOX_MAX: '100' },
+    // Room for the workshop section's 500 attendees, all from this one address.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_URL: valkeyUrl, SANDBOX_MAX: '600', SANDBOX_PER_ADDRESS: '600' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -33,6 +34,7 @@ export async function startPlaygroundProcess(valkeyUrl: string): Promise<Playgro
   })
   return {
     port,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve())

@@ -13,6 +13,8 @@ import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { round } from './stats.ts'
 import { benchInspector } from './inspector.ts'
 import { benchMissions } from './missions.ts'
+import { benchNoisyNeighbour } from './noisyNeighbour.ts'
+import { benchWorkshop } from './workshop.ts'
 import { benchTerminal } from './terminal.ts'
 
 ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
@@ -21,18 +23,22 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const binary = process.env.VALKEY_SERVER
 if (!binary) throw new Error('VALKEY_SERVER is not set (run through `npm run bench`)')
 
-const valkey = await EmbeddedValkey.start({ binary, databases: 101, settings: { 'notify-keyspace-events': 'KA' } })
+const valkey = await EmbeddedValkey.start({ binary, databases: 601, settings: { 'notify-keyspace-events': 'KA' } })
 const playground = await startPlaygroundProcess(`redis://:${valkey.password}@${valkey.host}:${valkey.port}/0`)
 try {
   const terminal = await benchTerminal(playground.port, valkey)
   const inspector = await benchInspector(playground.port)
   const missions = await benchMissions(playground.port)
+  const noisy = await benchNoisyNeighbour(playground.port)
+  const workshop = await benchWorkshop(playground.port, playground.pid)
   const results = {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     terminal,
     inspector,
     missions,
+    noisy,
+    workshop,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
   console.log('\nTerminal')
@@ -56,6 +62,23 @@ try {
   console.log(
     `  reply → check     p50 ${ms(missions.afterReplyMs.p50)}  p95 ${ms(missions.afterReplyMs.p95)}  (${missions.samples} commands; ${missions.target}: ${missions.met ? 'met' : 'NOT met'})`
   )
+  console.log('\nNoisy neighbour (another sandbox floods; this one runs HGET)')
+  console.log(`  quiet             p50 ${ms(noisy.quiet.p50)}  p99 ${ms(noisy.quiet.p99)}`)
+  for (const flood of noisy.floods) {
+    console.log(
+      `  ${flood.name.padEnd(38)} p50 ${ms(flood.victim.p50)}  p99 ${ms(flood.victim.p99)}  (${flood.floodCommands} flood commands)`
+    )
+  }
+  console.log(`  (${noisy.target}: ${noisy.met ? 'met' : 'NOT met'})`)
+  console.log(
+    `\nWorkshop (${workshop.attendees} attendees, socket + inspector + mission each, one command a second for ${workshop.seconds} s)`
+  )
+  console.log(`  command           p50 ${ms(workshop.commandMs.p50)}  p99 ${ms(workshop.commandMs.p99)}`)
+  console.log(
+    `  inspector update  p50 ${ms(workshop.inspectorUpdateMs.p50)}  p99 ${ms(workshop.inspectorUpdateMs.p99)}  (${workshop.inspectorUpdateMs.n} updates)`
+  )
+  console.log(`  CPU               proxy ${workshop.cpuPercent.proxy} %  Valkey ${workshop.cpuPercent.valkey} %`)
+  console.log(`  (${workshop.targets}: ${workshop.met ? 'met' : 'NOT met'})`)
   const folder = path.join(here, 'results')
   mkdirSync(folder, { recursive: true })
   const file = path.join(folder, 'latest.json')

@@ -13,6 +13,7 @@ import type { SandboxUsers } from './aclRules.ts'
 import { stripNames, stripPubSubReply } from './channels.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, UNSUBSCRIBE_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
+import { FairWindow, isHeavy } from './FairWindow.ts'
 import type { ScriptBook } from './ScriptBook.ts'
 import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
 import { scopeInfo } from './scopedInfo.ts'
@@ -69,6 +70,8 @@ export class TerminalSession {
   #lastAt = 0
   /** Commands sent on the main connection and not answered yet; replies come back in this order. */
   #inFlight: InFlight[] = []
+  /** How many of them may be at Valkey at once: this sandbox's share of the server. */
+  #window = new FairWindow()
   /** Orders the slow path (connecting, scoped views, barriers); the fast path waits for it to be idle. */
   #sequence: Promise<unknown> = Promise.resolve()
   #slow = 0
@@ -90,7 +93,7 @@ export class TerminalSession {
     const fenced = this.deps.scripts?.fence(this.db, original) ?? null
     const args = fenced?.args ?? original
     if (fenced?.mapReply) {
-      if (this.#inMulti) {
+      if (fenced.notInMulti && this.#inMulti) {
         // Their replies would come back inside EXEC's, where they cannot be translated.
         this.#sendUntracked(ABORT_TRANSACTION)
         this.#complete(entry, [err(`ERR SCRIPT ${upper(original[1] ?? '')} is not available inside MULTI in the playground`)])
@@ -153,6 +156,7 @@ export class TerminalSession {
   close(): void {
     this.#closed = true
     for (const item of this.#inFlight) clearTimeout(item.timer)
+    this.#window.drain()
     this.#main?.then((connection) => connection.close()).catch(() => undefined)
     this.#main = null
     this.#ready = null
@@ -265,27 +269,35 @@ export class TerminalSession {
   #write(connection: RespConnection, args: readonly string[], name: string): Promise<Reply[]> {
     if (name === 'MULTI') this.#inMulti = true
     else if (name === 'EXEC' || name === 'DISCARD') this.#inMulti = false
-    const item: InFlight = { name, since: performance.now() }
-    if (SCRIPT_COMMANDS.has(name) || name === 'EXEC') {
-      item.timer = setTimeout(() => void this.#killScript(), this.deps.scriptTimeoutMs)
-    }
+    // Not at Valkey yet: it may wait for its turn in the window (FairWindow).
+    const item: InFlight = { name, since: Infinity }
     this.#inFlight.push(item)
+    const heavy = isHeavy(name)
     const done = () => {
       clearTimeout(item.timer)
+      this.#window.done(heavy)
       // Replies arrive in order, so the answered command is the oldest.
       if (this.#inFlight[0] === item) this.#inFlight.shift()
       else this.#inFlight.splice(this.#inFlight.indexOf(item), 1)
     }
-    return connection.send(args).then(
-      (reply) => {
-        done()
-        return [reply]
-      },
-      (error: unknown) => {
-        done()
-        return [this.#failure(error)]
-      }
-    )
+    return new Promise<Reply[]>((resolve) => {
+      this.#window.admit(heavy, () => {
+        item.since = performance.now()
+        if (SCRIPT_COMMANDS.has(name) || name === 'EXEC') {
+          item.timer = setTimeout(() => void this.#killScript(), this.deps.scriptTimeoutMs)
+        }
+        connection.send(args).then(
+          (reply) => {
+            done()
+            resolve([reply])
+          },
+          (error: unknown) => {
+            done()
+            resolve([this.#failure(error)])
+          }
+        )
+      })
+    })
   }
 
   /** A command whose reply nobody waits for (the MULTI-aborting marker). */
