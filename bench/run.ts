@@ -65,9 +65,7 @@ try {
   console.log('\nNoisy neighbour (another sandbox floods; this one runs HGET)')
   console.log(`  quiet             p50 ${ms(noisy.quiet.p50)}  p99 ${ms(noisy.quiet.p99)}`)
   for (const flood of noisy.floods) {
-    console.log(
-      `  ${flood.name.padEnd(38)} p50 ${ms(flood.victim.p50)}  p99 ${ms(flood.victim.p99)}  (${flood.floodCommands} flood commands)`
-    )
+    console.log(`  ${flood.name.padEnd(38)} p50 ${ms(flood.victim.p50)}  p99 ${ms(flood.victim.p99)}`)
   }
   console.log(`  (${noisy.target}: ${noisy.met ? 'met' : 'NOT met'})`)
   console.log(

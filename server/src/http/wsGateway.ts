@@ -151,6 +151,9 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   }
 }
 
+/** Frames one socket may have handled before the others get a turn (see takeTurn). */
+const FRAMES_PER_TURN = 64
+
 /** Commands after which the inspector reads everything again: they change keys without notifications. */
 const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
 
@@ -221,7 +224,23 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, addr
     }
   })
 
+  // Fair turns on the proxy's own thread: a socket pouring in frames (a 100,000-line paste) is
+  // paused after a batch and resumed on the next turn of the event loop, so every other socket's
+  // frames and every reply get their turn in between.
+  let framesThisTurn = 0
+  const takeTurn = () => {
+    if (++framesThisTurn === 1) setImmediate(() => (framesThisTurn = 0))
+    if (framesThisTurn === FRAMES_PER_TURN) {
+      ws.pause()
+      setImmediate(() => {
+        framesThisTurn = 0
+        if (ws.readyState === ws.OPEN) ws.resume()
+      })
+    }
+  }
+
   ws.on('message', (data: RawData, isBinary: boolean) => {
+    takeTurn()
     if (isBinary) {
       fail(ERROR_CODES.badFrame, 'binary frames are not part of the protocol; send JSON text')
       return
