@@ -105,7 +105,9 @@ test('subscribed mode shows messages as they arrive, and Ctrl-C leaves it', asyn
   await terminal.type('SUBSCRIBE news')
   await terminal.press('Enter')
   await expect.poll(() => terminal.text()).toContain('Reading messages... (press Ctrl-C to quit or any key to type command)')
-  expect(await terminal.text()).toContain('1) "subscribe"\n2) "news"\n3) (integer) 1')
+  // The confirmation is Valkey's reply on the subscriber connection; it may be drawn a moment
+  // after the prompt line changes (above it, where valkey-cli has it).
+  await expect.poll(() => terminal.text()).toContain('1) "subscribe"\n2) "news"\n3) (integer) 1')
 
   // Another tab of the same browser shares the sandbox, so its PUBLISH reaches us.
   const other = new TerminalPanel(await context.newPage())
