@@ -12,6 +12,26 @@ import { EmbeddedValkey } from '../src/valkey/EmbeddedValkey.ts'
 import { createAdminClient } from '../src/valkey/adminClient.ts'
 import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
+/** The Cantina mission's first two steps: Han's session hash, with an hour to live. */
+async function openHansTab(client: TestClient): Promise<void> {
+  const fields = [
+    'username',
+    'hsolo',
+    'species',
+    'human',
+    'credits',
+    '10000',
+    'table',
+    'booth_7',
+    'drinks_ordered',
+    '2',
+    'last_activity',
+    '2025-08-28T13:30:00',
+  ]
+  await client.one('HSET', 'session:han_solo', ...fields)
+  await client.one('EXPIRE', 'session:han_solo', '3600')
+}
+
 describe('embedded Valkey dies', () => {
   let playground: Playground
   beforeAll(async () => {
@@ -23,23 +43,7 @@ describe('embedded Valkey dies', () => {
     const client = await TestClient.connect(playground.port)
     const token = client.token
     await client.one('SET', 'before', 'crash')
-    await client.one(
-      'HSET',
-      'session:han_solo',
-      'username',
-      'hsolo',
-      'species',
-      'human',
-      'credits',
-      '10000',
-      'table',
-      'booth_7',
-      'drinks_ordered',
-      '2',
-      'last_activity',
-      '2025-08-28T13:30:00'
-    )
-    await client.one('EXPIRE', 'session:han_solo', '3600')
+    await openHansTab(client)
     const fieldTtl = playground.capabilities.hashFieldExpiration
     if (fieldTtl) await client.one('HEXPIRE', 'session:han_solo', '500', 'FIELDS', '1', 'table')
     client.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
@@ -108,23 +112,7 @@ describe('the playground restarted (Ctrl-C, then npm start again)', () => {
       let playground = await startTestPlayground({ valkeyDataDir: dataDir })
       const han = await TestClient.connect(playground.port)
       const leia = await TestClient.connect(playground.port)
-      await han.one(
-        'HSET',
-        'session:han_solo',
-        'username',
-        'hsolo',
-        'species',
-        'human',
-        'credits',
-        '10000',
-        'table',
-        'booth_7',
-        'drinks_ordered',
-        '2',
-        'last_activity',
-        '2025-08-28T13:30:00'
-      )
-      await han.one('EXPIRE', 'session:han_solo', '3600')
+      await openHansTab(han)
       await leia.one('SET', 'leia', 'organa')
       han.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
       await eventually(() => han.of('missionProgress').find((m) => m.done['cantina-sessions']?.includes('open-tab')), 'progress saved')
