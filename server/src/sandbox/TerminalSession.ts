@@ -10,10 +10,11 @@ import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
 import { ConnectionClosedError, RespConnection } from '../resp/RespConnection.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
-import { stripNames, stripPubSubReply } from './channels.ts'
-import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, UNSUBSCRIBE_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
+import { stripNames } from './channels.ts'
+import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
+import { SubscriberChannel } from './SubscriberChannel.ts'
 import type { ScriptBook } from './ScriptBook.ts'
 import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
 import { scopeInfo } from './scopedInfo.ts'
@@ -44,9 +45,6 @@ const int = (n: number): Reply => ({ t: 'int', n: String(n) })
 /** A command Valkey does not know: queued inside MULTI it makes EXEC fail with EXECABORT. */
 const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 
-/** Distinct PSUBSCRIBE patterns one sandbox may hold (each is an ACL rule on its subscriber user). */
-const MAX_PATTERNS = 100
-
 /** Ctrl-C with nothing to stop yet (the command is on its way) is retried this often, for up to 2 s. */
 const CANCEL_RETRY_MS = 50
 const CANCEL_ATTEMPTS = 40
@@ -59,11 +57,8 @@ export class TerminalSession {
   #inMulti = false
   /** The server was restarted to stop this session's script: its lost replies say so. */
   #scriptRestarted = false
-  #subscriber: RespConnection | null = null
-  #subscribed = false
-  #patterns = new Set<string>()
-  /** Subscriptions Valkey last confirmed on the subscriber connection. */
-  #confirmed = 0
+  /** Subscribed mode, on a connection of its own. */
+  readonly #channel: SubscriberChannel
   /** Commands whose replies have not been sent to the page yet, in order. */
   #entries: Entry[] = []
   /** When the previous reply was ready (performance.now()), for timing pipelined commands. */
@@ -79,7 +74,9 @@ export class TerminalSession {
   #headWaiters = new Map<Entry, () => void>()
   #closed = false
 
-  constructor(private readonly deps: SessionDeps) {}
+  constructor(private readonly deps: SessionDeps) {
+    this.#channel = new SubscriberChannel({ ...deps, owner: this })
+  }
 
   get db(): number {
     return this.deps.users.db
@@ -127,8 +124,8 @@ export class TerminalSession {
 
   /** Ctrl-C: leave subscribed mode, unblock a blocking command or stop a script. */
   async cancel(): Promise<void> {
-    if (this.#subscribed) {
-      this.#leaveSubscribedMode()
+    if (this.#channel.subscribed) {
+      this.#channel.leave()
       return
     }
     // Ctrl-C right after Enter can arrive before the command is written (the
@@ -160,9 +157,7 @@ export class TerminalSession {
     this.#main?.then((connection) => connection.close()).catch(() => undefined)
     this.#main = null
     this.#ready = null
-    this.#subscriber?.close()
-    this.#subscriber = null
-    this.deps.patterns.set(this.db, this, new Set())
+    this.#channel.close()
   }
 
   // ------------------------------------------------------------ output, in order
@@ -200,7 +195,7 @@ export class TerminalSession {
     const connection = this.#ready
     if (!connection || connection.closed) return false
     const name = upper(args[0]!)
-    const decision = decide(args, { subscribed: this.#subscribed }, name)
+    const decision = decide(args, { subscribed: this.#channel.subscribed }, name)
     const finalArgs = this.#immediateArgs(decision, args)
     if (finalArgs === null) return false
     if (typeof finalArgs === 'string') {
@@ -242,7 +237,7 @@ export class TerminalSession {
 
   async #dispatch(args: string[], entry: Entry): Promise<Dispatched> {
     const name = upper(args[0]!)
-    const decision = decide(args, { subscribed: this.#subscribed }, name)
+    const decision = decide(args, { subscribed: this.#channel.subscribed }, name)
     const immediate = this.#immediateArgs(decision, args)
     if (typeof immediate === 'string') return { replies: Promise.resolve([err(immediate)]), barrier: false }
     if (immediate !== null) {
@@ -255,7 +250,7 @@ export class TerminalSession {
       case 'pubsub':
         return { replies: this.#pubsub(args), barrier: false }
       case 'subscribe':
-        return { replies: this.#afterEarlierReplies(entry).then(() => this.#subscribe(args, name)), barrier: true }
+        return { replies: this.#afterEarlierReplies(entry).then(() => this.#channel.subscribe(args, name)), barrier: true }
       case 'unsubscribe':
         return { replies: this.#afterEarlierReplies(entry).then(() => this.#unsubscribe(args, name)), barrier: true }
       case 'reset':
@@ -421,57 +416,10 @@ export class TerminalSession {
     }
   }
 
-  // ------------------------------------------------------------ pub/sub
-
-  async #subscriberConnection(): Promise<RespConnection> {
-    if (this.#subscriber && !this.#subscriber.closed) return this.#subscriber
-    const { users, valkey } = this.deps
-    const connection = await RespConnection.connect(valkey)
-    const auth = await connection.send(['AUTH', users.subscriberUser, users.subscriberPassword])
-    if (auth.t === 'err') {
-      connection.close()
-      throw new Error(`subscriber sign-in failed: ${auth.s}`)
-    }
-    connection.onStream = (reply) => this.#onPubSub(reply)
-    connection.on('close', () => {
-      if (this.#subscriber === connection) this.#leaveSubscribedMode()
-    })
-    this.#subscriber = connection
-    return connection
-  }
-
-  async #subscribe(args: string[], name: string): Promise<Reply[]> {
-    if (args.length < 2) return [err(`ERR wrong number of arguments for '${name.toLowerCase()}' command`)]
-    const { admin, users } = this.deps
-    const prefixed = args.slice(1).map((channel) => users.channelPrefix + channel)
-    if (name === 'PSUBSCRIBE') {
-      // Valkey compares a PSUBSCRIBE pattern with ACL channel rules literally, so each (prefixed,
-      // hence sandbox-bound) pattern is granted as written. The rules are rebuilt from the
-      // sandbox's patterns in use each time, so they do not pile up; patterns are bytes, and go
-      // to Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
-      const wanted = new Set([...this.deps.patterns.all(this.db), ...args.slice(1)])
-      if (wanted.size > MAX_PATTERNS) {
-        return [err(`ERR a sandbox may hold at most ${MAX_PATTERNS} pattern subscriptions at once in the playground`)]
-      }
-      const rules = [...wanted].map((pattern) => Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1'))
-      await admin.call('acl', 'setuser', users.subscriberUser, 'resetchannels', `&${users.channelPrefix}*`, ...rules)
-    }
-    const connection = await this.#subscriberConnection()
-    connection.write([args[0]!, ...prefixed])
-    if (!this.#subscribed) {
-      this.#subscribed = true
-      this.deps.send({ type: 'mode', subscribed: true })
-    }
-    return []
-  }
+  // ------------------------------------------------------------ pub/sub (SubscriberChannel)
 
   async #unsubscribe(args: string[], name: string): Promise<Reply[]> {
-    if (this.#subscribed && this.#subscriber && !this.#subscriber.closed) {
-      const prefix = this.deps.users.channelPrefix
-      const forwarded = name === 'PING' ? args : [args[0]!, ...args.slice(1).map((c) => prefix + c)]
-      this.#subscriber.write(forwarded)
-      return []
-    }
+    if (this.#channel.forward(args, name)) return []
     if (name === 'PING') return this.#write(await this.#connection(), args, name)
     // Not subscribed: Valkey answers one confirmation per channel (or one with
     // a nil channel), each with a count of 0.
@@ -481,46 +429,9 @@ export class TerminalSession {
     return channels.map((channel) => ({ t: 'arr', a: [kind, bulk(channel), int(0)] }))
   }
 
-  #onPubSub(raw: Reply): void {
-    const reply = stripPubSubReply(raw, this.deps.users.channelPrefix)
-    if (!this.#closed) this.deps.send({ type: 'push', reply })
-    // A refused subscription (an error instead of a confirmation) with nothing subscribed leaves
-    // the terminal nothing to wait for: back to the prompt instead of "Reading messages...".
-    if (reply.t === 'err' && this.#confirmed === 0) {
-      this.#leaveSubscribedMode()
-      return
-    }
-    if (reply.t !== 'arr' || reply.a[0]?.t !== 'bulk') return
-    const kind = reply.a[0].s
-    const target = reply.a[1]
-    if (target?.t === 'bulk') {
-      if (kind === 'psubscribe') this.#patterns.add(target.s)
-      if (kind === 'punsubscribe') this.#patterns.delete(target.s)
-      this.deps.patterns.set(this.db, this, new Set(this.#patterns))
-    }
-    const count = reply.a[2]
-    if (count?.t === 'int') this.#confirmed = Number(count.n)
-    if (UNSUBSCRIBE_COMMANDS.has(kind.toUpperCase()) && count?.t === 'int' && count.n === '0') {
-      this.#leaveSubscribedMode()
-    }
-  }
-
-  #leaveSubscribedMode(): void {
-    const connection = this.#subscriber
-    this.#subscriber = null
-    this.#confirmed = 0
-    connection?.close()
-    this.#patterns.clear()
-    this.deps.patterns.set(this.db, this, new Set())
-    if (this.#subscribed) {
-      this.#subscribed = false
-      if (!this.#closed) this.deps.send({ type: 'mode', subscribed: false })
-    }
-  }
-
   /** RESET: a fresh connection is the most faithful way to drop every piece of state. */
   async #reset(): Promise<Reply[]> {
-    this.#leaveSubscribedMode()
+    this.#channel.leave()
     const previous = this.#main
     this.#main = null
     this.#ready = null
