@@ -8,26 +8,17 @@
  * the sandbox's patterns in use each time, so they do not pile up; patterns are bytes and go to
  * Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
  */
-import type { Reply, ServerMessage } from '../protocol.ts'
+import type { Reply } from '../protocol.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
-import type { AdminClient } from '../valkey/adminClient.ts'
-import type { SandboxUsers } from './aclRules.ts'
 import { stripPubSubReply } from './channels.ts'
 import { UNSUBSCRIBE_COMMANDS } from './commandPolicy.ts'
-import type { PatternBook } from './PatternBook.ts'
+import type { SessionDeps } from './TerminalSession.ts'
 
 /** Distinct PSUBSCRIBE patterns one sandbox may hold (each is an ACL rule on its subscriber user). */
 const MAX_PATTERNS = 100
 
-export type SubscriberDeps = {
-  valkey: { host: string; port: number }
-  admin: AdminClient
-  users: SandboxUsers
-  patterns: PatternBook
-  send: (message: ServerMessage) => void
-  /** The terminal this channel belongs to, as the PatternBook's owner. */
-  owner: object
-}
+/** What a terminal session already has, plus the session itself as the PatternBook's owner. */
+export type SubscriberDeps = Pick<SessionDeps, 'valkey' | 'admin' | 'users' | 'patterns' | 'send'> & { owner: object }
 
 const err = (s: string): Reply => ({ t: 'err', s })
 
