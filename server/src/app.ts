@@ -28,6 +28,9 @@ import {
   type Capabilities,
 } from './valkey/adminClient.ts'
 import { readLuaDefaults, ScriptBook } from './sandbox/ScriptBook.ts'
+import { MemoryMeter } from './sandbox/MemoryMeter.ts'
+import { MemoryQuota, readGrowingCommands } from './sandbox/MemoryQuota.ts'
+import { scriptGuardLine } from './sandbox/scriptGuard.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
 
@@ -52,6 +55,8 @@ export type Playground = {
   admin: AdminClient
   capabilities: Capabilities
   registry: SandboxRegistry
+  /** The sandboxes' memory quota and its meter; null when SANDBOX_MEMORY_MB=0. */
+  quota: MemoryQuota | null
   gateway: Gateway
   embedded: EmbeddedValkey | null
   valkey: ValkeyTarget
@@ -132,8 +137,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     onClose(() => admin.disconnect())
 
     const capabilities = await detectCapabilities(admin)
+    let quota: MemoryQuota | null = null
+    if (config.sandboxMemoryMb > 0) {
+      const meter = new MemoryMeter({ target: valkey, log })
+      onClose(() => meter.close())
+      quota = new MemoryQuota(meter, config.sandboxMemoryMb * 1024 * 1024, await readGrowingCommands(admin))
+    }
     // Read while the Lua VM is fresh: every sandbox's scripts start from these settings.
-    const scripts = new ScriptBook(await readLuaDefaults(admin))
+    const luaDefaults = await readLuaDefaults(admin)
+    const scripts = new ScriptBook(luaDefaults, quota ? scriptGuardLine(quota.growingCommands, quota.quotaMb) : null)
     if (!embedded) await ensureNotifications(admin, log)
 
     const databases: number[] = []
@@ -160,6 +172,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       // A database handed out or recycled starts without anyone's mission progress.
       forget: async (db) => {
         scripts.forget(db)
+        quota?.emptied(db)
         await progress.clear(db)
       },
     })
@@ -221,6 +234,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     )
 
     const watcher = new KeyspaceWatcher(valkey, log)
+    if (quota) {
+      const { meter } = quota
+      watcher.listenAll((db, key, event) => meter.event(db, key, event))
+      // Data from before this start (the append-only file) is measured in the background.
+      void meter.resyncAll(registry.databasesInUse)
+    }
     await watcher.start()
     onClose(() => watcher.close())
 
@@ -237,6 +256,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
       restartValkey: embedded ? () => embedded.restartFromDisk() : null,
       scripts,
+      quota,
       helloTimeoutMs: options.helloTimeoutMs,
       log,
     })
@@ -255,6 +275,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         whenReady(admin)
           .then(() => registry.restore())
           .then(() => {
+            // Events were lost while it was down.
+            void quota?.meter.resyncAll(registry.databasesInUse)
             log('valkey-server restarted')
             gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is back as it was.' })
           })
@@ -276,6 +298,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       admin,
       capabilities,
       registry,
+      quota,
       gateway,
       embedded,
       valkey,

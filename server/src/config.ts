@@ -28,6 +28,8 @@ export type Config = {
   sandboxEmptyIdleMs: number
   /** Most sandboxes one client address may hold. */
   sandboxesPerAddress: number
+  /** Each sandbox's memory quota in MB; 0: none. */
+  sandboxMemoryMb: number
   /** Extra page origins allowed to open the WebSocket (same-origin always is). */
   allowedOrigins: string[]
   /** Folder with the built web app; null serves nothing but the API. */
@@ -109,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       1,
       100_000
     ),
+    // A workshop's hashes take kilobytes: 64 MB leaves room for big experiments (a 20,000-field
+    // hash of 1 KB values is about 25 MB) while one sandbox can use at most a sixteenth of the
+    // embedded server's 1 GB. 0 turns the quota (and the script guard) off.
+    sandboxMemoryMb: integer(env, 'SANDBOX_MEMORY_MB', 64, 0, 1_000_000),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

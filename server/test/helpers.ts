@@ -19,6 +19,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sandboxIdleMs: 3_600_000,
     sandboxEmptyIdleMs: 300_000,
     sandboxesPerAddress: 16,
+    sandboxMemoryMb: 64,
     allowedOrigins: [],
     webRoot: null,
     missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),

@@ -66,8 +66,28 @@ const commands: Attempt[] = [
   { name: 'EVAL SWAPDB inside a script', args: ['EVAL', "return server.call('SWAPDB', '0', '1')", '0'] },
   { name: 'EVAL MOVE inside a script', args: ['EVAL', "return redis.call('MOVE', 'mine', '0')", '0'] },
   { name: 'EVAL writing a global', args: ['EVAL', 'evil = 1 return evil', '0'] },
-  { name: 'EVAL replacing server', args: ['EVAL', "server = {} return 'replaced'", '0'] },
-  { name: 'EVAL rawset on _G', args: ['EVAL', "rawset(_G, 'server', {}) return 1", '0'] },
+  // The memory guard gives each script its own `server` and `_G` in front of the shared ones:
+  // replacing those changes only that one script.
+  {
+    name: 'EVAL replacing server (its own name only)',
+    args: ['EVAL', "server = {} return 'replaced'", '0'],
+    allowed: (r) => r.t === 'bulk' && r.s === 'replaced',
+  },
+  {
+    name: 'EVAL rawset on _G (its own table only)',
+    args: ['EVAL', "rawset(_G, 'server', {}) return type(server.call)", '0'],
+    allowed: (r) => r.t === 'bulk' && r.s === 'function',
+  },
+  {
+    name: 'EVAL reaching the shared globals behind the guard',
+    args: ['EVAL', 'return tostring(getmetatable(_G))', '0'],
+    allowed: (r) => r.t === 'bulk' && r.s === 'false',
+  },
+  {
+    name: 'EVAL loading code outside the guard',
+    args: ['EVAL', "local f, e = loadstring('return server') if f then return 'loaded' end return e", '0'],
+    allowed: (r) => r.t === 'bulk' && /not available/.test(r.s),
+  },
   { name: 'EVALSHA of the victim script', args: ['EVALSHA', sha1(VICTIM_SCRIPT), '0'] },
   {
     name: 'SCRIPT EXISTS of the victim script',

@@ -67,4 +67,15 @@ describe('scripts across sandboxes', () => {
     )
     expect(grew.t === 'int' && Number(grew.n) < 4000).toBe(true)
   })
+
+  it("one sandbox's changes to the string metatable (writable on Valkey 8) do not reach another's scripts", async () => {
+    // Valkey 9 refuses the change (a read-only table); Valkey 8 allows it, for every later script.
+    await alice.one(
+      'EVAL',
+      "pcall(function() local m = getmetatable('') m.__index = {rep = function() return 'taken' end} m.__len = 1 end) return 1",
+      '0'
+    )
+    expect(await bob.one('EVAL', "return ('ab'):rep(2)", '0')).toEqual(bulk('abab'))
+    expect(await bob.one('EVAL', "local n = 0 for _ in pairs(getmetatable('')) do n = n + 1 end return n", '0')).toEqual(int(1))
+  })
 })

@@ -28,6 +28,7 @@ import { encodeFrames } from './encodeFrames.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
+import type { MemoryQuota } from '../sandbox/MemoryQuota.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
 import { MissionSession } from '../missions/MissionSession.ts'
@@ -47,6 +48,8 @@ export type GatewayDeps = {
   /** Kills and restarts the embedded Valkey from disk (a script that cannot be stopped); null without one. */
   restartValkey: (() => boolean) | null
   scripts: ScriptBook
+  /** Each sandbox's memory quota; null when off. */
+  quota: MemoryQuota | null
   helloTimeoutMs?: number
   heartbeatMs?: number
   log: (message: string) => void
@@ -283,6 +286,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, addr
               scriptTimeoutMs: deps.scriptTimeoutMs,
               restartValkey: deps.restartValkey,
               scripts: deps.scripts,
+              quota: deps.quota,
             })
             const info = deps.serverInfo()
             const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)

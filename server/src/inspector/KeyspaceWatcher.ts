@@ -25,6 +25,8 @@ const CHANNEL = /^__keyspace@(\d+)__:/
 
 export class KeyspaceWatcher {
   #listeners = new Map<number, Set<KeyspaceListener>>()
+  /** Hear every database's events (the memory meter). */
+  #everywhere = new Set<(db: number, key: string, event: string) => void>()
   #connection: RespConnection | null = null
   #closed = false
   #retryTimer: NodeJS.Timeout | null = null
@@ -48,6 +50,12 @@ export class KeyspaceWatcher {
       set.delete(listener)
       if (set.size === 0) this.#listeners.delete(db)
     }
+  }
+
+  /** Hears events of every database, e.g. to account for each sandbox's memory. */
+  listenAll(listener: (db: number, key: string, event: string) => void): () => void {
+    this.#everywhere.add(listener)
+    return () => this.#everywhere.delete(listener)
   }
 
   close(): void {
@@ -100,9 +108,11 @@ export class KeyspaceWatcher {
     if (kind?.t !== 'bulk' || kind.s !== 'pmessage' || channel?.t !== 'bulk' || event?.t !== 'bulk') return
     const match = CHANNEL.exec(channel.s)
     if (!match) return
-    const listeners = this.#listeners.get(Number(match[1]))
-    if (!listeners) return
+    const db = Number(match[1])
     const key = channel.s.slice(match[0].length)
+    for (const listener of this.#everywhere) listener(db, key, event.s)
+    const listeners = this.#listeners.get(db)
+    if (!listeners) return
     for (const listener of listeners) listener.event(key, event.s)
   }
 }

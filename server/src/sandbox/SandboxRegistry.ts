@@ -97,6 +97,11 @@ export class SandboxRegistry {
     return this.#byDb.size
   }
 
+  /** The databases handed out now. */
+  get databasesInUse(): number[] {
+    return [...this.#byDb.keys()]
+  }
+
   /** Loads the mapping a previous proxy left in the control database. */
   async load(): Promise<void> {
     const stored = (await this.options.admin.call('hgetall', REGISTRY_KEY)) as string[]

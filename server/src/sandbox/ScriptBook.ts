@@ -42,16 +42,26 @@ type Book = Map<string, { body: string; wrappedSha: string }>
 export class ScriptBook {
   #books = new Map<number, Book>()
 
-  /** `preamble`: the line that resets the VM's settings (see readLuaDefaults). */
-  constructor(private readonly preamble: string) {}
+  readonly #preamble: string
+
+  /**
+   * `preamble`: the line that resets the VM's settings (see readLuaDefaults). `guard`: the memory
+   * guard (scriptGuard), which takes each script's remaining quota as an extra last argument.
+   */
+  constructor(
+    preamble: string,
+    private readonly guard: string | null = null
+  ) {
+    this.#preamble = preamble + (guard ?? '')
+  }
 
   /** Puts the reset line on the script's first line, after a shebang line if there is one. */
   wrap(body: string): string {
     if (body.startsWith('#!')) {
       const end = body.indexOf('\n')
-      return end < 0 ? body : body.slice(0, end + 1) + this.preamble + body.slice(end + 1)
+      return end < 0 ? body : body.slice(0, end + 1) + this.#preamble + body.slice(end + 1)
     }
-    return this.preamble + body
+    return this.#preamble + body
   }
 
   /** Drops a sandbox's book (its database changed hands). */
@@ -103,15 +113,32 @@ export class ScriptBook {
     return fix(reply)
   }
 
-  /** The command to send instead of a script command of this sandbox, or null when it is none. */
-  fence(db: number, args: readonly string[]): FencedCommand | null {
+  /**
+   * The script's arguments with the guard's budget after them. Only when numkeys is valid: an
+   * extra argument would make a numkeys one too big valid, and such a script never runs anyway.
+   */
+  #withBudget(rest: readonly string[], budget: number): string[] {
+    if (this.guard === null) return [...rest]
+    const numkeys = rest[0] ?? ''
+    if (!/^\d+$/.test(numkeys) || Number(numkeys) > rest.length - 1) return [...rest]
+    return [...rest, String(Math.floor(budget))]
+  }
+
+  /**
+   * The command to send instead of a script command of this sandbox, or null when it is none.
+   * `budget`: bytes the sandbox may still add (its remaining memory quota).
+   */
+  fence(db: number, args: readonly string[], budget = 0): FencedCommand | null {
     const name = upper(args[0] ?? '')
     switch (name) {
       case 'EVAL':
       case 'EVAL_RO': {
         if (args.length < 2) return null
         const { wrapped } = this.#remember(db, args[1]!)
-        return { args: [args[0]!, wrapped, ...args.slice(2)], mapReply: (reply) => this.unwrapErrors(db, reply) }
+        return {
+          args: [args[0]!, wrapped, ...this.#withBudget(args.slice(2), budget)],
+          mapReply: (reply) => this.unwrapErrors(db, reply),
+        }
       }
       case 'EVALSHA':
       case 'EVALSHA_RO': {
@@ -120,7 +147,7 @@ export class ScriptBook {
         if (!known) return { args: [args[0]!, NO_SUCH_SCRIPT, ...args.slice(2)] }
         const { wrapped } = this.#remember(db, known.body)
         return {
-          args: [name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO', wrapped, ...args.slice(2)],
+          args: [name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO', wrapped, ...this.#withBudget(args.slice(2), budget)],
           mapReply: (reply) => this.unwrapErrors(db, reply),
         }
       }
@@ -187,5 +214,10 @@ return cjson.encode(out)`
     calls.push(`cjson.${name}(${values.map(literal).join(',')})`)
   }
   calls.push("collectgarbage('restart')", 'math.randomseed(0)')
+  // Valkey 8 lets a script change the strings' metatable (s:rep() and the like) for every later
+  // script; 9 refuses it (read-only), hence the pcall.
+  calls.push(
+    "pcall(function() local m = getmetatable('') for k in pairs(m) do if k ~= '__index' then m[k] = nil end end m.__index = string end)"
+  )
   return calls.join('; ') + '; '
 }

@@ -15,6 +15,7 @@ import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from
 import type { PatternBook } from './PatternBook.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
 import { SubscriberChannel } from './SubscriberChannel.ts'
+import type { MemoryQuota } from './MemoryQuota.ts'
 import type { ScriptBook } from './ScriptBook.ts'
 import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
 import { scopeInfo } from './scopedInfo.ts'
@@ -31,12 +32,22 @@ export type SessionDeps = {
   scripts?: ScriptBook
   /** Kills and restarts the embedded server from its append-only file; null with a server we did not start. */
   restartValkey?: (() => boolean) | null
+  /** The sandboxes' memory quota; absent: none (SANDBOX_MEMORY_MB=0). */
+  quota?: MemoryQuota | null
 }
 
 type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
 type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
 /** A command awaiting its turn to be answered to the page. */
-type Entry = { id: number; started: number; replies: Reply[] | null; at: number; mapReply?: (reply: Reply) => Reply }
+type Entry = {
+  id: number
+  started: number
+  replies: Reply[] | null
+  at: number
+  mapReply?: (reply: Reply) => Reply
+  /** The sandbox looked full when the command arrived: confirm before sending it. */
+  quotaCheck?: boolean
+}
 
 const err = (s: string): Reply => ({ t: 'err', s })
 const bulk = (s: string): Reply => ({ t: 'bulk', s })
@@ -87,7 +98,8 @@ export class TerminalSession {
     const entry: Entry = { id, started: performance.now(), replies: null, at: 0 }
     this.#entries.push(entry)
     // Script commands go through the sandbox's own script book (cache and VM state fenced).
-    const fenced = this.deps.scripts?.fence(this.db, original) ?? null
+    const quota = this.deps.quota ?? null
+    const fenced = this.deps.scripts?.fence(this.db, original, quota?.remaining(this.db) ?? 0) ?? null
     const args = fenced?.args ?? original
     if (fenced?.mapReply) {
       if (fenced.notInMulti && this.#inMulti) {
@@ -103,9 +115,11 @@ export class TerminalSession {
       this.#complete(entry, [err(`ERR too many commands in flight (more than ${LIMITS.maxInFlight}); wait for replies`)])
       return
     }
+    // A full sandbox's growing commands wait for a fresh measurement (the slow path).
+    entry.quotaCheck = quota?.mayRefuse(this.db, upper(original[0] ?? ''), original) ?? false
     // Fast path: nothing is ahead in the slow lane, so the command can be
     // written now; a paste is pipelined with one promise per command.
-    if (this.#slow === 0 && this.#tryFast(entry, args)) return
+    if (this.#slow === 0 && !entry.quotaCheck && this.#tryFast(entry, args)) return
     this.#slow++
     const dispatched = this.#sequence.then(() => this.#dispatch(args, entry))
     this.#sequence = dispatched
@@ -237,6 +251,12 @@ export class TerminalSession {
 
   async #dispatch(args: string[], entry: Entry): Promise<Dispatched> {
     const name = upper(args[0]!)
+    const full = entry.quotaCheck ? await this.deps.quota?.refusal(this.db, name, args) : null
+    if (full) {
+      // Inside MULTI the refusal must fail EXEC too, as any refused command does.
+      if (this.#inMulti) this.#sendUntracked(ABORT_TRANSACTION)
+      return { replies: Promise.resolve([err(full)]), barrier: false }
+    }
     const decision = decide(args, { subscribed: this.#channel.subscribed }, name)
     const immediate = this.#immediateArgs(decision, args)
     if (typeof immediate === 'string') return { replies: Promise.resolve([err(immediate)]), barrier: false }
@@ -264,6 +284,7 @@ export class TerminalSession {
   #write(connection: RespConnection, args: readonly string[], name: string): Promise<Reply[]> {
     if (name === 'MULTI') this.#inMulti = true
     else if (name === 'EXEC' || name === 'DISCARD') this.#inMulti = false
+    const flushes = name === 'FLUSHDB' && !this.#inMulti
     // Not at Valkey yet: it may wait for its turn in the window (FairWindow).
     const item: InFlight = { name, since: Infinity }
     this.#inFlight.push(item)
@@ -284,6 +305,8 @@ export class TerminalSession {
         connection.send(args).then(
           (reply) => {
             done()
+            // FLUSHDB raises no keyspace events: the meter is told directly.
+            if (flushes && reply.t === 'str') this.deps.quota?.emptied(this.db)
             resolve([reply])
           },
           (error: unknown) => {

@@ -1,0 +1,232 @@
+/**
+ * Each sandbox's memory quota against the real embedded Valkey: what fills one sandbox (a script
+ * that writes 2 GB, a flood of commands, one SETRANGE far out) stops at its quota with an error
+ * that names it, never reaches Valkey's own maxmemory, and no other sandbox ever sees OOM.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Playground } from '../src/app.ts'
+import type { Reply } from '../src/protocol.ts'
+import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
+
+/** The issue's script: 2,000 values of 1 MB, 2 GB in all. */
+const FILL_2GB = "for i=1,2000 do server.call('SET','big'..i,string.rep('x',1000000)) end return 1"
+
+const errorText = (reply: Reply) => (reply.t === 'err' ? reply.s : '')
+
+async function usedMemory(playground: Playground): Promise<number> {
+  const info = String(await playground.admin.call('info', 'memory'))
+  return Number(/used_memory:(\d+)/.exec(info)?.[1])
+}
+
+/** A victim with a hash and a TTL, which must keep working and lose nothing. */
+async function victimWithSession(playground: Playground): Promise<TestClient> {
+  const victim = await TestClient.connect(playground.port, null, '127.0.0.2')
+  await victim.one('HSET', 'session:han', 'username', 'han', 'credits', '500')
+  await victim.one('EXPIRE', 'session:han', '3600')
+  return victim
+}
+
+let victimWrites = 0
+
+async function expectVictimWrites(victim: TestClient): Promise<void> {
+  expect(await victim.one('HSET', 'session:han', `note${++victimWrites}`, 'booth_2')).toEqual(int(1))
+  expect(await victim.one('HGET', 'session:han', 'username')).toEqual(bulk('han'))
+  const ttl = await victim.one('TTL', 'session:han')
+  expect(ttl.t === 'int' && Number(ttl.n) > 3500).toBe(true)
+  expect(await victim.one('SET', 'victim:after', 'y'.repeat(10_000))).toEqual({ t: 'str', s: 'OK' })
+}
+
+describe('the memory quota (default 64 MB)', () => {
+  let playground: Playground
+
+  beforeAll(async () => {
+    playground = await startTestPlayground()
+  })
+  afterAll(async () => {
+    await playground?.close()
+  })
+
+  it('stops the 2 GB script at the quota, and the others never see OOM', async () => {
+    const victim = await victimWithSession(playground)
+    const filler = await TestClient.connect(playground.port, null, '127.0.0.3')
+    const reply = await filler.one('EVAL', FILL_2GB, '0')
+    expect(errorText(reply)).toMatch(/^OOM .*memory quota of 64 MB/)
+    expect(errorText(reply)).toMatch(/DEL, UNLINK or FLUSHDB/)
+    // The writes before the refused one were kept, and they fit the quota (64 MiB: 67 values of 10^6 bytes).
+    const keys = await filler.one('DBSIZE')
+    expect(keys.t === 'int' ? Number(keys.n) : 0).toBeGreaterThanOrEqual(40)
+    expect(keys.t === 'int' ? Number(keys.n) : 99).toBeLessThanOrEqual(67)
+    expect(await usedMemory(playground)).toBeLessThan(200 * 1024 * 1024)
+    await expectVictimWrites(victim)
+
+    // Once the meter has measured it, the full sandbox's own writes are refused with the quota named...
+    const refused = await until(async () => {
+      const attempt = await filler.one('SET', 'one-more', 'x'.repeat(1_000_000))
+      return attempt.t === 'err' ? attempt : undefined
+    }, 'the refusal of a write in the full sandbox')
+    expect(errorText(refused)).toMatch(
+      /^OOM command not allowed: (this would grow your sandbox's data from 6\d\.\d MB by 1\.0 MB, past its memory quota of 64 MB|your sandbox's data takes 64\.0 MB and its memory quota is 64 MB)/
+    )
+    // ... reads, deletes and read-only scripts still work ...
+    expect((await filler.one('STRLEN', 'big1')).t).toBe('int')
+    expect(await filler.one('EVAL_RO', "return server.call('STRLEN', KEYS[1])", '1', 'big1')).toEqual(int(1_000_000))
+    expect(errorText(await filler.one('EVAL', "return server.call('SET', 'a', string.rep('x', 1000000))", '0'))).toMatch(
+      /^OOM .*quota (of|is) 64 MB/
+    )
+    expect(await filler.one('DEL', 'big1', 'big2', 'big3', 'big4', 'big5', 'big6', 'big7', 'big8', 'big9', 'big10')).toEqual(int(10))
+    // ... and freeing space lets it write again.
+    const accepted = await until(async () => {
+      const attempt = await filler.one('SET', 'one-more', 'x'.repeat(1_000_000))
+      return attempt.t === 'str' ? attempt : undefined
+    }, 'writes accepted again after DEL')
+    expect(accepted).toEqual({ t: 'str', s: 'OK' })
+    await expectVictimWrites(victim)
+    filler.close()
+    victim.close()
+  })
+
+  it('FLUSHDB empties the count at once', async () => {
+    const filler = await TestClient.connect(playground.port, null, '127.0.0.4')
+    expect(errorText(await filler.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)
+    await until(
+      async () => ((await filler.one('SET', 'x', 'x'.repeat(1_000_000))).t === 'err' ? true : undefined),
+      'the sandbox counted as full'
+    )
+    expect(await filler.one('FLUSHDB')).toEqual({ t: 'str', s: 'OK' })
+    expect(await filler.one('SET', 'x', 'x'.repeat(1_000_000))).toEqual({ t: 'str', s: 'OK' })
+    filler.close()
+  })
+
+  it('a FLUSHDB the proxy did not see (inside MULTI) is noticed before anyone is refused', async () => {
+    const filler = await TestClient.connect(playground.port, null, '127.0.0.5')
+    expect(errorText(await filler.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)
+    await until(
+      async () => ((await filler.one('SET', 'x', 'x'.repeat(1_000_000))).t === 'err' ? true : undefined),
+      'the sandbox counted as full'
+    )
+    // FLUSHDB raises no keyspace events; the meter checks the key count before it refuses.
+    expect(await filler.one('MULTI')).toEqual({ t: 'str', s: 'OK' })
+    expect(await filler.one('FLUSHDB')).toEqual({ t: 'str', s: 'QUEUED' })
+    expect(await filler.one('EXEC')).toEqual({ t: 'arr', a: [{ t: 'str', s: 'OK' }] })
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect(await filler.one('SET', 'x', 'x'.repeat(1_000_000))).toEqual({ t: 'str', s: 'OK' })
+    filler.close()
+  })
+
+  it('the guard inside scripts measures real growth: overwriting one key does not count again', async () => {
+    const client = await TestClient.connect(playground.port, null, '127.0.0.6')
+    // 100,000 writes of 1 KB (100 MB carried) to one key: the sandbox holds about 1 KB.
+    const same = "for i=1,100000 do server.call('SET','same',string.rep('x',1000)) end return server.call('STRLEN','same')"
+    expect(await client.one('EVAL', same, '0')).toEqual(int(1000))
+    // pcall gets the refusal as an error reply, and the script goes on.
+    const caught =
+      "for i=1,2000 do local r = server.pcall('SET','p'..i,string.rep('x',1000000)) if type(r) == 'table' and r.err then return {i, r.err} end end return 'all'"
+    const reply = await client.one('EVAL', caught, '0')
+    expect(reply.t).toBe('arr')
+    if (reply.t === 'arr') {
+      expect(reply.a[0]?.t === 'int' && Number(reply.a[0].n) > 50).toBe(true)
+      expect(reply.a[1]?.t === 'bulk' && /^OOM .*memory quota of 64 MB/.test(reply.a[1].s)).toBe(true)
+    }
+    client.close()
+  })
+
+  it('commands whose growth is not in their arguments are measured too (SETRANGE, SUNIONSTORE)', async () => {
+    const client = await TestClient.connect(playground.port, null, '127.0.0.7')
+    const setrange = "for i=1,100 do server.call('SETRANGE','r'..i, 15000000, 'x') end return 1"
+    const setrangeReply = errorText(await client.one('EVAL', setrange, '0'))
+    expect(setrangeReply, setrangeReply).toMatch(/^OOM .*quota of 64 MB/)
+    const size = await client.one('DBSIZE')
+    expect(size.t === 'int' && Number(size.n) <= 5).toBe(true)
+    expect(await client.one('FLUSHDB')).toEqual({ t: 'str', s: 'OK' })
+    // SUNIONSTORE copies a set of 8 MB without carrying it (COPY would too, but Valkey 8 fences it off).
+    const copies =
+      "for i=1,100 do server.call('SADD','src',i..string.rep('x',80000)) end for i=1,100 do server.call('SUNIONSTORE','c'..i,'src') end return 1"
+    expect(errorText(await client.one('EVAL', copies, '0'))).toMatch(/^OOM .*quota of 64 MB/)
+    expect(await client.one('FLUSHDB')).toEqual({ t: 'str', s: 'OK' })
+    // Outside scripts, SETRANGE and SETBIT say how far they grow: refused before they run.
+    expect(await client.one('SET', 'filler', 'x'.repeat(1_000_000))).toEqual({ t: 'str', s: 'OK' })
+    expect(await client.one('SETRANGE', 'near', '10000000', 'x')).toEqual(int(10_000_001))
+    await until(async () => (playground.quota!.meter.usage(Number(await dbOf(client))) > 10_000_000 ? true : undefined), 'measured')
+    expect(errorText(await client.one('SETRANGE', 'far', '60000000', 'x'))).toMatch(
+      /^OOM command not allowed: this would grow your sandbox's data from 1\d\.\d MB by 57\.2 MB, past its memory quota of 64 MB/
+    )
+    expect(errorText(await client.one('SETBIT', 'bits', String(8 * 60_000_000), '1'))).toMatch(/past its memory quota of 64 MB/)
+    expect(await client.one('EXISTS', 'far', 'bits')).toEqual(int(0))
+    client.close()
+  })
+
+  it('a refused write inside MULTI makes EXEC fail, as any refused command does', async () => {
+    const client = await TestClient.connect(playground.port, null, '127.0.0.8')
+    expect(errorText(await client.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)
+    await until(
+      async () => ((await client.one('SET', 'x', 'x'.repeat(1_000_000))).t === 'err' ? true : undefined),
+      'the sandbox counted as full'
+    )
+    expect(await client.one('MULTI')).toEqual({ t: 'str', s: 'OK' })
+    expect(await client.one('GET', 'big1')).toEqual({ t: 'str', s: 'QUEUED' })
+    expect(errorText(await client.one('HSET', 'h', 'f', 'v'.repeat(1_000_000)))).toMatch(/^OOM command not allowed/)
+    expect(errorText(await client.one('EXEC'))).toMatch(/^EXECABORT/)
+    expect(await client.one('EXISTS', 'h')).toEqual(int(0))
+    client.close()
+  })
+
+  it('measures what Valkey reports: the sum of MEMORY USAGE over the sandbox keys', async () => {
+    const client = await TestClient.connect(playground.port, null, '127.0.0.9')
+    const db = Number(await dbOf(client))
+    for (let i = 0; i < 20; i++) await client.one('HSET', `h${i}`, 'a', 'x'.repeat(1000), 'b', String(i))
+    await client.one('RPUSH', 'list', ...Array.from({ length: 200 }, (_, i) => `item-${i}`))
+    await client.one('DEL', 'h0')
+    let expected = 0
+    for (const key of [...Array.from({ length: 19 }, (_, i) => `h${i + 1}`), 'list']) {
+      const usage = await client.one('MEMORY', 'USAGE', key)
+      expected += usage.t === 'int' ? Number(usage.n) : 0
+    }
+    await eventually(() => (playground.quota!.meter.usage(db) === expected ? true : undefined), `usage of ${expected} bytes`)
+    client.close()
+  })
+})
+
+describe('a measured sandbox after a restart of the playground', () => {
+  it('counts the data it finds in the append-only file', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'playground-quota-'))
+    try {
+      let playground = await startTestPlayground({ valkeyDataDir: dir })
+      const client = await TestClient.connect(playground.port)
+      const token = client.token
+      expect(errorText(await client.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)
+      await new Promise((resolve) => setTimeout(resolve, 1200))
+      client.close()
+      await playground.close()
+      playground = await startTestPlayground({ valkeyDataDir: dir })
+      const back = await TestClient.connect(playground.port, token)
+      expect((await back.one('DBSIZE')).t).toBe('int')
+      await until(
+        async () => ((await back.one('SET', 'x', 'x'.repeat(1_000_000))).t === 'err' ? true : undefined),
+        'the full sandbox refused after the restart'
+      )
+      back.close()
+      await playground.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+/** Polls an async check until it gives something other than undefined (bounded: 10 s). */
+async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const value = await check()
+    if (value !== undefined) return value
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+async function dbOf(client: TestClient): Promise<string> {
+  const info = await client.one('CLIENT', 'INFO')
+  return /\bdb=(\d+)/.exec(info.t === 'bulk' ? info.s : '')?.[1] ?? ''
+}
