@@ -24,7 +24,7 @@ import { SandboxUnavailableError, type SandboxRegistry } from '../sandbox/Sandbo
 import type { PatternBook } from '../sandbox/PatternBook.ts'
 import type { ScriptBook } from '../sandbox/ScriptBook.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
-import { encodeFrames } from './encodeFrames.ts'
+import { FrameWriter } from './FrameWriter.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
@@ -117,9 +117,13 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
   })
 
+  /** Every message to a socket goes through its writer, broadcasts too: a large one may be mid-way. */
+  const writers = new WeakMap<WebSocket, FrameWriter>()
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     sockets.add(ws)
-    handleSocket(ws, deps, () => sockets.delete(ws), request.socket.remoteAddress ?? '')
+    const writer = new FrameWriter(ws, deps.log)
+    writers.set(ws, writer)
+    handleSocket(ws, writer, deps, () => sockets.delete(ws), request.socket.remoteAddress ?? '')
   })
 
   const heartbeat = setInterval(() => {
@@ -137,8 +141,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
 
   return {
     broadcast(message) {
-      const frames = encodeFrames(message, deps.log)
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) for (const text of frames) ws.send(text)
+      for (const ws of sockets) writers.get(ws)?.write(message)
     },
     get connections() {
       return sockets.size
@@ -160,7 +163,7 @@ const FRAMES_PER_TURN = 64
 /** Commands after which the inspector reads everything again: they change keys without notifications. */
 const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
 
-function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, address: string): void {
+function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, forget: () => void, address: string): void {
   let session: TerminalSession | null = null
   let inspector: InspectorSession | null = null
   let missions: MissionSession | null = null
@@ -175,10 +178,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, addr
   state.alive = true
   ws.on('pong', () => (state.alive = true))
 
-  const write = (message: ServerMessage) => {
-    if (ws.readyState !== ws.OPEN) return
-    for (const text of encodeFrames(message, deps.log)) ws.send(text)
-  }
+  const write = (message: ServerMessage) => writer.write(message)
   // Replies that become ready together (a pipelined paste answered in one
   // TCP read) leave in one frame; anything else flushes them first, so the
   // page sees every message in the order it was produced.
@@ -287,6 +287,7 @@ function handleSocket(ws: WebSocket, deps: GatewayDeps, forget: () => void, addr
               restartValkey: deps.restartValkey,
               scripts: deps.scripts,
               quota: deps.quota,
+              drained: () => writer.drained(),
             })
             const info = deps.serverInfo()
             const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)

@@ -14,7 +14,10 @@
 import net from 'node:net'
 import { EventEmitter } from 'node:events'
 import type { Reply } from '../protocol.ts'
-import { RespDecoder, encodeCommand } from './decoder.ts'
+import { REPLY_LIMITS, RespDecoder, encodeCommand } from './decoder.ts'
+
+/** Decoding time one connection may take before the others get a turn. */
+const DECODE_SLICE_MS = 3
 
 export class ConnectionClosedError extends Error {
   override name = 'ConnectionClosedError'
@@ -26,6 +29,8 @@ export type RespConnectionOptions = {
   host: string
   port: number
   connectTimeoutMs?: number
+  /** Keep top-level aggregates of at least this many elements as JSON text (EncodedAggregate). */
+  encodeFrom?: number
 }
 
 export interface RespConnectionEvents {
@@ -35,15 +40,23 @@ export interface RespConnectionEvents {
 export class RespConnection extends EventEmitter<RespConnectionEvents> {
   #socket: net.Socket | null = null
   #queue: Pending[] = []
-  #decoder = new RespDecoder((reply) => this.#onReply(reply))
+  #decoder: RespDecoder
   #closed = false
   #corked = false
   #closeError: Error | undefined
+  /** Decoding time in the current burst of data events, and when the last one ended. */
+  #busyMs = 0
+  #busyUntil = 0
   /** Set in stream mode; receives every reply instead of the request queue. */
   onStream: ((reply: Reply) => void) | null = null
 
+  private constructor(encodeFrom?: number) {
+    super()
+    this.#decoder = new RespDecoder((reply) => this.#onReply(reply), { ...REPLY_LIMITS, encodeFrom })
+  }
+
   static async connect(options: RespConnectionOptions): Promise<RespConnection> {
-    const connection = new RespConnection()
+    const connection = new RespConnection(options.encodeFrom)
     await connection.#open(options)
     return connection
   }
@@ -75,14 +88,37 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
         reject(error)
       })
       socket.on('data', (chunk) => {
+        const started = performance.now()
         try {
           this.#decoder.push(chunk)
         } catch (error) {
           this.#shutdown(error as Error)
+          return
         }
+        this.#yieldIfBusy(socket, started)
       })
       socket.on('close', () => this.#shutdown(this.#closeError))
       this.#socket = socket
+    })
+  }
+
+  /**
+   * Node reads up to 32 chunks of 64 KB from one socket in a row, so a large reply (KEYS over
+   * 200,000 keys) would be decoded in one go of tens of milliseconds while every other connection
+   * waits. After DECODE_SLICE_MS of decoding the socket is paused until the next turn of the
+   * event loop; the bytes wait in the kernel meanwhile.
+   */
+  #yieldIfBusy(socket: net.Socket, started: number): void {
+    const now = performance.now()
+    // A new burst: the previous one ended with a pause or idle time.
+    if (started - this.#busyUntil > 1) this.#busyMs = 0
+    this.#busyMs += now - started
+    this.#busyUntil = now
+    if (this.#busyMs < DECODE_SLICE_MS || this.#closed) return
+    this.#busyMs = 0
+    socket.pause()
+    setImmediate(() => {
+      if (!this.#closed) socket.resume()
     })
   }
 

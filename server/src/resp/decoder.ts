@@ -11,6 +11,7 @@
  * string is buffered without repeated copying until all of it has arrived.
  */
 import type { Reply } from '../protocol.ts'
+import { EncodedAggregate, JsonChunker } from './EncodedAggregate.ts'
 
 const CR = 13
 const LF = 10
@@ -31,7 +32,15 @@ export const REPLY_LIMITS = {
 }
 
 type AggregateKind = 'arr' | 'map' | 'set' | 'push' | 'attr'
-type Frame = { kind: AggregateKind; items: Reply[]; remaining: number }
+/** `json`: the aggregate is kept as JSON text (see EncodedAggregate), not as `items`. */
+type Frame = { kind: AggregateKind; items: Reply[]; remaining: number; json: JsonChunker | null }
+
+export type DecoderOptions = {
+  maxDepth: number
+  maxBytes: number
+  /** Top-level aggregates with at least this many elements are kept as JSON text (terminals). */
+  encodeFrom?: number
+}
 
 export class RespProtocolError extends Error {
   override name = 'RespProtocolError'
@@ -57,7 +66,7 @@ export class RespDecoder {
 
   constructor(
     private readonly onReply: (reply: Reply) => void,
-    private readonly limits: { maxDepth: number; maxBytes: number } = REPLY_LIMITS
+    private readonly limits: DecoderOptions = REPLY_LIMITS
   ) {}
 
   /** Feeds bytes from the socket; calls onReply for each complete top-level reply. */
@@ -121,14 +130,17 @@ export class RespDecoder {
         this.onReply(dropped === null ? current : { t: 'err', s: dropped })
         return
       }
-      if (this.#dropped === null) top.items.push(current)
+      if (this.#dropped === null) {
+        if (!top.json) top.items.push(current)
+        else top.json.add(current instanceof EncodedAggregate ? [...current.pieces()].join('') : JSON.stringify(current))
+      }
       top.remaining--
       if (top.remaining > 0) return
       this.#stack.pop()
       // RESP3 attributes annotate the next value; valkey-cli cannot print them
       // either, so they are read and dropped without counting as an element.
       if (top.kind === 'attr') return
-      current = { t: top.kind, a: top.items }
+      current = top.json ? (top.json.finish(top.kind) as unknown as Reply) : { t: top.kind, a: top.items }
     }
   }
 
@@ -173,7 +185,11 @@ export class RespDecoder {
     if (this.#stack.length >= this.limits.maxDepth && this.#dropped === null) {
       this.#dropped = `ERR the reply is nested more than ${this.limits.maxDepth} levels deep, more than the playground shows`
     }
-    this.#stack.push({ kind, items: [], remaining: count })
+    // Inside an aggregate kept as text, every nested one is too (no objects outlive their element).
+    const parent = this.#stack[this.#stack.length - 1]
+    const encode =
+      kind !== 'attr' && (parent ? parent.json !== null : this.limits.encodeFrom !== undefined && count >= this.limits.encodeFrom)
+    this.#stack.push({ kind, items: [], remaining: count, json: encode ? new JsonChunker() : null })
     return OPENED
   }
 

@@ -34,6 +34,8 @@ export type SessionDeps = {
   restartValkey?: (() => boolean) | null
   /** The sandboxes' memory quota; absent: none (SANDBOX_MEMORY_MB=0). */
   quota?: MemoryQuota | null
+  /** Resolves once every reply handed to `send` so far has gone out to the page (large ones take turns). */
+  drained?: () => Promise<void>
 }
 
 type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
@@ -59,6 +61,11 @@ const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 /** Ctrl-C with nothing to stop yet (the command is on its way) is retried this often, for up to 2 s. */
 const CANCEL_RETRY_MS = 50
 const CANCEL_ATTEMPTS = 40
+/** A heavy reply that took this long to go out holds its terminal's window as long again (at most PACE_MAX_MS). */
+const PACE_FROM_MS = 5
+/** Replies with at least this many elements are kept as JSON text, not as objects. */
+const ENCODE_FROM_ELEMENTS = 1024
+const PACE_MAX_MS = 1000
 
 export class TerminalSession {
   #main: Promise<RespConnection> | null = null
@@ -291,7 +298,7 @@ export class TerminalSession {
     const heavy = isHeavy(name)
     const done = () => {
       clearTimeout(item.timer)
-      this.#window.done(heavy)
+      this.#release(heavy, item.since)
       // Replies arrive in order, so the answered command is the oldest.
       if (this.#inFlight[0] === item) this.#inFlight.shift()
       else this.#inFlight.splice(this.#inFlight.indexOf(item), 1)
@@ -316,6 +323,29 @@ export class TerminalSession {
         )
       })
     })
+  }
+
+  /**
+   * Frees the command's place in the window. A heavy command's place is held until its reply has
+   * gone out to the page: a large reply is encoded in turns (FrameWriter), and the next heavy
+   * command's reply must not be decoded meanwhile, or one attendee's flood would take the proxy
+   * twice over. The reply reaches `send` after this promise callback, hence the turn's wait.
+   */
+  #release(heavy: boolean, sentAt: number): void {
+    const drained = this.deps.drained
+    if (!heavy || !drained) {
+      this.#window.done(heavy)
+      return
+    }
+    const release = () => {
+      // As long again as the command took, from being sent to its reply having gone out (Valkey's
+      // time and the proxy's): one attendee's heavy commands get about half of either at most,
+      // whatever they ask for, and everyone else's commands find them idle half the time.
+      const spent = performance.now() - sentAt
+      if (spent < PACE_FROM_MS) this.#window.done(heavy)
+      else setTimeout(() => this.#window.done(heavy), Math.min(spent, PACE_MAX_MS))
+    }
+    setImmediate(() => void drained().then(release, release))
   }
 
   /** A command whose reply nobody waits for (the MULTI-aborting marker). */
@@ -363,7 +393,8 @@ export class TerminalSession {
 
   async #openMain(): Promise<RespConnection> {
     const { users, valkey } = this.deps
-    const connection = await RespConnection.connect(valkey)
+    // Large replies stay JSON text on their way to the page (EncodedAggregate).
+    const connection = await RespConnection.connect({ ...valkey, encodeFrom: ENCODE_FROM_ELEMENTS })
     this.#scriptRestarted = false
     const [auth, select, , id] = await Promise.all([
       connection.send(['AUTH', users.terminalUser, users.terminalPassword]),
