@@ -31,6 +31,7 @@ import { readLuaDefaults, ScriptBook } from './sandbox/ScriptBook.ts'
 import { MemoryMeter } from './sandbox/MemoryMeter.ts'
 import { MemoryQuota, readGrowingCommands } from './sandbox/MemoryQuota.ts'
 import { scriptGuardLine } from './sandbox/scriptGuard.ts'
+import { LuaMemoryBrake } from './sandbox/LuaMemoryBrake.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
 
@@ -257,6 +258,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       restartValkey: embedded ? () => embedded.restartFromDisk() : null,
       scripts,
       quota,
+      luaBrake: config.scriptMemoryMb > 0 ? new LuaMemoryBrake(admin, config.scriptMemoryMb * 1024 * 1024, log) : null,
       helloTimeoutMs: options.helloTimeoutMs,
       log,
     })

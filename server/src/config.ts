@@ -30,6 +30,8 @@ export type Config = {
   sandboxesPerAddress: number
   /** Each sandbox's memory quota in MB; 0: none. */
   sandboxMemoryMb: number
+  /** The Lua VM is reset after a script leaves it larger than this (MB); 0: never. */
+  scriptMemoryMb: number
   /** Extra page origins allowed to open the WebSocket (same-origin always is). */
   allowedOrigins: string[]
   /** Folder with the built web app; null serves nothing but the API. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     // hash of 1 KB values is about 25 MB) while one sandbox can use at most a sixteenth of the
     // embedded server's 1 GB. 0 turns the quota (and the script guard) off.
     sandboxMemoryMb: integer(env, 'SANDBOX_MEMORY_MB', 64, 0, 1_000_000),
+    scriptMemoryMb: integer(env, 'SCRIPT_MEMORY_MB', 256, 0, 1_000_000),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -20,6 +20,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sandboxEmptyIdleMs: 300_000,
     sandboxesPerAddress: 16,
     sandboxMemoryMb: 64,
+    scriptMemoryMb: 256,
     allowedOrigins: [],
     webRoot: null,
     missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),

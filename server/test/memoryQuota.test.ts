@@ -186,6 +186,31 @@ describe('the memory quota (default 64 MB)', () => {
   })
 })
 
+describe('memory a script takes in Lua itself', () => {
+  it('is given back after the script (the VM is reset), and every sandbox keeps its scripts', async () => {
+    const playground = await startTestPlayground()
+    try {
+      const owner = await TestClient.connect(playground.port, null, '127.0.0.2')
+      const loaded = await owner.one('SCRIPT', 'LOAD', "return 'still here'")
+      const sha = loaded.t === 'bulk' ? loaded.s : ''
+      const builder = await TestClient.connect(playground.port, null, '127.0.0.3')
+      // 600 MB of Lua strings, in no database: Valkey does not count them against maxmemory.
+      expect(await builder.one('EVAL', "local s = string.rep('x', 300000000) local t = s .. 'y' return #t", '0')).toEqual(int(300_000_001))
+      await until(async () => {
+        const info = String(await playground.admin.call('info', 'memory'))
+        const lua = Number((/used_memory_vm_eval:(\d+)/.exec(info) ?? /used_memory_lua:(\d+)/.exec(info))?.[1])
+        return lua < 64 * 1024 * 1024 ? true : undefined
+      }, 'the Lua VM to be small again')
+      expect(await owner.one('EVALSHA', sha, '0')).toEqual(bulk('still here'))
+      expect(await builder.one('EVAL', "return ('ab'):rep(2)", '0')).toEqual(bulk('abab'))
+      owner.close()
+      builder.close()
+    } finally {
+      await playground.close()
+    }
+  })
+})
+
 describe('a measured sandbox after a restart of the playground', () => {
   it('counts the data it finds in the append-only file', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises')

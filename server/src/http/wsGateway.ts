@@ -28,6 +28,7 @@ import { FrameWriter } from './FrameWriter.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
+import type { LuaMemoryBrake } from '../sandbox/LuaMemoryBrake.ts'
 import type { MemoryQuota } from '../sandbox/MemoryQuota.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
@@ -50,6 +51,7 @@ export type GatewayDeps = {
   scripts: ScriptBook
   /** Each sandbox's memory quota; null when off. */
   quota: MemoryQuota | null
+  luaBrake: LuaMemoryBrake | null
   helloTimeoutMs?: number
   heartbeatMs?: number
   log: (message: string) => void
@@ -287,6 +289,7 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
               restartValkey: deps.restartValkey,
               scripts: deps.scripts,
               quota: deps.quota,
+              luaBrake: deps.luaBrake,
               drained: () => writer.drained(),
             })
             const info = deps.serverInfo()

@@ -15,6 +15,7 @@ import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from
 import type { PatternBook } from './PatternBook.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
 import { SubscriberChannel } from './SubscriberChannel.ts'
+import type { LuaMemoryBrake } from './LuaMemoryBrake.ts'
 import type { MemoryQuota } from './MemoryQuota.ts'
 import type { ScriptBook } from './ScriptBook.ts'
 import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
@@ -34,6 +35,8 @@ export type SessionDeps = {
   restartValkey?: (() => boolean) | null
   /** The sandboxes' memory quota; absent: none (SANDBOX_MEMORY_MB=0). */
   quota?: MemoryQuota | null
+  /** Gives back memory scripts took in Lua (absent: none). */
+  luaBrake?: LuaMemoryBrake | null
   /** Resolves once every reply handed to `send` so far has gone out to the page (large ones take turns). */
   drained?: () => Promise<void>
 }
@@ -296,8 +299,10 @@ export class TerminalSession {
     const item: InFlight = { name, since: Infinity }
     this.#inFlight.push(item)
     const heavy = isHeavy(name)
+    const scripted = SCRIPT_COMMANDS.has(name) || name === 'EXEC'
     const done = () => {
       clearTimeout(item.timer)
+      if (scripted) this.deps.luaBrake?.afterScript()
       this.#release(heavy, item.since)
       // Replies arrive in order, so the answered command is the oldest.
       if (this.#inFlight[0] === item) this.#inFlight.shift()
@@ -306,7 +311,7 @@ export class TerminalSession {
     return new Promise<Reply[]>((resolve) => {
       this.#window.admit(heavy, () => {
         item.since = performance.now()
-        if (SCRIPT_COMMANDS.has(name) || name === 'EXEC') {
+        if (scripted) {
           item.timer = setTimeout(() => void this.#killScript(), this.deps.scriptTimeoutMs)
         }
         connection.send(args).then(
