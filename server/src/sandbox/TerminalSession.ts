@@ -7,19 +7,19 @@
  * barriers, so the commands after them are judged in the state they leave.
  */
 import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
-import { ConnectionClosedError, RespConnection } from '../resp/RespConnection.ts'
+import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
-import { stripNames } from './channels.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
-import { FairWindow, isHeavy } from './FairWindow.ts'
+import { CommandLane } from './CommandLane.ts'
+import { MainConnection } from './MainConnection.ts'
 import { SubscriberChannel } from './SubscriberChannel.ts'
 import type { LuaMemoryBrake } from './LuaMemoryBrake.ts'
 import type { MemoryQuota } from './MemoryQuota.ts'
 import type { ScriptBook } from './ScriptBook.ts'
 import { OWNERSHIP_MS, stopRunningScript } from './ScriptStopper.ts'
-import { scopeInfo } from './scopedInfo.ts'
+import { infoReply, pubsubReply, unsubscribedReplies } from './scopedReplies.ts'
 
 export type SessionDeps = {
   valkey: { host: string; port: number }
@@ -42,7 +42,6 @@ export type SessionDeps = {
 }
 
 type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
-type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
 /** A command awaiting its turn to be answered to the page. */
 type Entry = {
   id: number
@@ -55,8 +54,6 @@ type Entry = {
 }
 
 const err = (s: string): Reply => ({ t: 'err', s })
-const bulk = (s: string): Reply => ({ t: 'bulk', s })
-const int = (n: number): Reply => ({ t: 'int', n: String(n) })
 
 /** A command Valkey does not know: queued inside MULTI it makes EXEC fail with EXECABORT. */
 const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
@@ -64,17 +61,10 @@ const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 /** Ctrl-C with nothing to stop yet (the command is on its way) is retried this often, for up to 2 s. */
 const CANCEL_RETRY_MS = 50
 const CANCEL_ATTEMPTS = 40
-/** A heavy reply that took this long to go out holds its terminal's window as long again (at most PACE_MAX_MS). */
-const PACE_FROM_MS = 5
-/** Replies with at least this many elements are kept as JSON text, not as objects. */
-const ENCODE_FROM_ELEMENTS = 1024
-const PACE_MAX_MS = 1000
 
 export class TerminalSession {
-  #main: Promise<RespConnection> | null = null
-  /** The main connection once it is open, for the synchronous fast path. */
-  #ready: RespConnection | null = null
-  #clientId = ''
+  /** The terminal's own connection to Valkey. */
+  readonly #main: MainConnection
   #inMulti = false
   /** The server was restarted to stop this session's script: its lost replies say so. */
   #scriptRestarted = false
@@ -84,10 +74,8 @@ export class TerminalSession {
   #entries: Entry[] = []
   /** When the previous reply was ready (performance.now()), for timing pipelined commands. */
   #lastAt = 0
-  /** Commands sent on the main connection and not answered yet; replies come back in this order. */
-  #inFlight: InFlight[] = []
-  /** How many of them may be at Valkey at once: this sandbox's share of the server. */
-  #window = new FairWindow()
+  /** Commands on their way to Valkey, with this sandbox's share of the server (CommandLane). */
+  readonly #lane: CommandLane
   /** Orders the slow path (connecting, scoped views, barriers); the fast path waits for it to be idle. */
   #sequence: Promise<unknown> = Promise.resolve()
   #slow = 0
@@ -97,6 +85,19 @@ export class TerminalSession {
 
   constructor(private readonly deps: SessionDeps) {
     this.#channel = new SubscriberChannel({ ...deps, owner: this })
+    this.#main = new MainConnection({
+      valkey: deps.valkey,
+      users: deps.users,
+      // The flag ends with the connection the restart took away.
+      opening: () => (this.#scriptRestarted = false),
+      lost: () => (this.#inMulti = false),
+    })
+    this.#lane = new CommandLane({
+      scriptTimeoutMs: deps.scriptTimeoutMs,
+      onScriptTimeout: () => void this.#killScript(),
+      afterScript: () => deps.luaBrake?.afterScript(),
+      drained: deps.drained,
+    })
   }
 
   get db(): number {
@@ -158,9 +159,9 @@ export class TerminalSession {
     // while commands are still waiting for replies, look again shortly.
     for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
       if (this.#closed || this.#entries.length === 0) return
-      const current = this.#inFlight[0]
-      if (current && BLOCKING_COMMANDS.has(current.name) && this.#clientId) {
-        const unblocked = await this.deps.admin.call('client', 'unblock', this.#clientId, 'error').catch(() => 0)
+      const current = this.#lane.oldest
+      if (current && BLOCKING_COMMANDS.has(current.name) && this.#main.clientId) {
+        const unblocked = await this.deps.admin.call('client', 'unblock', this.#main.clientId, 'error').catch(() => 0)
         if (Number(unblocked) === 1) return
       } else if (current && (SCRIPT_COMMANDS.has(current.name) || current.name === 'EXEC')) {
         // Only once the running script must be ours (ScriptStopper); until then, look again.
@@ -176,11 +177,8 @@ export class TerminalSession {
 
   close(): void {
     this.#closed = true
-    for (const item of this.#inFlight) clearTimeout(item.timer)
-    this.#window.drain()
-    this.#main?.then((connection) => connection.close()).catch(() => undefined)
-    this.#main = null
-    this.#ready = null
+    this.#lane.close()
+    this.#main.close()
     this.#channel.close()
   }
 
@@ -216,8 +214,8 @@ export class TerminalSession {
 
   /** Decides and writes a command synchronously when no waiting is needed. */
   #tryFast(entry: Entry, args: string[]): boolean {
-    const connection = this.#ready
-    if (!connection || connection.closed) return false
+    const connection = this.#main.ready
+    if (!connection) return false
     const name = upper(args[0]!)
     const decision = decide(args, { subscribed: this.#channel.subscribed }, name)
     const finalArgs = this.#immediateArgs(decision, args)
@@ -271,14 +269,14 @@ export class TerminalSession {
     const immediate = this.#immediateArgs(decision, args)
     if (typeof immediate === 'string') return { replies: Promise.resolve([err(immediate)]), barrier: false }
     if (immediate !== null) {
-      const connection = await this.#connection()
+      const connection = await this.#main.get()
       return { replies: this.#write(connection, immediate, name), barrier: false }
     }
     switch (decision.kind) {
       case 'info':
-        return { replies: this.#info(args), barrier: false }
+        return { replies: infoReply(this.deps.admin, args, this.db), barrier: false }
       case 'pubsub':
-        return { replies: this.#pubsub(args), barrier: false }
+        return { replies: pubsubReply(this.deps.admin, this.deps.users, this.deps.patterns, args), barrier: false }
       case 'subscribe':
         return { replies: this.#afterEarlierReplies(entry).then(() => this.#channel.subscribe(args, name)), barrier: true }
       case 'unsubscribe':
@@ -295,70 +293,23 @@ export class TerminalSession {
     if (name === 'MULTI') this.#inMulti = true
     else if (name === 'EXEC' || name === 'DISCARD') this.#inMulti = false
     const flushes = name === 'FLUSHDB' && !this.#inMulti
-    // Not at Valkey yet: it may wait for its turn in the window (FairWindow).
-    const item: InFlight = { name, since: Infinity }
-    this.#inFlight.push(item)
-    const heavy = isHeavy(name)
-    const scripted = SCRIPT_COMMANDS.has(name) || name === 'EXEC'
-    const done = () => {
-      clearTimeout(item.timer)
-      if (scripted) this.deps.luaBrake?.afterScript()
-      this.#release(heavy, item.since)
-      // Replies arrive in order, so the answered command is the oldest.
-      if (this.#inFlight[0] === item) this.#inFlight.shift()
-      else this.#inFlight.splice(this.#inFlight.indexOf(item), 1)
-    }
-    return new Promise<Reply[]>((resolve) => {
-      this.#window.admit(heavy, () => {
-        item.since = performance.now()
-        if (scripted) {
-          item.timer = setTimeout(() => void this.#killScript(), this.deps.scriptTimeoutMs)
-        }
-        connection.send(args).then(
-          (reply) => {
-            done()
-            // FLUSHDB raises no keyspace events: the meter is told directly.
-            if (flushes && reply.t === 'str') this.deps.quota?.emptied(this.db)
-            resolve([reply])
-          },
-          (error: unknown) => {
-            done()
-            resolve([this.#failure(error)])
-          }
-        )
-      })
-    })
-  }
-
-  /**
-   * Frees the command's place in the window. A heavy command's place is held until its reply has
-   * gone out to the page: a large reply is encoded in turns (FrameWriter), and the next heavy
-   * command's reply must not be decoded meanwhile, or one attendee's flood would take the proxy
-   * twice over. The reply reaches `send` after this promise callback, hence the turn's wait.
-   */
-  #release(heavy: boolean, sentAt: number): void {
-    const drained = this.deps.drained
-    if (!heavy || !drained) {
-      this.#window.done(heavy)
-      return
-    }
-    const release = () => {
-      // As long again as the command took, from being sent to its reply having gone out (Valkey's
-      // time and the proxy's): one attendee's heavy commands get about half of either at most,
-      // whatever they ask for, and everyone else's commands find them idle half the time.
-      const spent = performance.now() - sentAt
-      if (spent < PACE_FROM_MS) this.#window.done(heavy)
-      else setTimeout(() => this.#window.done(heavy), Math.min(spent, PACE_MAX_MS))
-    }
-    setImmediate(() => void drained().then(release, release))
+    return this.#lane.send(connection, args, name).then(
+      (reply) => {
+        // FLUSHDB raises no keyspace events: the meter is told directly.
+        if (flushes && reply.t === 'str') this.deps.quota?.emptied(this.db)
+        return [reply]
+      },
+      (error: unknown) => [this.#failure(error)]
+    )
   }
 
   /** A command whose reply nobody waits for (the MULTI-aborting marker). */
   #sendUntracked(args: readonly string[]): void {
-    const connection = this.#ready
-    if (connection && !connection.closed) void this.#write(connection, args, upper(args[0]!))
+    const connection = this.#main.ready
+    if (connection) void this.#write(connection, args, upper(args[0]!))
     else
-      void this.#connection()
+      void this.#main
+        .get()
         .then((c) => this.#write(c, args, upper(args[0]!)))
         .catch(() => undefined)
   }
@@ -375,50 +326,6 @@ export class TerminalSession {
     }
   }
 
-  // ------------------------------------------------------------ connections
-
-  #connection(): Promise<RespConnection> {
-    if (!this.#main) {
-      const opening = this.#openMain()
-      this.#main = opening
-      opening.then(
-        (connection) =>
-          connection.on('close', () => {
-            if (this.#main === opening) this.#main = null
-            if (this.#ready === connection) this.#ready = null
-            this.#inMulti = false
-          }),
-        () => {
-          if (this.#main === opening) this.#main = null
-        }
-      )
-    }
-    return this.#main
-  }
-
-  async #openMain(): Promise<RespConnection> {
-    const { users, valkey } = this.deps
-    // Large replies stay JSON text on their way to the page (EncodedAggregate).
-    const connection = await RespConnection.connect({ ...valkey, encodeFrom: ENCODE_FROM_ELEMENTS })
-    this.#scriptRestarted = false
-    const [auth, select, , id] = await Promise.all([
-      connection.send(['AUTH', users.terminalUser, users.terminalPassword]),
-      connection.send(['SELECT', String(users.db)]),
-      connection.send(['CLIENT', 'SETNAME', `playground-terminal-${users.db}`]),
-      connection.send(['CLIENT', 'ID']),
-    ])
-    for (const reply of [auth, select]) {
-      if (reply.t === 'err') {
-        connection.close()
-        throw new Error(`sandbox sign-in failed: ${reply.s}`)
-      }
-    }
-    this.#clientId = id.t === 'int' ? id.n : ''
-    if (this.#closed) connection.close()
-    else this.#ready = connection
-    return connection
-  }
-
   #failure(error: unknown): Reply {
     // Every command that was waiting when the server went down gets this (the flag ends with the
     // next connection).
@@ -433,70 +340,19 @@ export class TerminalSession {
     return err(`ERR the playground cannot reach Valkey right now (${message}); try again in a moment`)
   }
 
-  // ------------------------------------------------------------ scoped views
-
-  async #info(args: string[]): Promise<Reply[]> {
-    const text = (await this.deps.admin.callBuffer('info', ...args.slice(1))) as Buffer
-    return [bulk(scopeInfo(text.toString('latin1'), this.db))]
-  }
-
-  async #pubsub(args: string[]): Promise<Reply[]> {
-    const { admin, users } = this.deps
-    const prefix = users.channelPrefix
-    const sub = upper(args[1] ?? '')
-    const arity = (full: string) => [err(`ERR wrong number of arguments for '${full}' command`)]
-    const latin1 = (value: unknown) => (Buffer.isBuffer(value) ? value.toString('latin1') : String(value))
-    switch (sub) {
-      case '':
-        return arity('pubsub')
-      case 'CHANNELS':
-      case 'SHARDCHANNELS': {
-        if (args.length > 3) return arity(`pubsub|${sub.toLowerCase()}`)
-        const names = (await admin.callBuffer('pubsub', sub.toLowerCase(), prefix + (args[2] ?? '*'))) as Buffer[]
-        return [{ t: 'arr', a: stripNames(names.map(latin1), prefix).map(bulk) }]
-      }
-      case 'NUMSUB':
-      case 'SHARDNUMSUB': {
-        const channels = args.slice(2)
-        const counts = (await admin.callBuffer('pubsub', sub.toLowerCase(), ...channels.map((c) => prefix + c))) as unknown[]
-        const items: Reply[] = []
-        channels.forEach((channel, index) => items.push(bulk(channel), int(Number(counts[index * 2 + 1] ?? 0))))
-        return [{ t: 'arr', a: items }]
-      }
-      case 'NUMPAT':
-        if (args.length > 2) return arity('pubsub|numpat')
-        return [int(this.deps.patterns.count(this.db))]
-      case 'HELP': {
-        const lines = (await admin.call('pubsub', 'help')) as string[]
-        return [{ t: 'arr', a: lines.map((line) => ({ t: 'str', s: line })) }]
-      }
-      default:
-        return [err(`ERR unknown subcommand '${args[1]}'. Try PUBSUB HELP.`)]
-    }
-  }
-
   // ------------------------------------------------------------ pub/sub (SubscriberChannel)
 
   async #unsubscribe(args: string[], name: string): Promise<Reply[]> {
     if (this.#channel.forward(args, name)) return []
-    if (name === 'PING') return this.#write(await this.#connection(), args, name)
-    // Not subscribed: Valkey answers one confirmation per channel (or one with
-    // a nil channel), each with a count of 0.
-    const kind = bulk(name.toLowerCase())
-    const channels = args.slice(1)
-    if (channels.length === 0) return [{ t: 'arr', a: [kind, { t: 'nil' }, int(0)] }]
-    return channels.map((channel) => ({ t: 'arr', a: [kind, bulk(channel), int(0)] }))
+    if (name === 'PING') return this.#write(await this.#main.get(), args, name)
+    return unsubscribedReplies(args, name)
   }
 
   /** RESET: a fresh connection is the most faithful way to drop every piece of state. */
   async #reset(): Promise<Reply[]> {
     this.#channel.leave()
-    const previous = this.#main
-    this.#main = null
-    this.#ready = null
     this.#inMulti = false
-    await previous?.then((connection) => connection.close()).catch(() => undefined)
-    await this.#connection()
+    await this.#main.replace()
     return [{ t: 'str', s: 'RESET' }]
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * @module One terminal's commands on their way to Valkey: its share of the server, and what is
+ * running now.
+ *
+ * Each command waits for its turn in the terminal's window (FairWindow), in order, and is then
+ * written; the lane remembers what is at Valkey and since when (Ctrl-C and the script watchdog
+ * look at the oldest). A heavy command's place is held until its reply has gone out to the page
+ * (a large reply is encoded in turns, FrameWriter, and the next one must not be decoded
+ * meanwhile), and when it took more than PACE_FROM_MS, as long again: one attendee's heavy
+ * commands get about half of Valkey's and the proxy's time at most, whatever they ask for.
+ */
+import type { Reply } from '../protocol.ts'
+import type { RespConnection } from '../resp/RespConnection.ts'
+import { SCRIPT_COMMANDS } from './commandPolicy.ts'
+import { FairWindow, isHeavy } from './FairWindow.ts'
+
+/** A heavy command that took this long (sent to reply out) holds the window as long again, up to PACE_MAX_MS. */
+const PACE_FROM_MS = 5
+const PACE_MAX_MS = 1000
+
+export type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
+
+export type LaneHooks = {
+  /** A script (or EXEC) has run this long: it is stopped. */
+  scriptTimeoutMs: number
+  onScriptTimeout(): void
+  /** A script (or EXEC) was answered. */
+  afterScript?(): void
+  /** Resolves once every reply handed to the page so far has gone out. */
+  drained?(): Promise<void>
+}
+
+export class CommandLane {
+  /** Commands written or waiting to be, oldest first; replies come back in this order. */
+  #items: InFlight[] = []
+  #window = new FairWindow()
+
+  constructor(private readonly hooks: LaneHooks) {}
+
+  /** The oldest command not answered yet (`since` is Infinity while it still waits for its turn). */
+  get oldest(): InFlight | undefined {
+    return this.#items[0]
+  }
+
+  /** Writes the command when its turn comes; resolves with the reply, rejects when the connection fails. */
+  send(connection: RespConnection, args: readonly string[], name: string): Promise<Reply> {
+    const item: InFlight = { name, since: Infinity }
+    this.#items.push(item)
+    const heavy = isHeavy(name)
+    const scripted = SCRIPT_COMMANDS.has(name) || name === 'EXEC'
+    const done = () => {
+      clearTimeout(item.timer)
+      if (scripted) this.hooks.afterScript?.()
+      this.#release(heavy, item.since)
+      // Replies arrive in order, so the answered command is the oldest.
+      if (this.#items[0] === item) this.#items.shift()
+      else this.#items.splice(this.#items.indexOf(item), 1)
+    }
+    return new Promise<Reply>((resolve, reject) => {
+      this.#window.admit(heavy, () => {
+        item.since = performance.now()
+        if (scripted) item.timer = setTimeout(() => this.hooks.onScriptTimeout(), this.hooks.scriptTimeoutMs)
+        connection.send(args).then(
+          (reply) => {
+            done()
+            resolve(reply)
+          },
+          (error: unknown) => {
+            done()
+            reject(error instanceof Error ? error : new Error(String(error)))
+          }
+        )
+      })
+    })
+  }
+
+  /** The terminal is gone: timers stop, and what waits goes at once (and fails with the connection). */
+  close(): void {
+    for (const item of this.#items) clearTimeout(item.timer)
+    this.#window.drain()
+  }
+
+  #release(heavy: boolean, sentAt: number): void {
+    const drained = this.hooks.drained
+    if (!heavy || !drained) {
+      this.#window.done(heavy)
+      return
+    }
+    const release = () => {
+      const spent = performance.now() - sentAt
+      if (spent < PACE_FROM_MS) this.#window.done(heavy)
+      else setTimeout(() => this.#window.done(heavy), Math.min(spent, PACE_MAX_MS))
+    }
+    // The reply reaches the page's writer only after this promise callback: wait a turn first.
+    setImmediate(() => void drained().then(release, release))
+  }
+}
