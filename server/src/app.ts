@@ -254,6 +254,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       valkey: () => ({ host: valkey.host, port: valkey.port }),
       serverInfo,
       allowedOrigins: config.allowedOrigins,
+      trustedProxies: config.trustedProxies,
       scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
       restartValkey: embedded ? () => embedded.restartFromDisk() : null,
       scripts,

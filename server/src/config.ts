@@ -34,6 +34,8 @@ export type Config = {
   scriptMemoryMb: number
   /** Extra page origins allowed to open the WebSocket (same-origin always is). */
   allowedOrigins: string[]
+  /** Reverse proxies (addresses) whose X-Forwarded-For names the visitor. */
+  trustedProxies: string[]
   /** Folder with the built web app; null serves nothing but the API. */
   webRoot: string | null
   /** Folder of mission markdown files (default: the repository's missions/). */
@@ -121,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
+      .filter(Boolean),
+    trustedProxies: (env.TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
       .filter(Boolean),
     webRoot: env.WEB_ROOT?.trim() || null,
     missionsDir: env.MISSIONS_DIR?.trim() || DEFAULT_MISSIONS_DIR,

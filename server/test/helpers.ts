@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sandboxMemoryMb: 64,
     scriptMemoryMb: 256,
     allowedOrigins: [],
+    trustedProxies: [],
     webRoot: null,
     missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),
     valkeyDataDir: null,
@@ -71,10 +72,11 @@ export class TestClient {
   }
 
   /** `from`: a loopback source address (127.0.0.2, ...) to stand for a visitor elsewhere. */
-  static async open(port: number, options: { origin?: string; from?: string } = {}): Promise<TestClient> {
+  static async open(port: number, options: { origin?: string; from?: string; headers?: Record<string, string> } = {}): Promise<TestClient> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
       ...(options.origin ? { origin: options.origin } : {}),
       ...(options.from ? { localAddress: options.from } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
     })
     const client = new TestClient(ws)
     await new Promise<void>((resolve, reject) => {

@@ -200,6 +200,40 @@ describe('sandboxes per visitor', () => {
   })
 })
 
+describe('behind a reverse proxy (TRUSTED_PROXIES)', () => {
+  let playground: Playground
+
+  beforeAll(async () => {
+    playground = await startTestPlayground({ maxSandboxes: 12, sandboxesPerAddress: 2, trustedProxies: ['127.0.0.1'] })
+  })
+  afterAll(() => playground?.close())
+
+  /** A socket through "the proxy" (127.0.0.1) for a visitor at `visitor`. */
+  async function viaProxy(visitor: string, from = '127.0.0.1'): Promise<TestClient> {
+    const client = await TestClient.open(playground.port, { from, headers: { 'x-forwarded-for': visitor } })
+    client.sendJson({ type: 'hello', v: 1, token: null })
+    await eventually(() => client.welcome ?? (client.closeCode !== null ? client : undefined), 'welcome or close')
+    return client
+  }
+
+  it('counts each forwarded visitor, not the proxy, and ignores the header from anyone else', async () => {
+    const first = [await viaProxy('203.0.113.1'), await viaProxy('203.0.113.1')]
+    expect(first.every((client) => client.welcome !== null)).toBe(true)
+    const third = await viaProxy('203.0.113.1')
+    await third.closed()
+    expect(third.closeCode).toBe(CLOSE_CODES.sandboxUnavailable)
+    // Another visitor through the same proxy still gets one.
+    const other = await viaProxy('203.0.113.2')
+    expect(await other.one('SET', 'mine', '1')).toEqual(ok)
+    // A peer that is not a trusted proxy is counted by its own address, whatever it forwards.
+    const direct = [await viaProxy('198.51.100.1', '127.0.0.5'), await viaProxy('198.51.100.2', '127.0.0.5')]
+    const spoofed = await viaProxy('198.51.100.3', '127.0.0.5')
+    await spoofed.closed()
+    expect(spoofed.closeCode).toBe(CLOSE_CODES.sandboxUnavailable)
+    for (const client of [...first, other, ...direct]) client.close()
+  })
+})
+
 describe('a flood of sockets from one address', () => {
   let playground: Playground
 

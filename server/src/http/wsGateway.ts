@@ -25,6 +25,7 @@ import type { PatternBook } from '../sandbox/PatternBook.ts'
 import type { ScriptBook } from '../sandbox/ScriptBook.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
 import { FrameWriter } from './FrameWriter.ts'
+import { clientAddress } from './clientAddress.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
@@ -45,6 +46,8 @@ export type GatewayDeps = {
   valkey: () => { host: string; port: number }
   serverInfo: () => ServerInfo
   allowedOrigins: string[]
+  /** Reverse proxies whose X-Forwarded-For is believed (clientAddress). */
+  trustedProxies?: string[]
   scriptTimeoutMs: number
   /** Kills and restarts the embedded Valkey from disk (a script that cannot be stopped); null without one. */
   restartValkey: (() => boolean) | null
@@ -125,7 +128,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     sockets.add(ws)
     const writer = new FrameWriter(ws, deps.log)
     writers.set(ws, writer)
-    handleSocket(ws, writer, deps, () => sockets.delete(ws), request.socket.remoteAddress ?? '')
+    handleSocket(ws, writer, deps, () => sockets.delete(ws), clientAddress(request, deps.trustedProxies ?? []))
   })
 
   const heartbeat = setInterval(() => {
