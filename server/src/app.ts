@@ -32,6 +32,7 @@ import { MemoryMeter } from './sandbox/MemoryMeter.ts'
 import { MemoryQuota, readGrowingCommands } from './sandbox/MemoryQuota.ts'
 import { scriptGuardLine } from './sandbox/scriptGuard.ts'
 import { LuaMemoryBrake } from './sandbox/LuaMemoryBrake.ts'
+import { loadSessionLibrary } from './sessions/loadLibrary.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
 
@@ -138,6 +139,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     onClose(() => admin.disconnect())
 
     const capabilities = await detectCapabilities(admin)
+    // The session-manager commands (SESSION.*, CUSTOM.*) run as this library's functions.
+    await loadSessionLibrary(admin)
     let quota: MemoryQuota | null = null
     if (config.sandboxMemoryMb > 0) {
       const meter = new MemoryMeter({ target: valkey, log })
@@ -277,6 +280,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       embedded.on('restarted', () => {
         whenReady(admin)
           .then(() => registry.restore())
+          .then(() => loadSessionLibrary(admin))
           .then(() => {
             // Events were lost while it was down.
             void quota?.meter.resyncAll(registry.databasesInUse)

@@ -154,7 +154,14 @@ export type WelcomeMessage = {
  * output streams (SUBSCRIBE) gives none and its replies follow as `push`.
  * `ms` is the time the command took, measured at the proxy.
  */
-export type ReplyMessage = { type: 'reply'; id: number; replies: Reply[]; ms: number }
+export type ReplyMessage = {
+  type: 'reply'
+  id: number
+  replies: Reply[]
+  ms: number
+  /** The command the proxy ran instead of the typed one (SESSION.CREATE runs an FCALL); shown above the reply. */
+  ran?: string[]
+}
 /** Answers that were ready at the same moment, in command order, in one frame. */
 export type RepliesMessage = { type: 'replies'; list: Omit<ReplyMessage, 'type'>[] }
 /** Out-of-band data for the terminal: pub/sub messages while subscribed. */

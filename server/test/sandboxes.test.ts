@@ -167,6 +167,8 @@ describe('sandboxes per visitor', () => {
 
   it('releases a sandbox that never stored anything when its last socket closes; its browser comes back without a warning', async () => {
     await eventually(() => (playground.gateway.connections === 0 ? true : undefined), 'earlier sockets to close')
+    // Their sandboxes, never used, are being released: count once that is done.
+    await playground.registry.settled()
     const before = playground.registry.size
     const page = await TestClient.connect(playground.port, null, '127.0.0.4')
     expect(await page.one('GET', 'nothing')).toEqual({ t: 'nil' })

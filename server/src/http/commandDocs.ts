@@ -14,6 +14,7 @@ import type { ValkeyTarget } from '../config.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import type { CommandDocsPayload, HelpEntry } from '../protocol.ts'
 import { parseCommandDocs } from '../valkey/commandDocs.ts'
+import { sessionHelpEntries } from '../sessions/sessionCommands.ts'
 
 type Prepared = { json: Buffer; br: Buffer; gzip: Buffer; etag: string }
 
@@ -40,7 +41,12 @@ async function fetchDocs(target: ValkeyTarget): Promise<{ cliVersion: string; en
     }
     const [info, docs] = await Promise.all([connection.send(['INFO', 'server']), connection.send(['COMMAND', 'DOCS'])])
     if (docs.t === 'err') throw new Error(docs.s)
-    return { cliVersion: info.t === 'bulk' ? cliVersionOf(info.s) : '', entries: parseCommandDocs(docs) }
+    // The playground's own commands (the session manager) are listed with Valkey's, in order.
+    const entries = [...parseCommandDocs(docs), ...sessionHelpEntries()].sort((a, b) => {
+      const [x, y] = [a.words.join(' '), b.words.join(' ')]
+      return x < y ? -1 : x > y ? 1 : 0
+    })
+    return { cliVersion: info.t === 'bulk' ? cliVersionOf(info.s) : '', entries }
   } finally {
     connection.close()
   }

@@ -204,7 +204,7 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
       }
       // nextTick runs once the microtask queue, where the whole burst settles, is empty.
       if (batch.length === 0) process.nextTick(flush)
-      batch.push({ id: message.id, replies: message.replies, ms: message.ms })
+      batch.push({ id: message.id, replies: message.replies, ms: message.ms, ...(message.ran ? { ran: message.ran } : {}) })
       return
     }
     flush()

@@ -97,6 +97,11 @@ export class SandboxRegistry {
     return this.#byDb.size
   }
 
+  /** Resolves once every allocation, release and sweep queued so far has finished. */
+  settled(): Promise<void> {
+    return this.#lock.then(() => undefined)
+  }
+
   /** The databases handed out now. */
   get databasesInUse(): number[] {
     return [...this.#byDb.keys()]

@@ -12,6 +12,7 @@ import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
+import { translateSessionCommand } from '../sessions/sessionCommands.ts'
 import { CommandLane } from './CommandLane.ts'
 import { MainConnection } from './MainConnection.ts'
 import { SubscriberChannel } from './SubscriberChannel.ts'
@@ -51,6 +52,8 @@ type Entry = {
   mapReply?: (reply: Reply) => Reply
   /** The sandbox looked full when the command arrived: confirm before sending it. */
   quotaCheck?: boolean
+  /** The FCALL a session-manager command became (shown above its reply). */
+  ran?: string[]
 }
 
 const err = (s: string): Reply => ({ t: 'err', s })
@@ -105,9 +108,17 @@ export class TerminalSession {
   }
 
   /** Runs one command from the page; its replies are sent in order. */
-  command(id: number, original: string[]): void {
+  command(id: number, typed: string[]): void {
     const entry: Entry = { id, started: performance.now(), replies: null, at: 0 }
     this.#entries.push(entry)
+    // SESSION.* and CUSTOM.* are the playground's library, run as the FCALL they stand for.
+    const translated = translateSessionCommand(typed)
+    if (translated && 'error' in translated) {
+      this.#complete(entry, [err(translated.error)])
+      return
+    }
+    if (translated) entry.ran = translated.args
+    const original = translated?.args ?? typed
     // Script commands go through the sandbox's own script book (cache and VM state fenced).
     const quota = this.deps.quota ?? null
     const fenced = this.deps.scripts?.fence(this.db, original, quota?.remaining(this.db) ?? 0) ?? null
@@ -193,7 +204,7 @@ export class TerminalSession {
       // its time is measured from then, not from its arrival.
       const ms = Math.round(done.at - Math.max(done.started, this.#lastAt))
       this.#lastAt = done.at
-      if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms })
+      if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms, ...(done.ran ? { ran: done.ran } : {}) })
     }
     const head = this.#entries[0]
     if (head) this.#headWaiters.get(head)?.()

@@ -15,9 +15,14 @@ import type { Reply } from '../../../server/src/protocol.ts'
 import { utf8Bytes } from './bytes.ts'
 import { formatRawReply, formatReply, isRawOutputCommand } from './formatReply.ts'
 import { isSensitive } from './History.ts'
+import { quoteArgs } from './quoteArgs.ts'
 import { splitArgs, type QuoteRules } from './splitArgs.ts'
 
-export type CommandResult = { replies: Reply[]; ms: number }
+/** `ran`: what the proxy ran instead (SESSION.CREATE is an FCALL of the playground's library). */
+export type CommandResult = { replies: Reply[]; ms: number; ran?: string[] }
+
+/** The command behind a playground command, dimmed above its reply: the learner sees the real one. */
+const ranLine = (ran: string[] | undefined) => (ran ? `\x1b[2m-> ${quoteArgs(ran)}\x1b[22m\n` : '')
 
 /** How commands reach Valkey (the WebSocket in the page). */
 export interface Transport {
@@ -132,6 +137,7 @@ export class LineRunner {
         let out = ''
         try {
           const result = await single
+          out += ranLine(result.ran)
           for (const reply of result.replies) {
             out += raw ? formatRawReply(reply) : formatReply(reply)
             this.#track(name, command.length, reply)
@@ -159,6 +165,7 @@ export class LineRunner {
         try {
           const result = await next
           serverMs += result.ms
+          out += ranLine(result.ran)
           for (const reply of result.replies) {
             out += raw ? formatRawReply(reply) : formatReply(reply)
             this.#track(name, command.length, reply)

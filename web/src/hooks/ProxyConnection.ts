@@ -261,10 +261,10 @@ export class ProxyConnection implements Transport {
     }
   }
 
-  #settle(answer: { id: number; replies: Reply[]; ms: number }): void {
+  #settle(answer: { id: number; replies: Reply[]; ms: number; ran?: string[] }): void {
     const pending = this.#inFlight.get(answer.id)
     this.#inFlight.delete(answer.id)
-    pending?.resolve({ replies: answer.replies, ms: answer.ms })
+    pending?.resolve({ replies: answer.replies, ms: answer.ms, ...(answer.ran ? { ran: answer.ran } : {}) })
   }
 
   #closed(reason: string, code: number): void {

@@ -1,0 +1,43 @@
+/**
+ * The session-manager module's README example (the user's document 002), typed line by line into
+ * the browser's terminal: the module's replies, and above each the FCALL the playground ran.
+ */
+import { expect, test } from '../fixtures/test.ts'
+
+test("the module README's example gives the module's replies, showing the real command", async ({ terminal }) => {
+  await terminal.open()
+  const created = await terminal.run('SESSION.CREATE user123')
+  expect(created).toHaveLength(2)
+  const id = /^Session created: ([0-9a-f-]{36})$/.exec(created[1]!)?.[1] ?? ''
+  expect(id).not.toBe('')
+  expect(created[0]).toBe(`-> FCALL session_create 3 custom:map sessions session:${id} user123 ${id}`)
+
+  const listed = await terminal.run('SESSION.LIST')
+  expect(listed[1]).toMatch(new RegExp(`^1\\) "ID: ${id}, Key: user123, Created: \\d{4}-\\d\\d-\\d\\dT[\\d:.]+\\+00:00"$`))
+  expect(await terminal.run(`SESSION.ADD_DATA ${id} username "John Doe"`)).toEqual([
+    `-> FCALL session_add_data 2 session:${id} session:${id}:data ${id} username "John Doe"`,
+    'OK',
+  ])
+  expect((await terminal.run(`SESSION.GET_DATA ${id} username`))[1]).toBe('"John Doe"')
+  const got = (await terminal.run(`SESSION.GET ${id}`))[1]!
+  expect(got).toMatch(
+    new RegExp(
+      `^"\\{\\\\"id\\\\":\\\\"${id}\\\\",\\\\"user_key\\\\":\\\\"user123\\\\",\\\\"created_at\\\\":\\\\"[^\\\\]+Z\\\\",\\\\"last_accessed\\\\":\\\\"[^\\\\]+Z\\\\",\\\\"data\\\\":\\{\\\\"username\\\\":\\\\"John Doe\\\\"\\}\\}"$`
+    )
+  )
+  expect((await terminal.run('CUSTOM.GET user123'))[1]).toBe(`"${id}"`)
+  expect((await terminal.run(`SESSION.DELETE ${id}`))[1]).toBe('(integer) 1')
+  expect((await terminal.run('CUSTOM.GET user123'))[1]).toBe('(nil)')
+  // Errors as the module gives them, without ERR.
+  expect(await terminal.run('SESSION.GET_DATA nope username')).toEqual([
+    '-> FCALL session_get_data 2 session:nope session:nope:data nope username',
+    '(error) Session not found: nope',
+  ])
+})
+
+test('help and hints know the session commands', async ({ terminal }) => {
+  await terminal.open()
+  const help = await terminal.run('help SESSION.ADD_DATA')
+  expect(help.join('\n')).toMatch(/SESSION\.ADD_DATA session_id key value/)
+  expect(help.join('\n')).toMatch(/group: playground \(session manager\)/)
+})
