@@ -10,7 +10,7 @@
  *  - a step's checks do not report it done after its commands ran.
  */
 import { expect } from 'vitest'
-import { responseMatches } from '../src/missions/responsePattern.ts'
+import { fillCaptures, responseCaptures } from '../src/missions/responsePattern.ts'
 import type { MissionBlock, MissionDoc, MissionProgressMessage } from '../src/protocol.ts'
 import { eventually } from './helpers.ts'
 import type { PageTerminal } from './pageTerminal.ts'
@@ -41,18 +41,22 @@ export async function runMissionDoc(terminal: PageTerminal, doc: MissionDoc): Pr
   }
 
   let lastBlockAt = Date.now()
+  /** Values earlier responses captured ({{capture id}}), filled into later lines as {{id}}. */
+  const captures: Record<string, string> = {}
   const runBlocks = async (blocks: MissionBlock[], where: string) => {
     for (const block of blocks) {
       if (block.kind !== 'commands') continue
       if (block.afterSeconds !== null) await sleep(Math.max(0, lastBlockAt + block.afterSeconds * 1000 - Date.now()))
       let output = ''
-      for (const line of block.lines) output += await terminal.output(line)
+      for (const line of block.lines) output += await terminal.output(fillCaptures(line, captures))
       lastBlockAt = Date.now()
       const response = block.response!
-      if (!responseMatches(response, output)) {
+      const found = responseCaptures(response, output)
+      if (!found) {
         // Shows both texts in the failure, which is what a mission author needs to fix it.
         expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)
       }
+      Object.assign(captures, found)
     }
   }
 

@@ -90,4 +90,19 @@ describe('mission files', () => {
     expect(() => parseMission(`${front()}## S\n\n\`\`\`check\nhlen k\n\`\`\`\n`)).toThrow(/step "S" \(line 9\): 'hlen' needs an operator/)
     expect(() => parseMission(`${front()}${step}${step}`)).toThrow(/two steps have the id 'one'/)
   })
+
+  it('lets later blocks and checks use values captured from earlier replies, and only those', () => {
+    const create =
+      '## Create {#create}\n\n```valkey\nSESSION.CREATE user123\n```\n\n```response\nSession created: {{capture id uuid}}\n```\n\n```check\nran SESSION.CREATE user123\n```\n'
+    const use =
+      '## Use {#use}\n\n```valkey\nSESSION.GET_DATA {{id}} username\n```\n\n```response\n(nil)\n```\n\n```check\nThe session exists :: exists session:{{id}} = 1\n```\n'
+    const mission = parseMission(`${front()}${create}\n${use}`)
+    expect(mission.steps[1]!.blocks[0]).toMatchObject({ lines: ['SESSION.GET_DATA {{id}} username'] })
+    // Used before anything captured it: refused, with where.
+    expect(() => parseMission(`${front()}${use}\n${create}`)).toThrow(/uses \{\{id\}\}, which no earlier response captures/)
+    const checkOnly = '## Check {#check}\n\n```valkey\nPING\n```\n\n```response\nPONG\n```\n\n```check\nexists session:{{nope}} = 1\n```\n'
+    expect(() => parseMission(`${front()}${checkOnly}`)).toThrow(/uses \{\{nope\}\}, which nothing before it captures/)
+    const reserved = '## R {#r}\n\n```valkey\nPING\n```\n\n```response\n{{capture int}}\n```\n\n```check\nran PING\n```\n'
+    expect(() => parseMission(`${front()}${reserved}`)).toThrow(/'int' cannot be captured/)
+  })
 })

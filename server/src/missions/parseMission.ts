@@ -34,6 +34,10 @@ import {
   type MissionSummary,
 } from '../protocol.ts'
 import { CheckSyntaxError, parseCheck, type Check } from './checkLanguage.ts'
+import { capturedNames, usedNames } from './responsePattern.ts'
+
+/** Wildcard words, which a capture may not take as its name. */
+const RESERVED_NAMES = new Set(['int', 'any', 'uuid', 'u64', 'timestamp', 'word', 'capture'])
 
 /** What the front matter says; the summary the page gets adds availability and steps. */
 export type MissionMeta = Pick<MissionSummary, 'id' | 'title' | 'summary' | 'minutes' | 'order' | 'requires'>
@@ -245,11 +249,27 @@ export function parseMission(source: string): ParsedMission {
     }
   })
   if (steps.length === 0) throw new MissionError('a mission needs at least one ## step')
-  for (const { blocks } of [intro!, ...stepSections]) {
+  // Values from earlier replies ({{capture id}} in a response, {{id}} later): declared, never guessed.
+  const captured = new Set<string>()
+  for (const { blocks, checks, step } of [intro!, ...stepSections]) {
     for (const block of blocks) {
-      if (block.kind === 'commands' && !block.response) {
+      if (block.kind !== 'commands') continue
+      if (!block.response) {
         throw new MissionError(`the block "${block.lines[0]}" has no response block: every shown command is verified`)
       }
+      for (const line of block.lines) {
+        const unknown = usedNames(line).find((name) => !captured.has(name))
+        if (unknown) throw new MissionError(`the line "${line}" uses {{${unknown}}}, which no earlier response captures`)
+      }
+      for (const name of capturedNames(block.response.text)) {
+        if (RESERVED_NAMES.has(name)) throw new MissionError(`'${name}' cannot be captured: it is the name of a wildcard`)
+        captured.add(name)
+      }
+    }
+    for (const check of checks) {
+      const unknown = usedNames(check.source).find((name) => !captured.has(name))
+      if (unknown)
+        throw new MissionError(`step "${step?.title}": the check "${check.label}" uses {{${unknown}}}, which nothing before it captures`)
     }
   }
   return { meta, intro: intro!.blocks, setup: intro!.setup, steps }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { describeWildcard, responseMatches, responseSegments } from './responsePattern.ts'
+import {
+  capturedNames,
+  describeWildcard,
+  fillCaptures,
+  responseCaptures,
+  responseMatches,
+  responseSegments,
+  usedNames,
+} from './responsePattern.ts'
 
 describe('expected responses', () => {
   it('matches exact text, and only exact text', () => {
@@ -36,5 +44,43 @@ describe('expected responses', () => {
     expect(describeWildcard({ kind: 'int', min: 1, max: 3600 })).toBe('1…3600')
     expect(describeWildcard({ kind: 'int', min: -Infinity, max: Infinity })).toBe('any integer')
     expect(describeWildcard({ kind: 'any' })).toBe('varies')
+  })
+
+  it('knows UUIDs, 64-bit tokens and RFC 3339 times', () => {
+    const uuid = { text: 'Session created: {{uuid}}\n', unordered: false }
+    expect(responseMatches(uuid, 'Session created: 8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1\n')).toBe(true)
+    expect(responseMatches(uuid, 'Session created: 8F0F964D-1E9B-4F25-9567-0B9B5D32A7C1\n')).toBe(false)
+    expect(responseMatches(uuid, 'Session created: user123\n')).toBe(false)
+    const token = { text: '"{{u64}}"\n', unordered: false }
+    expect(responseMatches(token, '"18446744073709551615"\n')).toBe(true)
+    expect(responseMatches(token, '"18446744073709551616"\n')).toBe(false)
+    expect(responseMatches(token, '"-1"\n')).toBe(false)
+    const time = { text: 'Created: {{timestamp}}\n', unordered: false }
+    for (const stamp of ['2025-04-07T14:40:00Z', '2025-04-07T14:40:00.123456+00:00', '2025-04-07T14:40:00.123456789Z']) {
+      expect(responseMatches(time, `Created: ${stamp}\n`), stamp).toBe(true)
+    }
+    expect(responseMatches(time, 'Created: yesterday\n')).toBe(false)
+    expect(describeWildcard({ kind: 'uuid' })).toBe('a UUID')
+  })
+
+  it('captures declared values, and fills them into later command lines', () => {
+    const created = { text: 'Session created: {{capture id uuid}}\n', unordered: false }
+    expect(responseCaptures(created, 'Session created: 8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1\n')).toEqual({
+      id: '8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1',
+    })
+    expect(responseCaptures(created, 'Session exists: 8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1\n')).toBeNull()
+    expect(responseCaptures({ text: '"{{capture token}}"\n', unordered: false }, '"abc"\n')).toEqual({ token: 'abc' })
+    // A word stops at spaces and quotes.
+    expect(responseCaptures({ text: '"{{capture token}}"\n', unordered: false }, '"a b"\n')).toBeNull()
+    // The same name twice must be one value.
+    const twice = { text: '{{capture x}} {{capture x}}\n', unordered: false }
+    expect(responseCaptures(twice, 'a a\n')).toEqual({ x: 'a' })
+    expect(responseCaptures(twice, 'a b\n')).toBeNull()
+    // Inside unordered responses too.
+    expect(responseCaptures({ text: '1) "{{capture a}}"\n2) "fixed"\n', unordered: true }, '1) "fixed"\n2) "v1"\n')).toEqual({ a: 'v1' })
+    expect(capturedNames('ID: {{capture id uuid}}, Key: {{capture key}}')).toEqual(['id', 'key'])
+    expect(usedNames('SESSION.ADD_DATA {{id}} username "{{ name }}"')).toEqual(['id', 'name'])
+    expect(fillCaptures('SESSION.GET {{id}} {{other}}', { id: 'abc' })).toBe('SESSION.GET abc {{other}}')
+    expect(responseMatches(created, 'Session created: 8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1\n')).toBe(true)
   })
 })

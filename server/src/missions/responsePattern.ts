@@ -7,6 +7,13 @@
  *   {{int A..B}}  an integer from A to B (a TTL counting down)
  *   {{int}}       any integer (a timestamp from TIME)
  *   {{any}}       any text up to the end of that line
+ *   {{uuid}}      a UUID (lower-case, hyphenated: what SESSION.CREATE makes)
+ *   {{u64}}       a 64-bit unsigned integer in decimal (a session token)
+ *   {{timestamp}} an RFC 3339 time (2025-04-07T14:40:00.123456Z, ...+00:00)
+ *   {{capture NAME [uuid|u64|timestamp|word]}}
+ *                 a value later blocks use as {{NAME}} (a session id is random):
+ *                 the kind says what it must look like, a word (no spaces or
+ *                 quotes) when none is given
  * and a response fenced as ```response unordered compares its lines in any
  * order, ignoring the `1)` numbering (SCAN's key order is not fixed).
  *
@@ -15,10 +22,23 @@
  */
 import type { ResponseSpec } from '../protocol.ts'
 
-export type Wildcard = { kind: 'int'; min: number; max: number } | { kind: 'any' }
+type ValueKind = 'uuid' | 'u64' | 'timestamp' | 'word'
+export type Wildcard = { kind: 'int'; min: number; max: number } | { kind: 'any' } | { kind: ValueKind; capture?: string }
 export type ResponseSegment = { text: string } | { wildcard: Wildcard; source: string }
 
-const PLACEHOLDER = /\{\{\s*(int|any)(?:\s+(-?\d+)\.\.(-?\d+))?\s*\}\}/g
+const PLACEHOLDER =
+  /\{\{\s*(?:(int)(?:\s+(-?\d+)\.\.(-?\d+))?|(any)|(uuid|u64|timestamp)|capture\s+([a-z][a-z0-9_]*)(?:\s+(uuid|u64|timestamp|word))?)\s*\}\}/g
+
+const PLACEHOLDER_TEST = new RegExp(PLACEHOLDER.source)
+
+/** What each kind of value looks like. */
+const VALUE_PATTERNS: Record<ValueKind, string> = {
+  uuid: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+  u64: '\\d{1,20}',
+  timestamp: '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})',
+  word: '[^\\s"]+',
+}
+const U64_MAX = 2n ** 64n - 1n
 
 /** Splits a response into literal text and wildcards. */
 export function responseSegments(text: string): ResponseSegment[] {
@@ -26,11 +46,12 @@ export function responseSegments(text: string): ResponseSegment[] {
   let last = 0
   for (const match of text.matchAll(PLACEHOLDER)) {
     if (match.index > last) segments.push({ text: text.slice(last, match.index) })
-    const [source, kind, min, max] = match
-    const wildcard: Wildcard =
-      kind === 'any'
-        ? { kind: 'any' }
-        : { kind: 'int', min: min === undefined ? -Infinity : Number(min), max: max === undefined ? Infinity : Number(max) }
+    const [source, int, min, max, any, value, capture, captureKind] = match
+    let wildcard: Wildcard
+    if (int) wildcard = { kind: 'int', min: min === undefined ? -Infinity : Number(min), max: max === undefined ? Infinity : Number(max) }
+    else if (any) wildcard = { kind: 'any' }
+    else if (value) wildcard = { kind: value as ValueKind }
+    else wildcard = { kind: (captureKind ?? 'word') as ValueKind, capture: capture! }
     segments.push({ wildcard, source })
     last = match.index + source.length
   }
@@ -38,51 +59,109 @@ export function responseSegments(text: string): ResponseSegment[] {
   return segments
 }
 
-/** Words for a wildcard chip: "1…3600", "any integer", "varies". */
+/** Names a response captures for later blocks, in order. */
+export const capturedNames = (text: string): string[] =>
+  responseSegments(text).flatMap((segment) =>
+    'wildcard' in segment && 'capture' in segment.wildcard && segment.wildcard.capture ? [segment.wildcard.capture] : []
+  )
+
+/** Words for a wildcard chip: "1…3600", "any integer", "varies", "a UUID". */
 export function describeWildcard(wildcard: Wildcard): string {
-  if (wildcard.kind === 'any') return 'varies'
-  if (wildcard.min === -Infinity && wildcard.max === Infinity) return 'any integer'
-  return `${wildcard.min === -Infinity ? '' : wildcard.min}…${wildcard.max === Infinity ? '' : wildcard.max}`
+  switch (wildcard.kind) {
+    case 'any':
+      return 'varies'
+    case 'int':
+      if (wildcard.min === -Infinity && wildcard.max === Infinity) return 'any integer'
+      return `${wildcard.min === -Infinity ? '' : wildcard.min}…${wildcard.max === Infinity ? '' : wildcard.max}`
+    case 'uuid':
+      return 'a UUID'
+    case 'u64':
+      return 'a 64-bit number'
+    case 'timestamp':
+      return 'a timestamp'
+    case 'word':
+      return 'varies'
+  }
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-/** Whether `actual` matches the text with wildcards (the whole of it). */
-function matchesText(expected: string, actual: string): boolean {
-  const segments = responseSegments(expected)
-  const ranges: Wildcard[] = []
+type Captures = Record<string, string>
+
+/** The captures when `actual` matches the text with wildcards (the whole of it), else null. */
+function matchText(expected: string, actual: string): Captures | null {
+  const checks: ((value: string) => boolean)[] = []
+  const names: (string | null)[] = []
   let source = '^'
-  for (const segment of segments) {
+  for (const segment of responseSegments(expected)) {
     if ('text' in segment) {
       source += escape(segment.text)
-    } else if (segment.wildcard.kind === 'int') {
-      source += '(-?\\d+)'
-      ranges.push(segment.wildcard)
-    } else {
-      source += '[^\\n]*'
+      continue
     }
+    const { wildcard } = segment
+    if (wildcard.kind === 'any') {
+      source += '[^\\n]*'
+      continue
+    }
+    if (wildcard.kind === 'int') {
+      source += '(-?\\d+)'
+      checks.push((value) => Number(value) >= wildcard.min && Number(value) <= wildcard.max)
+      names.push(null)
+      continue
+    }
+    source += `(${VALUE_PATTERNS[wildcard.kind]})`
+    checks.push(wildcard.kind === 'u64' ? (value) => BigInt(value) <= U64_MAX : () => true)
+    names.push(wildcard.capture ?? null)
   }
   const match = new RegExp(source + '$').exec(actual)
-  if (!match) return false
-  return ranges.every((range, i) => {
-    const value = Number(match[i + 1])
-    return range.kind === 'int' && value >= range.min && value <= range.max
-  })
+  if (!match) return null
+  const captures: Captures = {}
+  for (let i = 0; i < checks.length; i++) {
+    const value = match[i + 1]!
+    if (!checks[i]!(value)) return null
+    const name = names[i]
+    if (name) {
+      // The same name twice in one response must be the same value.
+      if (name in captures && captures[name] !== value) return null
+      captures[name] = value
+    }
+  }
+  return captures
 }
 
 /** A line without its indentation and `N) ` prefixes: `2) 1) "k"` → `"k"`. */
 const itemOf = (line: string) => line.replace(/^\s*(?:\d+\)\s)*/, '')
 
-/** Whether a command's real output is the response the mission shows. */
-export function responseMatches(spec: ResponseSpec, actual: string): boolean {
-  if (!spec.unordered) return matchesText(spec.text, actual)
-  const expected = spec.text.split('\n').map(itemOf)
+/** The values a command's real output gives the response's captures, or null when it is not the response shown. */
+export function responseCaptures(spec: ResponseSpec, actual: string): Captures | null {
+  if (!spec.unordered) return matchText(spec.text, actual)
+  // Lines without wildcards are matched first, so a wildcard line cannot take a line a literal one needs.
+  const lines = spec.text.split('\n').map(itemOf)
+  const expected = [...lines.filter((line) => !PLACEHOLDER_TEST.test(line)), ...lines.filter((line) => PLACEHOLDER_TEST.test(line))]
   const remaining = actual.split('\n').map(itemOf)
-  if (expected.length !== remaining.length) return false
+  if (expected.length !== remaining.length) return null
+  const captures: Captures = {}
   for (const line of expected) {
-    const at = remaining.findIndex((candidate) => matchesText(line, candidate))
-    if (at < 0) return false
+    let found: Captures | null = null
+    const at = remaining.findIndex((candidate) => (found = matchText(line, candidate)) !== null)
+    if (at < 0 || !found) return null
+    Object.assign(captures, found)
     remaining.splice(at, 1)
   }
-  return true
+  return captures
 }
+
+/** Whether a command's real output is the response the mission shows. */
+export function responseMatches(spec: ResponseSpec, actual: string): boolean {
+  return responseCaptures(spec, actual) !== null
+}
+
+/** `{{NAME}}` in a command line: a value an earlier response captured. */
+const USE = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g
+
+/** Names a command line uses. */
+export const usedNames = (line: string): string[] => [...line.matchAll(USE)].map((match) => match[1]!)
+
+/** The line with each `{{NAME}}` replaced by its captured value; names not captured yet stay as they are. */
+export const fillCaptures = (line: string, captures: Readonly<Captures>): string =>
+  line.replace(USE, (whole, name: string) => captures[name] ?? whole)
