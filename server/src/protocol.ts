@@ -300,7 +300,8 @@ export type MissionDoc = Omit<MissionSummary, 'steps'> & {
 export type MissionProgressMessage = {
   type: 'missionProgress'
   done: Record<string, string[]>
-  open: { id: string; checks: Record<string, boolean[]> } | null
+  /** The open mission: each step's checks, and the values its responses captured ({{capture id}}) so far. */
+  open: { id: string; checks: Record<string, boolean[]>; captures: Record<string, string> } | null
 }
 
 export type ServerMessage =

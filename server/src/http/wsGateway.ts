@@ -200,7 +200,7 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
       const args = commandArgs.get(message.id)
       if (args) {
         commandArgs.delete(message.id)
-        missions?.commandReplied(args, message.replies)
+        missions?.commandReplied(args, message.replies, message.ran)
       }
       // nextTick runs once the microtask queue, where the whole burst settles, is empty.
       if (batch.length === 0) process.nextTick(flush)

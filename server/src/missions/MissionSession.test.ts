@@ -22,7 +22,8 @@ function setup() {
   const calls: string[] = []
   const saved: Record<string, string[]> = {}
   const store = {
-    load: async () => ({}),
+    load: async () => ({ progress: {}, captures: {} }),
+    saveCaptures: async () => undefined,
     save: async (_db: number, id: string, done: string[]) => void (saved[id] = done),
     clear: async (_db: number, id?: string) => {
       calls.push(`clear ${id}`)
@@ -57,7 +58,7 @@ describe('mission session', () => {
     const { data, saved, session, last, settle } = setup()
     session.open('demo')
     await settle()
-    expect(last().open).toEqual({ id: 'demo', checks: { set: [false], read: [false] } })
+    expect(last().open).toEqual({ id: 'demo', checks: { set: [false], read: [false] }, captures: {} })
     data.set('f', '1')
     session.event()
     await settle()
@@ -127,5 +128,59 @@ describe('mission session', () => {
         ],
       })
     ).toEqual(['0', 'k1', '5'])
+  })
+})
+
+describe('values captured from replies', () => {
+  const id = '8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1'
+  const withCapture = parseMission(
+    '---\nid: cap\ntitle: Cap\nminutes: 1\n---\n' +
+      '## Create {#create}\n\n```valkey\nSESSION.CREATE user123\n```\n\n' +
+      '```response\n-> FCALL session_create 3 custom:map sessions session:{{capture id uuid}} user123 {{capture id uuid}}\nSession created: {{capture id uuid}}\n```\n\n' +
+      '```check\nran SESSION.CREATE user123\n```\n\n' +
+      '## Use {#use}\n\n```valkey\nSESSION.ADD_DATA {{id}} username "John Doe"\n```\n\n```response\n-> {{any}}\nOK\n```\n\n' +
+      '```check\nThe data is stored :: hget session:{{id}}:data username = "John Doe"\nran SESSION.ADD_DATA {{id}} username ...\n```\n'
+  )
+
+  it('takes them from the reply to the capturing block, fills them into checks, and saves them', async () => {
+    const reads: string[][] = []
+    const savedCaptures: Record<string, Record<string, string>> = {}
+    const sent: MissionProgressMessage[] = []
+    const session = new MissionSession({
+      catalog: { get: () => withCapture } as unknown as MissionCatalog,
+      store: {
+        load: async () => ({ progress: {}, captures: {} }),
+        save: async () => undefined,
+        saveCaptures: async (_db: number, mission: string, values: Record<string, string>) => void (savedCaptures[mission] = values),
+        clear: async () => undefined,
+      } as unknown as ProgressStore,
+      db: 1,
+      server,
+      query: async (args) => {
+        reads.push(args)
+        return args[1] === `session:${id}:data` ? { t: 'bulk', s: 'John Doe' } : { t: 'nil' }
+      },
+      send: (message) => sent.push(message as MissionProgressMessage),
+    })
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
+    session.open('cap')
+    await settle()
+    expect(sent.at(-1)!.open!.captures).toEqual({})
+    // Another command, or the right one with another reply, captures nothing.
+    session.commandReplied(['SESSION.CREATE', 'other'], [{ t: 'str', s: `Session created: ${id}` }], ['FCALL'])
+    session.commandReplied(['SESSION.CREATE', 'user123'], [{ t: 'str', s: `Session exists: ${id}` }], ['FCALL'])
+    await settle()
+    expect(sent.at(-1)!.open!.captures).toEqual({})
+    const ran = ['FCALL', 'session_create', '3', 'custom:map', 'sessions', `session:${id}`, 'user123', id]
+    session.commandReplied(['session.create', 'user123'], [{ t: 'str', s: `Session created: ${id}` }], ran)
+    await settle()
+    expect(sent.at(-1)!.open!.captures).toEqual({ id })
+    expect(savedCaptures).toEqual({ cap: { id } })
+    expect(sent.at(-1)!.done.cap).toEqual(['create'])
+    // The next step's checks read the captured key, and its ran check matches the filled arguments.
+    session.commandReplied(['SESSION.ADD_DATA', id, 'username', 'John Doe'], [{ t: 'str', s: 'OK' }], ['FCALL'])
+    await settle()
+    expect(reads).toContainEqual(['HGET', `session:${id}:data`, 'username'])
+    expect(sent.at(-1)!.done.cap).toEqual(['create', 'use'])
   })
 })

@@ -18,7 +18,8 @@ import type { KeyspaceListener } from '../inspector/KeyspaceWatcher.ts'
 import { commandMatches, meets, type Check, type CheckValue, type Probe } from './checkLanguage.ts'
 import { missingFeatures, type MissionCatalog } from './MissionCatalog.ts'
 import type { ParsedMission } from './parseMission.ts'
-import type { Progress, ProgressStore } from './ProgressStore.ts'
+import type { Captures, Progress, ProgressStore } from './ProgressStore.ts'
+import { captureFrom, captureSources, fillProbe, type CaptureSource } from './captures.ts'
 
 export type MissionSessionDeps = {
   catalog: MissionCatalog
@@ -77,6 +78,10 @@ export function replyValue(reply: Reply | undefined): CheckValue | undefined {
 
 export class MissionSession implements KeyspaceListener {
   #progress: Progress = {}
+  /** Values each mission's responses captured ({{capture id}}), per mission. */
+  #captures: Captures = {}
+  /** The open mission's blocks that capture values. */
+  #sources: CaptureSource[] = []
   #loaded: Promise<void>
   #mission: ParsedMission | null = null
   /** The open mission's `ran` checks, their literals as byte strings (made once, matched on every reply). */
@@ -94,8 +99,9 @@ export class MissionSession implements KeyspaceListener {
   constructor(private readonly deps: MissionSessionDeps) {
     this.#loaded = deps.store
       .load(deps.db)
-      .then((progress) => {
+      .then(({ progress, captures }) => {
         this.#progress = progress
+        this.#captures = captures
       })
       .catch((error: Error) => deps.log?.(`mission progress could not be read: ${error.message}`))
   }
@@ -109,21 +115,39 @@ export class MissionSession implements KeyspaceListener {
     const mission = id === null ? null : this.deps.catalog.get(id)
     // A mission the server cannot run is shown but never checked.
     this.#mission = mission && missingFeatures(mission, this.deps.server) === null ? mission : null
+    this.#sources = this.#mission ? captureSources(this.#mission) : []
+    this.#seen.clear()
+    // Captures come from the store, which may still be loading.
+    void this.#loaded.then(() => this.#prepareRanChecks())
+    this.#prepareRanChecks()
+    this.#schedule()
+  }
+
+  /** The open mission's captured values. */
+  get #known(): Record<string, string> {
+    return (this.#mission && this.#captures[this.#mission.meta.id]) || {}
+  }
+
+  /** The `ran` checks with captured values filled in, as byte strings (made once per change, matched on every reply). */
+  #prepareRanChecks(): void {
     this.#ranChecks = []
     for (const step of this.#mission?.steps ?? []) {
       for (const check of step.parsedChecks) {
-        if (check.probe.kind === 'ran') this.#ranChecks.push({ check, probe: { ...check.probe, args: check.probe.args.map(bytesPattern) } })
+        const probe = fillProbe(check.probe, this.#known)
+        if (probe.kind === 'ran') this.#ranChecks.push({ check, probe: { ...probe, args: probe.args.map(bytesPattern) } })
       }
     }
-    this.#seen.clear()
-    this.#schedule()
   }
 
   /** Empties the sandbox and forgets the mission's progress, in that order, before anything is checked again. */
   reset(id: string): void {
     this.#generation++
     delete this.#progress[id]
-    if (this.#mission?.meta.id === id) this.#seen.clear()
+    delete this.#captures[id]
+    if (this.#mission?.meta.id === id) {
+      this.#seen.clear()
+      this.#prepareRanChecks()
+    }
     const { db, store, query, log } = this.deps
     this.#resetting = this.#resetting
       .then(async () => {
@@ -134,15 +158,17 @@ export class MissionSession implements KeyspaceListener {
         // Whatever an evaluation read meanwhile is stale.
         this.#generation++
         delete this.#progress[id]
+        delete this.#captures[id]
         if (this.#mission?.meta.id === id) this.#seen.clear()
       })
       .catch((error: Error) => log?.(`mission reset failed: ${error.message}`))
     this.#schedule()
   }
 
-  /** A command this browser ran got its replies. */
-  commandReplied(args: string[], replies: Reply[]): void {
+  /** A command this browser ran got its replies; `ran`: what the proxy ran instead, if it did. */
+  commandReplied(args: string[], replies: Reply[], ran?: string[]): void {
     if (!this.#mission) return
+    if (this.#sources.length > 0) this.#capture(args, replies, ran)
     const first = replies[0]
     // Errors never satisfy a check; inside MULTI the real reply comes with EXEC.
     const counts = first !== undefined && first.t !== 'err' && !(first.t === 'str' && first.s === 'QUEUED')
@@ -155,6 +181,18 @@ export class MissionSession implements KeyspaceListener {
     // Also after commands that match nothing: FLUSHDB and scripts change
     // data without keyspace events, and a few reads per command are cheap.
     this.#schedule()
+  }
+
+  #capture(args: string[], replies: Reply[], ran: string[] | undefined): void {
+    const mission = this.#mission!
+    const found = captureFrom(this.#sources, this.#known, args, replies, ran)
+    if (!found) return
+    const values = { ...this.#known, ...found }
+    this.#captures[mission.meta.id] = values
+    this.#prepareRanChecks()
+    this.deps.store
+      .saveCaptures(this.deps.db, mission.meta.id, values)
+      .catch((error: Error) => this.deps.log?.(`mission captures could not be saved: ${error.message}`))
   }
 
   event(): void {
@@ -227,7 +265,7 @@ export class MissionSession implements KeyspaceListener {
           .save(this.deps.db, id, list)
           .catch((error: Error) => this.deps.log?.(`mission progress could not be saved: ${error.message}`))
       }
-      open = { id, checks }
+      open = { id, checks, captures: { ...this.#known } }
     }
     const message: MissionProgressMessage = { type: 'missionProgress', done: { ...this.#progress }, open }
     const text = JSON.stringify(message)
@@ -237,7 +275,8 @@ export class MissionSession implements KeyspaceListener {
   }
 
   async #holds(check: Check): Promise<boolean> {
-    const value = check.probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(check.probe).catch(() => undefined)
+    const probe = fillProbe(check.probe, this.#known)
+    const value = probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(probe).catch(() => undefined)
     return meets(value, check.expect)
   }
 

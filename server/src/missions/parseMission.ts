@@ -261,7 +261,11 @@ export function parseMission(source: string): ParsedMission {
         const unknown = usedNames(line).find((name) => !captured.has(name))
         if (unknown) throw new MissionError(`the line "${line}" uses {{${unknown}}}, which no earlier response captures`)
       }
-      for (const name of capturedNames(block.response.text)) {
+      const names = capturedNames(block.response.text)
+      if (names.length > 0 && block.lines.length !== 1) {
+        throw new MissionError(`the block "${block.lines[0]}" captures a value: a block that captures has exactly one line`)
+      }
+      for (const name of names) {
         if (RESERVED_NAMES.has(name)) throw new MissionError(`'${name}' cannot be captured: it is the name of a wildcard`)
         captured.add(name)
       }

@@ -21,8 +21,8 @@ import { splitArgs, type QuoteRules } from './splitArgs.ts'
 /** `ran`: what the proxy ran instead (SESSION.CREATE is an FCALL of the playground's library). */
 export type CommandResult = { replies: Reply[]; ms: number; ran?: string[] }
 
-/** The command behind a playground command, dimmed above its reply: the learner sees the real one. */
-const ranLine = (ran: string[] | undefined) => (ran ? `\x1b[2m-> ${quoteArgs(ran)}\x1b[22m\n` : '')
+/** The line above a playground command's reply that shows the command the proxy ran instead. */
+export const ranLine = (ran: readonly string[]) => `-> ${quoteArgs(ran)}`
 
 /** How commands reach Valkey (the WebSocket in the page). */
 export interface Transport {
@@ -39,6 +39,8 @@ export type LineRunnerOptions = {
   clearScreen?: () => void
   /** Where the clock comes from; tests replace it. */
   now?: () => number
+  /** How the `-> FCALL ...` line is drawn (the browser dims it); plain text by default. */
+  styleRan?: (line: string) => string
 }
 
 export type PlannedLine = {
@@ -123,6 +125,12 @@ export class LineRunner {
     return `unknown valkey-cli internal command '${args[0]}'\n`
   }
 
+  #ran(ran: string[] | undefined): string {
+    if (!ran) return ''
+    const line = ranLine(ran)
+    return `${this.options.styleRan ? this.options.styleRan(line) : line}\n`
+  }
+
   /** Sends the command `repeat` times (pipelined) and returns the formatter of its output. */
   #send(command: string[], repeat: number): () => Promise<string> {
     const { transport } = this.options
@@ -137,7 +145,7 @@ export class LineRunner {
         let out = ''
         try {
           const result = await single
-          out += ranLine(result.ran)
+          out += this.#ran(result.ran)
           for (const reply of result.replies) {
             out += raw ? formatRawReply(reply) : formatReply(reply)
             this.#track(name, command.length, reply)
@@ -165,7 +173,7 @@ export class LineRunner {
         try {
           const result = await next
           serverMs += result.ms
-          out += ranLine(result.ran)
+          out += this.#ran(result.ran)
           for (const reply of result.replies) {
             out += raw ? formatRawReply(reply) : formatReply(reply)
             this.#track(name, command.length, reply)

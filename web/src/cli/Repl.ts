@@ -81,6 +81,8 @@ export class Repl {
         this.#io.write('\x1b[H\x1b[2J')
         this.#editor.resetRender()
       },
+      // Dim, so the reply stays what the eye finds first.
+      styleRan: (line) => `\x1b[2m${line}\x1b[22m`,
     })
   }
 

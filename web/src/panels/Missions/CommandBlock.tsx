@@ -2,17 +2,29 @@
  * @module A block of commands from a mission: Run types each line into the
  * terminal and runs it (so it lands in history and its output appears in
  * place); Copy puts the lines on the clipboard. The expected response
- * follows.
+ * follows. Values earlier replies gave (`{{id}}`, a session id) are filled in;
+ * until they exist, Run waits and says which block gives them.
  */
 import { useState } from 'react'
+import { fillCaptures, usedNames } from '../../../../server/src/missions/responsePattern.ts'
 import type { MissionCommands } from '../../../../server/src/protocol.ts'
 import { copyText } from '../../shared/copyText.ts'
 import { ResponseView } from './ResponseView.tsx'
 
-export function CommandBlock({ block, runnable, run }: { block: MissionCommands; runnable: boolean; run: (lines: string[]) => void }) {
+type CommandBlockProps = {
+  block: MissionCommands
+  runnable: boolean
+  run: (lines: string[]) => void
+  /** Values the mission's responses captured so far. */
+  captures?: Readonly<Record<string, string>>
+}
+
+export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlockProps) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null)
+  const lines = block.lines.map((line) => fillCaptures(line, captures))
+  const waitingFor = [...new Set(lines.flatMap(usedNames))]
   const copy = () => {
-    void copyText(block.lines.join('\n')).then((ok) => {
+    void copyText(lines.join('\n')).then((ok) => {
       setCopied(ok ? 'yes' : 'no')
       setTimeout(() => setCopied(null), 1500)
     })
@@ -22,9 +34,15 @@ export function CommandBlock({ block, runnable, run }: { block: MissionCommands;
       {block.afterSeconds !== null && (
         <p className="block-note">Run this once about {block.afterSeconds} s have passed since the block before (watch the inspector).</p>
       )}
+      {waitingFor.length > 0 && (
+        <p className="block-note" data-testid="block-waiting">
+          This block uses {waitingFor.map((name) => `{{${name}}}`).join(', ')}, the value an earlier block&apos;s reply gives: run that one
+          first.
+        </p>
+      )}
       <div className="command-lines">
         <pre>
-          {block.lines.map((line, index) => (
+          {lines.map((line, index) => (
             <div key={index}>
               <span className="command-prompt" aria-hidden="true">
                 &gt;{' '}
@@ -38,8 +56,8 @@ export function CommandBlock({ block, runnable, run }: { block: MissionCommands;
             <button
               type="button"
               data-testid="run-block"
-              disabled={!runnable}
-              onClick={() => run(block.lines)}
+              disabled={!runnable || waitingFor.length > 0}
+              onClick={() => run(lines)}
               title="Type into the terminal and run"
             >
               Run

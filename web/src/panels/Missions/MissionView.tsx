@@ -22,6 +22,7 @@ export type MissionViewProps = {
 export function MissionView({ doc, list, progress, focusedStep, run, onSetup, onReset }: MissionViewProps) {
   const done = new Set(progress?.done[doc.id] ?? [])
   const checks = progress?.open?.id === doc.id ? progress.open.checks : {}
+  const captures = progress?.open?.id === doc.id ? progress.open.captures : {}
   const at = list.findIndex((mission) => mission.id === doc.id)
   const previous = at > 0 ? list[at - 1] : null
   const next = at >= 0 && at + 1 < list.length ? list[at + 1] : null
@@ -52,13 +53,13 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
           <div key={index} className="prose" dangerouslySetInnerHTML={{ __html: block.html }} />
         ) : block.kind === 'commands' && block.role === 'setup' ? (
           <div key={index} className="setup-block" id={SETUP_ANCHOR}>
-            <CommandBlock block={block} runnable={runnable} run={run} />
+            <CommandBlock block={block} runnable={runnable} run={run} captures={captures} />
             <button type="button" data-testid="mission-setup" data-keeps-focus disabled={!runnable} onClick={() => onSetup(block)}>
               Set up
             </button>
           </div>
         ) : block.kind === 'commands' ? (
-          <CommandBlock key={index} block={block} runnable={runnable} run={run} />
+          <CommandBlock key={index} block={block} runnable={runnable} run={run} captures={captures} />
         ) : null
       )}
 
@@ -75,6 +76,7 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
           setup={step.setup}
           sharedSetup={step.challenge && step.setup === null && doc.setup !== null}
           run={run}
+          captures={captures}
           onSetup={onSetup}
         />
       ))}

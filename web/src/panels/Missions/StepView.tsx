@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import type { MissionCommands, MissionStep } from '../../../../server/src/protocol.ts'
+import { fillCaptures } from '../../../../server/src/missions/responsePattern.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
 
@@ -22,6 +23,8 @@ export type StepViewProps = {
   /** A challenge that starts from the mission's one Set up (in the introduction). */
   sharedSetup: boolean
   run: (lines: string[], key: string | null) => void
+  /** Values the mission's responses captured so far ({{id}}). */
+  captures: Readonly<Record<string, string>>
   onSetup: (setup: MissionCommands) => void
 }
 
@@ -34,7 +37,20 @@ function goToSharedSetup(): void {
   block?.querySelector<HTMLButtonElement>('[data-testid="mission-setup"]')?.focus({ preventScroll: true })
 }
 
-export function StepView({ missionId, step, number, done, checks, runnable, focused, setup, sharedSetup, run, onSetup }: StepViewProps) {
+export function StepView({
+  missionId,
+  step,
+  number,
+  done,
+  checks,
+  runnable,
+  focused,
+  setup,
+  sharedSetup,
+  run,
+  captures,
+  onSetup,
+}: StepViewProps) {
   const [hintsShown, setHintsShown] = useState(0)
   const [solutionShown, setSolutionShown] = useState(false)
   const root = useRef<HTMLElement>(null)
@@ -100,7 +116,8 @@ export function StepView({ missionId, step, number, done, checks, runnable, focu
         }
         if (block.role === 'solution' && !solutionShown) return null
         if (block.role === 'setup') return null
-        return <CommandBlock key={index} block={block} runnable={runnable} run={(lines) => run(lines, step.key)} />
+        const key = step.key === null ? null : fillCaptures(step.key, captures)
+        return <CommandBlock key={index} block={block} runnable={runnable} captures={captures} run={(lines) => run(lines, key)} />
       })}
 
       {step.challenge && (hints.length > hintsShown || (hasSolution && !solutionShown)) && (
