@@ -41,3 +41,41 @@ test('help and hints know the session commands', async ({ terminal }) => {
   expect(help.join('\n')).toMatch(/SESSION\.ADD_DATA session_id key value/)
   expect(help.join('\n')).toMatch(/group: playground \(session manager\)/)
 })
+
+test('the session-manager mission completes by Run, with the session id its reply gave filled into later blocks', async ({
+  page,
+  terminal,
+  mission,
+}) => {
+  test.setTimeout(120_000)
+  await terminal.open('/#/missions/session-manager')
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'session-manager')
+  const steps = await mission.stepIds()
+  expect(steps).toEqual(['record', 'lookup', 'data', 'list', 'delete', 'create', 'session-data', 'get', 'end'])
+
+  // Before SESSION.CREATE has answered, the blocks that need its id wait and say why.
+  const later = mission.step('session-data').getByTestId('command-block').first()
+  await expect(later.getByTestId('block-waiting')).toContainText('{{id}}')
+  await expect(later.getByTestId('run-block')).toBeDisabled()
+
+  for (const [index, id] of steps.entries()) {
+    await mission.runStep(id, terminal)
+    await mission.expectDone(id)
+    await expect.poll(() => mission.progress()).toEqual({ done: index + 1, total: steps.length })
+  }
+
+  // The id in the blocks is the one the terminal printed.
+  const text = await terminal.text()
+  const sessionId = /Session created: ([0-9a-f-]{36})/.exec(text)?.[1] ?? ''
+  expect(sessionId).not.toBe('')
+  await expect(later.getByTestId('block-waiting')).toHaveCount(0)
+  await expect(later.locator('.command-lines pre')).toContainText(`SESSION.ADD_DATA ${sessionId} username "John Doe"`)
+  await expect(later.getByTestId('expected-response')).toContainText(`session:${sessionId}:data`)
+  expect(text).toContain(`> SESSION.DELETE ${sessionId}\n-> FCALL session_delete 4 session:${sessionId}`)
+
+  // The captured id is kept with the progress: a reload shows the same blocks.
+  await page.reload()
+  await terminal.waitForPrompt()
+  await expect.poll(() => mission.progress()).toEqual({ done: steps.length, total: steps.length })
+  await expect(mission.step('session-data').getByTestId('command-block').first().locator('.command-lines pre')).toContainText(sessionId)
+})

@@ -51,7 +51,7 @@ export async function runMissionDoc(terminal: PageTerminal, doc: MissionDoc): Pr
       for (const line of block.lines) output += await terminal.output(fillCaptures(line, captures))
       lastBlockAt = Date.now()
       const response = block.response!
-      const found = responseCaptures(response, output)
+      const found = responseCaptures({ ...response, text: fillCaptures(response.text, captures) }, output)
       if (!found) {
         // Shows both texts in the failure, which is what a mission author needs to fix it.
         expect(output, `${where}: ${block.lines.join(' / ')}`).toBe(response.text)

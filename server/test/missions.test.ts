@@ -42,9 +42,9 @@ describe('missions', () => {
     return { status: response.status, body: (await response.json()) as T }
   }
 
-  it('every file in missions/ is a valid mission, and the three lessons are there', () => {
+  it('every file in missions/ is a valid mission, and the four lessons are there', () => {
     expect(catalog.errors).toEqual([])
-    expect(missionIds).toEqual(['cantina-sessions', 'cantina-challenges', 'field-expiry'])
+    expect(missionIds).toEqual(['cantina-sessions', 'cantina-challenges', 'field-expiry', 'session-manager'])
   })
 
   it('lists the missions with what this server can run', async () => {

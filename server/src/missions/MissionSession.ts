@@ -19,7 +19,7 @@ import { commandMatches, meets, type Check, type CheckValue, type Probe } from '
 import { missingFeatures, type MissionCatalog } from './MissionCatalog.ts'
 import type { ParsedMission } from './parseMission.ts'
 import type { Captures, Progress, ProgressStore } from './ProgressStore.ts'
-import { captureFrom, captureSources, fillProbe, type CaptureSource } from './captures.ts'
+import { captureFrom, captureSources, fillExpectation, fillProbe, type CaptureSource } from './captures.ts'
 
 export type MissionSessionDeps = {
   catalog: MissionCatalog
@@ -277,7 +277,7 @@ export class MissionSession implements KeyspaceListener {
   async #holds(check: Check): Promise<boolean> {
     const probe = fillProbe(check.probe, this.#known)
     const value = probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(probe).catch(() => undefined)
-    return meets(value, check.expect)
+    return meets(value, fillExpectation(check.expect, this.#known))
   }
 
   async #read(probe: Exclude<Probe, { kind: 'ran' }>): Promise<CheckValue | undefined> {

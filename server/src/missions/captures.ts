@@ -13,7 +13,7 @@ import { formatReply } from '../../../web/src/cli/formatReply.ts'
 import { ranLine } from '../../../web/src/cli/LineRunner.ts'
 import { splitArgs } from '../../../web/src/cli/splitArgs.ts'
 import type { Reply, ResponseSpec } from '../protocol.ts'
-import type { Probe } from './checkLanguage.ts'
+import type { Expectation, Probe } from './checkLanguage.ts'
 import type { ParsedMission } from './parseMission.ts'
 import { capturedNames, fillCaptures, responseCaptures, usedNames } from './responsePattern.ts'
 
@@ -52,7 +52,8 @@ export function captureFrom(
     if (!args || args.length !== typed.length) continue
     if (args[0]!.toUpperCase() !== typed[0]?.toUpperCase() || args.some((arg, i) => i > 0 && arg !== typed[i])) continue
     const output = (ran ? `${ranLine(ran)}\n` : '') + replies.map(formatReply).join('')
-    const found = responseCaptures(source.response, fromBytes(output))
+    const expected = { ...source.response, text: fillCaptures(source.response.text, known) }
+    const found = responseCaptures(expected, fromBytes(output))
     if (found && Object.keys(found).length > 0) return found
   }
   return null
@@ -79,4 +80,13 @@ export function fillProbe(probe: Probe, captures: Readonly<Record<string, string
     case 'ran':
       return { ...probe, args: probe.args.map((arg) => ('literal' in arg ? { literal: fill(arg.literal) } : arg)) }
   }
+}
+
+/** A check's expected value with the captured values filled in (`hget custom:map user123 = "{{id}}"`). */
+export function fillExpectation(expect: Expectation | null, captures: Readonly<Record<string, string>>): Expectation | null {
+  if (!expect) return expect
+  if ((expect.op === '=' || expect.op === '!=') && typeof expect.value === 'string')
+    return { ...expect, value: fillCaptures(expect.value, captures) }
+  if (expect.op === 'contains') return { ...expect, values: expect.values.map((value) => fillCaptures(value, captures)) }
+  return expect
 }

@@ -261,6 +261,10 @@ export function parseMission(source: string): ParsedMission {
         const unknown = usedNames(line).find((name) => !captured.has(name))
         if (unknown) throw new MissionError(`the line "${line}" uses {{${unknown}}}, which no earlier response captures`)
       }
+      const unknownInResponse = usedNames(block.response.text).find((name) => !captured.has(name) && !RESERVED_NAMES.has(name))
+      if (unknownInResponse) {
+        throw new MissionError(`the response to "${block.lines[0]}" uses {{${unknownInResponse}}}, which no earlier response captures`)
+      }
       const names = capturedNames(block.response.text)
       if (names.length > 0 && block.lines.length !== 1) {
         throw new MissionError(`the block "${block.lines[0]}" captures a value: a block that captures has exactly one line`)

@@ -68,7 +68,7 @@ export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlo
           </button>
         </div>
       </div>
-      {block.response && <ResponseView response={block.response} />}
+      {block.response && <ResponseView response={block.response} captures={captures} />}
     </div>
   )
 }

@@ -5,20 +5,27 @@
  * different number is wrong.
  */
 import type { ResponseSpec } from '../../../../server/src/protocol.ts'
-import { describeWildcard, responseSegments } from '../../../../server/src/missions/responsePattern.ts'
+import { describeWildcard, fillCaptures, responseSegments } from '../../../../server/src/missions/responsePattern.ts'
 
-export function ResponseView({ response }: { response: ResponseSpec }) {
+/** `captures`: values earlier replies gave ({{id}}), shown as they are once known. */
+export function ResponseView({ response, captures = {} }: { response: ResponseSpec; captures?: Readonly<Record<string, string>> }) {
   return (
     <div className="response" data-testid="expected-response">
       <pre>
-        {responseSegments(response.text.replace(/\n$/, '')).map((segment, index) =>
+        {responseSegments(fillCaptures(response.text, captures).replace(/\n$/, '')).map((segment, index) =>
           'text' in segment ? (
             <span key={index}>{segment.text}</span>
           ) : (
             <span
               key={index}
               className="wildcard"
-              title={segment.wildcard.kind === 'int' ? `varies: ${describeWildcard(segment.wildcard)}` : 'varies from run to run'}
+              title={
+                segment.wildcard.kind === 'int'
+                  ? `varies: ${describeWildcard(segment.wildcard)}`
+                  : 'capture' in segment.wildcard && segment.wildcard.capture
+                    ? `varies from run to run; later blocks use it as {{${segment.wildcard.capture}}}`
+                    : 'varies from run to run'
+              }
             >
               {describeWildcard(segment.wildcard)}
             </span>
