@@ -30,7 +30,12 @@ export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlo
     })
   }
   return (
-    <div className={`command-block role-${block.role}`} data-testid="command-block" data-role={block.role}>
+    <div
+      className={`command-block role-${block.role}`}
+      data-testid="command-block"
+      data-role={block.role}
+      data-after-seconds={block.afterSeconds ?? undefined}
+    >
       {block.afterSeconds !== null && (
         <p className="block-note">Run this once about {block.afterSeconds} s have passed since the block before (watch the inspector).</p>
       )}

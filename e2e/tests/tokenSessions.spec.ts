@@ -1,0 +1,42 @@
+/**
+ * The token-sessions mission (the user's document 003) in the browser: its steps by Run, waiting
+ * out the one-time password's two seconds as the lesson says, and its two challenges by typed
+ * answers after their Set up.
+ */
+import { expect, test } from '../fixtures/test.ts'
+
+test('the token-sessions mission completes by Run, and its challenges by typed answers', async ({ terminal, mission }) => {
+  test.setTimeout(150_000)
+  await terminal.open('/#/missions/token-sessions')
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'token-sessions')
+  const steps = await mission.stepIds()
+  expect(steps).toEqual(['create', 'set', 'update', 'expire-all', 'extend', 'data-only', 'shared', 'end', 'pizza', 'basket'])
+  expect(await mission.progress()).toEqual({ done: 0, total: 10 })
+
+  for (const id of steps.slice(0, 8)) {
+    await mission.runStep(id, terminal)
+    await mission.expectDone(id)
+  }
+  // The password had gone and the session stayed: the terminal printed both.
+  expect(await terminal.text()).toContain('> HGET tsession:1120775939871265081:data otp\n(nil)')
+
+  const pizza = mission.step('pizza')
+  await pizza.getByTestId('mission-setup').click()
+  await mission.confirm()
+  await terminal.settle()
+  await expect(pizza).toHaveAttribute('data-done', 'false')
+  expect(await terminal.run('HDEL tsession:7001002003004005006:data pizza:17')).toEqual(['(integer) 1'])
+  await mission.expectDone('pizza')
+
+  const basket = mission.step('basket')
+  await basket.getByTestId('mission-setup').click()
+  await mission.confirm()
+  await terminal.settle()
+  // The wrong key first: the session itself must not expire.
+  await terminal.run('EXPIRE tsession:8002003004005006007 1800')
+  await expect(basket.locator('[data-testid="mission-check"][data-ok="false"]')).not.toHaveCount(0)
+  await terminal.run('PERSIST tsession:8002003004005006007')
+  await terminal.run('EXPIRE tsession:8002003004005006007:data 1800')
+  await mission.expectDone('basket')
+  await expect.poll(() => mission.progress()).toEqual({ done: 10, total: 10 })
+})
