@@ -1,5 +1,5 @@
 /**
- * The token-sessions mission (the user's document 003) in the browser: its steps by Run, waiting
+ * The session missions of the user's document 003 and of the frameworks, in the browser: steps by Run,
  * out the one-time password's two seconds as the lesson says, and its two challenges by typed
  * answers after their Set up.
  */
@@ -39,4 +39,18 @@ test('the token-sessions mission completes by Run, and its challenges by typed a
   await terminal.run('EXPIRE tsession:8002003004005006007:data 1800')
   await mission.expectDone('basket')
   await expect.poll(() => mission.progress()).toEqual({ done: 10, total: 10 })
+})
+
+test('the framework-sessions mission completes by Run', async ({ terminal, mission }) => {
+  test.setTimeout(120_000)
+  await terminal.open('/#/missions/framework-sessions')
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'framework-sessions')
+  const steps = await mission.stepIds()
+  expect(steps).toEqual(['spring-create', 'spring-update', 'connect-create', 'connect-update', 'compare'])
+  for (const id of steps) {
+    await mission.runStep(id, terminal)
+    await mission.expectDone(id)
+  }
+  await expect.poll(() => mission.progress()).toEqual({ done: 5, total: 5 })
+  expect(await terminal.text()).toContain('> STRLEN sess:k4uT3mZ\n(integer) 82')
 })

@@ -42,9 +42,16 @@ describe('missions', () => {
     return { status: response.status, body: (await response.json()) as T }
   }
 
-  it('every file in missions/ is a valid mission, and the five lessons are there', () => {
+  it('every file in missions/ is a valid mission, and the six lessons are there', () => {
     expect(catalog.errors).toEqual([])
-    expect(missionIds).toEqual(['cantina-sessions', 'cantina-challenges', 'field-expiry', 'session-manager', 'token-sessions'])
+    expect(missionIds).toEqual([
+      'cantina-sessions',
+      'cantina-challenges',
+      'field-expiry',
+      'session-manager',
+      'token-sessions',
+      'framework-sessions',
+    ])
   })
 
   it('lists the missions with what this server can run', async () => {
