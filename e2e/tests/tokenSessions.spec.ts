@@ -1,7 +1,7 @@
 /**
- * The session missions of the user's document 003 and of the frameworks, in the browser: steps by Run,
- * out the one-time password's two seconds as the lesson says, and its two challenges by typed
- * answers after their Set up.
+ * The session missions of document 003 and of the frameworks, in the browser: their steps by Run
+ * (waiting out the one-time password's two seconds, as the lesson says) and the challenges by
+ * typed answers after their Set up.
  */
 import { expect, test } from '../fixtures/test.ts'
 
