@@ -51,7 +51,7 @@ test('the session-manager mission completes by Run, with the session id its repl
   await terminal.open('/#/missions/session-manager')
   await expect(mission.view).toHaveAttribute('data-mission-id', 'session-manager')
   const steps = await mission.stepIds()
-  expect(steps).toEqual(['record', 'lookup', 'data', 'list', 'delete', 'create', 'session-data', 'get', 'end'])
+  expect(steps).toEqual(['record', 'lookup', 'data', 'list', 'delete', 'create', 'session-data', 'get', 'end', 'readme'])
 
   // Before SESSION.CREATE has answered, the blocks that need its id wait and say why.
   const later = mission.step('session-data').getByTestId('command-block').first()

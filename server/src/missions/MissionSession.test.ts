@@ -176,6 +176,15 @@ describe('values captured from replies', () => {
     await settle()
     expect(sent.at(-1)!.open!.captures).toEqual({ id })
     expect(savedCaptures).toEqual({ cap: { id } })
+    // Captured once: the same command again (a new session) does not replace the value the blocks use.
+    const other = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'
+    session.commandReplied(
+      ['SESSION.CREATE', 'user123'],
+      [{ t: 'str', s: `Session created: ${other}` }],
+      ['FCALL', 'session_create', '3', 'custom:map', 'sessions', `session:${other}`, 'user123', other]
+    )
+    await settle()
+    expect(sent.at(-1)!.open!.captures).toEqual({ id })
     expect(sent.at(-1)!.done.cap).toEqual(['create'])
     // The next step's checks read the captured key, and its ran check matches the filled arguments.
     session.commandReplied(['SESSION.ADD_DATA', id, 'username', 'John Doe'], [{ t: 'str', s: 'OK' }], ['FCALL'])

@@ -46,6 +46,9 @@ export function captureFrom(
   ran: readonly string[] | undefined
 ): Record<string, string> | null {
   for (const source of sources) {
+    // A value is captured once (until the mission is reset): a later run of the same command,
+    // which gives a new id, must not replace the one the lesson's blocks already use.
+    if (capturedNames(source.response.text).every((name) => name in known)) continue
     const filled = fillCaptures(source.line, known)
     if (usedNames(filled).length > 0) continue
     const args = splitArgs(filled)?.map(toBytes)
