@@ -155,6 +155,24 @@ describe('the memory quota (default 64 MB)', () => {
     client.close()
   })
 
+  it('lets a full sandbox delete its sessions, but not create one', async () => {
+    const client = await TestClient.connect(playground.port, null, '127.0.0.10')
+    const created = await client.one('SESSION.CREATE', 'before-full')
+    const id = created.t === 'str' ? created.s.replace('Session created: ', '') : ''
+    expect(errorText(await client.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)
+    // The script stops just below the quota; small writes fill what is left (bounded: 3,000).
+    for (let i = 0; i < 3000; i++) if ((await client.one('SET', `small:${i}`, 'x'.repeat(1000))).t === 'err') break
+    // At the quota every growing command is refused; SESSION.CREATE is an FCALL.
+    await until(
+      async () => ((await client.one('SESSION.CREATE', 'after-full')).t === 'err' ? true : undefined),
+      'SESSION.CREATE refused at the quota'
+    )
+    expect(errorText(await client.one('SESSION.CREATE', 'after-full'))).toMatch(/^OOM .*quota/)
+    expect(await client.one('SESSION.DELETE', id)).toEqual(int(1))
+    expect(await client.one('CUSTOM.DEL', 'nothing')).toEqual(int(0))
+    client.close()
+  })
+
   it('a refused write inside MULTI makes EXEC fail, as any refused command does', async () => {
     const client = await TestClient.connect(playground.port, null, '127.0.0.8')
     expect(errorText(await client.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)

@@ -151,6 +151,20 @@ describe('the session-manager commands', () => {
     expect(await client.one('FCALL_RO', 'custom_get', '1', 'custom:map', 'private')).toEqual(await client.one('CUSTOM.GET', 'private'))
   })
 
+  it('answer an FCALL of their functions with bad keys or arguments with an error, and keep working', async () => {
+    for (const args of [
+      ['FCALL', 'session_get', '0'],
+      ['FCALL', 'session_create', '3', 'custom:map', 'sessions', 'session:x'],
+      ['FCALL', 'session_add_data', '1', 'session:x'],
+      ['FCALL_RO', 'session_create', '3', 'custom:map', 'sessions', 'session:x', 'u', 'x'],
+      ['FCALL', 'no_such_function', '0'],
+    ]) {
+      expect((await client.one(...args)).t, args.join(' ')).toBe('err')
+    }
+    expect(await client.one('PING')).toEqual(str('PONG'))
+    expect((await client.one('SESSION.LIST')).t).toBe('arr')
+  })
+
   it('are in the help the terminal loads', async () => {
     const response = await fetch(`http://127.0.0.1:${playground.port}/api/command-docs`)
     const payload = (await response.json()) as { entries: { words: string[]; summary: string }[] }

@@ -138,7 +138,9 @@ export class TerminalSession {
       return
     }
     // A full sandbox's growing commands wait for a fresh measurement (the slow path).
-    entry.quotaCheck = quota?.mayRefuse(this.db, upper(original[0] ?? ''), original) ?? false
+    // SESSION.DELETE and CUSTOM.DEL only remove data: like DEL, they run at the quota.
+    const frees = translated !== null && translated.frees
+    entry.quotaCheck = !frees && (quota?.mayRefuse(this.db, upper(original[0] ?? ''), original) ?? false)
     // Fast path: nothing is ahead in the slow lane, so the command can be
     // written now; a paste is pipelined with one promise per command.
     if (this.#slow === 0 && !entry.quotaCheck && this.#tryFast(entry, args)) return

@@ -21,6 +21,8 @@ type SessionCommand = {
   args: HelpArg[]
   /** The FCALL (or FCALL_RO) that does it. */
   fcall: (args: string[]) => string[]
+  /** It only removes data: a sandbox at its memory quota may still run it. */
+  frees?: boolean
 }
 
 const meta = (id: string) => `session:${id}`
@@ -59,6 +61,7 @@ const COMMANDS: Record<string, SessionCommand> = {
     summary: 'Deletes a session, its data and its user key.',
     args: [text('session_id')],
     fcall: ([id]) => ['FCALL', 'session_delete', '4', meta(id!), data(id!), MAP, INDEX, id!],
+    frees: true,
   },
   'SESSION.ADD_DATA': {
     arity: 3,
@@ -89,6 +92,7 @@ const COMMANDS: Record<string, SessionCommand> = {
     summary: 'Removes a key from the custom hashmap.',
     args: [key('key')],
     fcall: ([name]) => ['FCALL', 'custom_del', '1', MAP, name!],
+    frees: true,
   },
   'CUSTOM.KEYS': {
     arity: 0,
@@ -99,7 +103,8 @@ const COMMANDS: Record<string, SessionCommand> = {
   },
 }
 
-export type Translation = { args: string[] } | { error: string }
+/** `frees`: the command only removes data (allowed at the memory quota, like DEL). */
+export type Translation = { args: string[]; frees: boolean } | { error: string }
 
 /** The FCALL for a session-manager command, its arity error, or null for any other command. */
 export function translateSessionCommand(typed: readonly string[]): Translation | null {
@@ -111,7 +116,7 @@ export function translateSessionCommand(typed: readonly string[]): Translation |
   if (given < command.arity || (command.exact && given !== command.arity)) {
     return { error: `ERR wrong number of arguments for '${name.toLowerCase()}' command` }
   }
-  return { args: command.fcall(typed.slice(1, 1 + command.arity)) }
+  return { args: command.fcall(typed.slice(1, 1 + command.arity)), frees: command.frees ?? false }
 }
 
 /** Help entries for `help SESSION.CREATE`, hints and completion. */
