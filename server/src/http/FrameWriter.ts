@@ -28,7 +28,8 @@ const SLICE_MS = 2
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class FrameWriter {
-  #queue: ServerMessage[] = []
+  /** Messages waiting behind a large one, each weighed once. */
+  #queue: { message: ServerMessage; large: boolean }[] = []
   #streaming = false
   #drainWaiters: (() => void)[] = []
 
@@ -39,11 +40,12 @@ export class FrameWriter {
 
   write(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return
-    if (!this.#streaming && weight(message, LARGE_WEIGHT) < LARGE_WEIGHT) {
+    const large = weight(message, LARGE_WEIGHT) >= LARGE_WEIGHT
+    if (!this.#streaming && !large) {
       for (const text of encodeFrames(message, this.log)) this.ws.send(text)
       return
     }
-    this.#queue.push(message)
+    this.#queue.push({ message, large })
     if (!this.#streaming) void this.#pump()
   }
 
@@ -57,12 +59,9 @@ export class FrameWriter {
     this.#streaming = true
     try {
       while (this.#queue.length > 0 && this.ws.readyState === this.ws.OPEN) {
-        const message = this.#queue.shift()!
-        if (weight(message, LARGE_WEIGHT) < LARGE_WEIGHT) {
-          for (const text of encodeFrames(message, this.log)) this.ws.send(text)
-        } else {
-          await this.#stream(message)
-        }
+        const { message, large } = this.#queue.shift()!
+        if (large) await this.#stream(message)
+        else for (const text of encodeFrames(message, this.log)) this.ws.send(text)
       }
     } catch (error) {
       this.log(`a large message could not be sent whole; closing the socket: ${String(error)}`)

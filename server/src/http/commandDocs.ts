@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import type { ValkeyTarget } from '../config.ts'
-import { RespConnection } from '../resp/RespConnection.ts'
+import { openAdminConnection } from '../valkey/adminConnection.ts'
 import type { CommandDocsPayload, HelpEntry } from '../protocol.ts'
 import { parseCommandDocs } from '../valkey/commandDocs.ts'
 import { sessionHelpEntries } from '../sessions/sessionCommands.ts'
@@ -33,12 +33,8 @@ export function cliVersionOf(info: string): string {
 
 /** Reads COMMAND DOCS over a raw connection, keeping simple strings apart from bulk ones. */
 async function fetchDocs(target: ValkeyTarget): Promise<{ cliVersion: string; entries: HelpEntry[] }> {
-  const connection = await RespConnection.connect({ host: target.host, port: target.port })
+  const connection = await openAdminConnection(target, 'command-docs')
   try {
-    if (target.password !== undefined) {
-      const auth = await connection.send(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password])
-      if (auth.t === 'err') throw new Error(`AUTH failed: ${auth.s}`)
-    }
     const [info, docs] = await Promise.all([connection.send(['INFO', 'server']), connection.send(['COMMAND', 'DOCS'])])
     if (docs.t === 'err') throw new Error(docs.s)
     // The playground's own commands (the session manager) are listed with Valkey's, in order.

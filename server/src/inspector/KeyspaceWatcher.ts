@@ -13,7 +13,8 @@
  */
 import type { ValkeyTarget } from '../config.ts'
 import type { Reply } from '../protocol.ts'
-import { RespConnection } from '../resp/RespConnection.ts'
+import type { RespConnection } from '../resp/RespConnection.ts'
+import { openAdminConnection } from '../valkey/adminConnection.ts'
 
 export type KeyspaceListener = {
   event(key: string, event: string): void
@@ -65,18 +66,7 @@ export class KeyspaceWatcher {
   }
 
   async #connect(): Promise<void> {
-    const connection = await RespConnection.connect({ host: this.target.host, port: this.target.port })
-    try {
-      if (this.target.password !== undefined) {
-        const args = this.target.username ? ['AUTH', this.target.username, this.target.password] : ['AUTH', this.target.password]
-        const auth = await connection.send(args)
-        if (auth.t === 'err') throw new Error(`keyspace watcher sign-in failed: ${auth.s}`)
-      }
-      await connection.send(['CLIENT', 'SETNAME', 'playground-keyspace-watcher'])
-    } catch (error) {
-      connection.close()
-      throw error
-    }
+    const connection = await openAdminConnection(this.target, 'keyspace-watcher')
     connection.onStream = (reply) => this.#onMessage(reply)
     connection.write(['PSUBSCRIBE', '__keyspace@*__:*'])
     connection.on('close', () => {

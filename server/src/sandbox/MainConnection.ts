@@ -5,6 +5,7 @@
  * fresh connection is the most faithful way to drop every piece of connection state. Large
  * replies on it stay JSON text on their way to the page (EncodedAggregate).
  */
+import { LazyConnection } from '../resp/LazyConnection.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import type { SandboxUsers } from './aclRules.ts'
 
@@ -21,12 +22,20 @@ export type MainConnectionOptions = {
 }
 
 export class MainConnection {
-  #current: Promise<RespConnection> | null = null
+  readonly #lazy: LazyConnection
   #ready: RespConnection | null = null
   #clientId = ''
   #closed = false
 
-  constructor(private readonly options: MainConnectionOptions) {}
+  constructor(private readonly options: MainConnectionOptions) {
+    this.#lazy = new LazyConnection(
+      () => this.#open(),
+      (connection) => {
+        if (this.#ready === connection) this.#ready = null
+        this.options.lost()
+      }
+    )
+  }
 
   /** The connection when it is open now (for the synchronous fast path), else null. */
   get ready(): RespConnection | null {
@@ -40,38 +49,20 @@ export class MainConnection {
 
   /** The connection, opened if need be. */
   get(): Promise<RespConnection> {
-    if (!this.#current) {
-      const opening = this.#open()
-      this.#current = opening
-      opening.then(
-        (connection) =>
-          connection.on('close', () => {
-            if (this.#current === opening) this.#current = null
-            if (this.#ready === connection) this.#ready = null
-            this.options.lost()
-          }),
-        () => {
-          if (this.#current === opening) this.#current = null
-        }
-      )
-    }
-    return this.#current
+    return this.#lazy.get()
   }
 
   /** Closes this connection and opens a new one (RESET). */
   async replace(): Promise<void> {
-    const previous = this.#current
-    this.#current = null
     this.#ready = null
-    await previous?.then((connection) => connection.close()).catch(() => undefined)
+    await this.#lazy.drop()
     await this.get()
   }
 
   close(): void {
     this.#closed = true
-    this.#current?.then((connection) => connection.close()).catch(() => undefined)
-    this.#current = null
     this.#ready = null
+    void this.#lazy.drop()
   }
 
   async #open(): Promise<RespConnection> {

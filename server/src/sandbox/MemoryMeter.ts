@@ -20,7 +20,9 @@
  */
 import type { ValkeyTarget } from '../config.ts'
 import type { Reply } from '../protocol.ts'
-import { RespConnection } from '../resp/RespConnection.ts'
+import { LazyConnection } from '../resp/LazyConnection.ts'
+import type { RespConnection } from '../resp/RespConnection.ts'
+import { openAdminConnection } from '../valkey/adminConnection.ts'
 
 /** Keys measured per batch; a bigger backlog is taken in turns. */
 const BATCH = 1000
@@ -54,7 +56,7 @@ export type MemoryMeterOptions = {
 
 export class MemoryMeter {
   #sandboxes = new Map<number, Sandbox>()
-  #connection: Promise<RespConnection> | null = null
+  readonly #connection = new LazyConnection(() => openAdminConnection(this.options.target, 'memory-meter'))
   #timer: NodeJS.Timeout | null = null
   #flushing: Promise<void> | null = null
   #closed = false
@@ -174,7 +176,7 @@ export class MemoryMeter {
   close(): void {
     this.#closed = true
     if (this.#timer) clearTimeout(this.#timer)
-    this.#connection?.then((connection) => connection.close()).catch(() => undefined)
+    void this.#connection.drop()
   }
 
   #sandbox(db: number): Sandbox {
@@ -246,33 +248,6 @@ export class MemoryMeter {
 
   #open(): Promise<RespConnection> {
     if (this.#closed) return Promise.reject(new Error('memory meter closed'))
-    if (!this.#connection) {
-      const opening = this.#connect()
-      this.#connection = opening
-      opening.then(
-        (connection) =>
-          connection.on('close', () => {
-            if (this.#connection === opening) this.#connection = null
-          }),
-        () => {
-          if (this.#connection === opening) this.#connection = null
-        }
-      )
-    }
-    return this.#connection
-  }
-
-  async #connect(): Promise<RespConnection> {
-    const { target } = this.options
-    const connection = await RespConnection.connect({ host: target.host, port: target.port })
-    if (target.password !== undefined) {
-      const auth = await connection.send(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password])
-      if (auth.t === 'err') {
-        connection.close()
-        throw new Error(`memory meter sign-in failed: ${auth.s}`)
-      }
-    }
-    await connection.send(['CLIENT', 'SETNAME', 'playground-memory-meter'])
-    return connection
+    return this.#connection.get()
   }
 }
