@@ -24,4 +24,12 @@ describe('clientAddress', () => {
     // No header from a trusted proxy: the proxy itself.
     expect(clientAddress(request('127.0.0.1'), trusted)).toBe('127.0.0.1')
   })
+
+  it('copes with a hostile header from a trusted proxy: empty entries, junk, thousands of hops', () => {
+    const trusted = ['127.0.0.1']
+    expect(clientAddress(request('127.0.0.1', ' , ,, '), trusted)).toBe('127.0.0.1')
+    expect(clientAddress(request('127.0.0.1', 'not-an-address'), trusted)).toBe('not-an-address')
+    const many = Array.from({ length: 5000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join(',')
+    expect(clientAddress(request('127.0.0.1', many), trusted)).toBe('10.0.19.135')
+  })
 })

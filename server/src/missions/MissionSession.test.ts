@@ -193,3 +193,21 @@ describe('values captured from replies', () => {
     expect(sent.at(-1)!.done.cap).toEqual(['create', 'use'])
   })
 })
+
+describe('captureFrom, with hostile replies', () => {
+  it('takes no value longer than MAX_CAPTURE_CHARS, and nothing from a reply of another shape', async () => {
+    const { captureFrom, captureSources, MAX_CAPTURE_CHARS } = await import('./captures.ts')
+    const mission = parseMission(
+      '---\nid: w\ntitle: W\nminutes: 1\n---\n## Get {#get}\n\n```valkey\nGET token\n```\n\n```response\n"{{capture token}}"\n```\n\n```check\nran GET token\n```\n'
+    )
+    const sources = captureSources(mission)
+    const reply = (s: string): Reply[] => [{ t: 'bulk', s }]
+    expect(captureFrom(sources, {}, ['GET', 'token'], reply('abc'), undefined)).toEqual({ token: 'abc' })
+    expect(captureFrom(sources, {}, ['GET', 'token'], reply('x'.repeat(MAX_CAPTURE_CHARS + 1)), undefined)).toBeNull()
+    expect(captureFrom(sources, {}, ['GET', 'token'], reply('two words'), undefined)).toBeNull()
+    expect(
+      captureFrom(sources, {}, ['GET', 'token'], [{ t: 'arr', a: Array.from({ length: 1000 }, () => ({ t: 'nil' }) as Reply) }], undefined)
+    ).toBeNull()
+    expect(captureFrom(sources, {}, ['GET', 'other'], reply('abc'), undefined)).toBeNull()
+  })
+})

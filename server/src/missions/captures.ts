@@ -19,6 +19,12 @@ import { capturedNames, fillCaptures, responseCaptures, usedNames } from './resp
 
 export type CaptureSource = { line: string; response: ResponseSpec }
 
+/**
+ * Longest value kept. A capture rides along in every progress message and is stored with the
+ * progress; an id or token is far shorter, and a reply that would give more is not taken.
+ */
+export const MAX_CAPTURE_CHARS = 256
+
 /** Mission text is Unicode; Valkey arguments travel as byte strings (latin1, one char per byte). */
 const toBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1')
 const fromBytes = (bytes: string) => Buffer.from(bytes, 'latin1').toString('utf8')
@@ -57,7 +63,7 @@ export function captureFrom(
     const output = (ran ? `${ranLine(ran)}\n` : '') + replies.map(formatReply).join('')
     const expected = { ...source.response, text: fillCaptures(source.response.text, known) }
     const found = responseCaptures(expected, fromBytes(output))
-    if (found && Object.keys(found).length > 0) return found
+    if (found && Object.keys(found).length > 0 && Object.values(found).every((value) => value.length <= MAX_CAPTURE_CHARS)) return found
   }
   return null
 }

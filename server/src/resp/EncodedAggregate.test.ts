@@ -47,4 +47,12 @@ describe('large replies kept as JSON text', () => {
     expect(replies[0]).toEqual({ t: 'err', s: expect.stringContaining('larger than') })
     expect(replies[1]).toEqual({ t: 'str', s: 'OK' })
   })
+
+  it('still applies the depth limit inside a reply kept as text', () => {
+    const depth = 3000
+    const deep = `*2000\r\n${'*1\r\n'.repeat(depth)}:1\r\n${':2\r\n'.repeat(1999)}+OK\r\n`
+    const replies = decode(deep, 1024, 1500)
+    expect(replies[0]).toEqual({ t: 'err', s: expect.stringContaining(`nested more than ${REPLY_LIMITS.maxDepth} levels`) })
+    expect(replies[1]).toEqual({ t: 'str', s: 'OK' })
+  })
 })
