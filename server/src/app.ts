@@ -33,6 +33,10 @@ import { MemoryQuota, readGrowingCommands } from './sandbox/MemoryQuota.ts'
 import { scriptGuardLine } from './sandbox/scriptGuard.ts'
 import { LuaMemoryBrake } from './sandbox/LuaMemoryBrake.ts'
 import { loadSessionLibrary } from './sessions/loadLibrary.ts'
+import { InstructorKey } from './instructor/InstructorKey.ts'
+import { Room } from './instructor/Room.ts'
+import { createInstructorHandler } from './http/instructorApi.ts'
+import { runInDb } from './valkey/runInDb.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
 
@@ -60,6 +64,10 @@ export type Playground = {
   /** The sandboxes' memory quota and its meter; null when SANDBOX_MEMORY_MB=0. */
   quota: MemoryQuota | null
   gateway: Gateway
+  /** The instructor's grid of attendees. */
+  room: Room
+  /** The instructor URL (carries the key); printed once at start, never logged. */
+  instructorUrl: string
   embedded: EmbeddedValkey | null
   valkey: ValkeyTarget
   close(): Promise<void>
@@ -160,6 +168,21 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       throw new Error(`Valkey at ${where} has only ${capabilities.databases} database(s); sandboxes need more`)
     }
 
+    const missions = new MissionCatalog(config.missionsDir, log)
+    const instructorKey = config.instructorKey ? new InstructorKey(config.instructorKey) : InstructorKey.random()
+    const room = new Room({
+      steps: (id) => missions.get(id)?.steps.map((step) => step.id) ?? null,
+      rules: { afterSeconds: config.stuckAfterSeconds, errors: config.stuckErrors },
+      now: options.now,
+      resetSandbox: async (db) => {
+        await runInDb(admin, db, ['FLUSHDB'])
+        quota?.emptied(db)
+        await progress.clear(db)
+      },
+      log,
+    })
+    onClose(() => room.close())
+
     // Saved progress is something stored: such a sandbox is kept after its tab closes.
     const progress = new ProgressStore(admin, (db) => registry.markUsed(db))
     const registry: SandboxRegistry = new SandboxRegistry({
@@ -175,6 +198,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       log,
       // A database handed out or recycled starts without anyone's mission progress.
       forget: async (db) => {
+        room.forget(db)
         scripts.forget(db)
         quota?.emptied(db)
         await progress.clear(db)
@@ -194,9 +218,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       embedded: embedded !== null,
     })
 
+    const serveInstructor = createInstructorHandler({ room, key: instructorKey, missions, trustedProxies: config.trustedProxies })
     const serveStatic = config.webRoot ? createStaticHandler(config.webRoot) : null
     const serveCommandDocs = createCommandDocsHandler(valkey, capabilities.valkeyVersion)
-    const missions = new MissionCatalog(config.missionsDir, log)
     const serveMissions = createMissionsHandler(missions, serverInfo)
     const server = createServer((request, response) => {
       const url = request.url ?? '/'
@@ -213,6 +237,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         return
       }
       if (serveMissions(request, response)) return
+      if (serveInstructor(request, response)) return
       const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)
       handled
         .then((done) => {
@@ -254,6 +279,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       watcher,
       missions,
       progress,
+      room,
+      instructorKey,
       valkey: () => ({ host: valkey.host, port: valkey.port }),
       serverInfo,
       allowedOrigins: config.allowedOrigins,
@@ -297,9 +324,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     })
     const port = (server.address() as AddressInfo).port
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+    const url = `http://${shownHost}:${port}/`
     let closing: Promise<void> | null = null
     return {
-      url: `http://${shownHost}:${port}/`,
+      url,
+      room,
+      // In the fragment: browsers never send it to the server, so no request line or Referer carries it.
+      instructorUrl: `${url}#/teach?key=${instructorKey.value}`,
       port,
       server,
       admin,

@@ -2,6 +2,7 @@
  * @module Configuration from the environment, parsed and checked once at start-up.
  */
 import { fileURLToPath } from 'node:url'
+import { LIMITS, STUCK_LIMITS } from './protocol.ts'
 
 export type ValkeyTarget = {
   host: string
@@ -47,6 +48,12 @@ export type Config = {
   valkeyDataDir: string | null
   /** Start from empty: the data folder is cleared first (`npm start -- --fresh`). */
   fresh: boolean
+  /** The instructor URL's secret; null: a random one per start. */
+  instructorKey: string | null
+  /** An attendee is flagged stuck after this long on one step (the instructor page can change it). */
+  stuckAfterSeconds: number
+  /** ...or after this many error replies on one step. */
+  stuckErrors: number
 }
 
 const DEFAULT_MISSIONS_DIR = fileURLToPath(new URL('../../missions', import.meta.url))
@@ -96,6 +103,18 @@ export function parseValkeyUrl(raw: string): ValkeyTarget {
   }
 }
 
+/** A hand-picked key must be long enough not to be guessed, and fit in a URL as it is. */
+function instructorKey(raw: string | undefined): string | null {
+  const key = raw?.trim() ?? ''
+  if (key === '') return null
+  if (key.length < 12 || key.length > LIMITS.maxInstructorKey || !/^[A-Za-z0-9._~-]+$/.test(key)) {
+    throw new ConfigError(
+      `INSTRUCTOR_KEY must be 12 to ${LIMITS.maxInstructorKey} characters of letters, digits and . _ ~ - (or unset for a random one)`
+    )
+  }
+  return key
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535)
   return {
@@ -132,5 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     missionsDir: env.MISSIONS_DIR?.trim() || DEFAULT_MISSIONS_DIR,
     valkeyDataDir: env.VALKEY_DATA_DIR?.trim() || (port === 0 ? null : `${DEFAULT_DATA_ROOT}/port-${port}`),
     fresh: argv.includes('--fresh') || /^(1|yes|true)$/i.test(env.PLAYGROUND_FRESH?.trim() ?? ''),
+    instructorKey: instructorKey(env.INSTRUCTOR_KEY),
+    stuckAfterSeconds: integer(env, 'STUCK_AFTER_SECONDS', 300, STUCK_LIMITS.afterSeconds[0], STUCK_LIMITS.afterSeconds[1]),
+    stuckErrors: integer(env, 'STUCK_ERRORS', 3, STUCK_LIMITS.errors[0], STUCK_LIMITS.errors[1]),
   }
 }

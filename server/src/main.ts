@@ -40,6 +40,9 @@ export async function main(): Promise<void> {
     for (const url of networkUrls(playground.port)) console.log(`  Network:  ${url}`)
   }
   console.log('')
+  // The one place the key is shown: whoever started the server is the instructor.
+  console.log(`  Instructor (keep this one to yourself): ${playground.instructorUrl}`)
+  console.log('')
   if (!capabilities.hashFieldExpiration) {
     console.log('  Note: this Valkey has no hash field expiration (needs 9.0+); those features are hidden.')
   }

@@ -29,6 +29,14 @@ export const LIMITS = {
   inspectorKeys: 2000,
   /** Longest key name or glob pattern the inspector accepts. */
   maxInspectorText: 4096,
+  /** Longest attendee display name (characters). */
+  maxName: 40,
+  /** Longest instructor key accepted in a frame (the configured one may be shorter). */
+  maxInstructorKey: 256,
+  /** Longest one-line announcement. */
+  maxAnnouncement: 200,
+  /** Most terminal output one `screen` frame carries (bytes). */
+  maxScreenBytes: 256 * 1024,
 } as const
 
 /** A RESP reply, with its type kept so the terminal can print it exactly. */
@@ -102,8 +110,11 @@ export type ServerInfo = {
 
 // ---------------------------------------------------------------- client → server
 
-/** First frame on every socket. `token` is null for a browser without a sandbox. */
-export type HelloMessage = { type: 'hello'; v: number; token: string | null }
+/**
+ * First frame on every attendee socket. `token` is null for a browser without a sandbox; `name` is
+ * the display name the attendee chose (null: the default, "Attendee N").
+ */
+export type HelloMessage = { type: 'hello'; v: number; token: string | null; name: string | null }
 /** Run one command in the sandbox. `args` are byte strings; `id` correlates the reply. */
 export type CommandMessage = { type: 'command'; id: number; args: string[] }
 /** Several commands in one frame (a paste), run in order as if sent one by one. */
@@ -123,8 +134,19 @@ export type MissionOpenMessage = { type: 'missionOpen'; id: string | null }
 /** Missions: Reset mission. The server empties the sandbox (FLUSHDB), then forgets the progress on that mission. */
 export type MissionResetMessage = { type: 'missionReset'; id: string }
 
+/** Attendee: a new display name (null: back to the default). Only the instructor sees it. */
+export type SetNameMessage = { type: 'setName'; name: string | null }
+/**
+ * Attendee, only while the instructor watches (after `watched` on): what the terminal printed,
+ * as the byte string xterm was given. `reset`: `data` is the whole screen (the start of a watch).
+ */
+export type ScreenMessage = { type: 'screen'; data: string; cols: number; rows: number; reset: boolean }
+
 export type ClientMessage =
   | HelloMessage
+  | SetNameMessage
+  | ScreenMessage
+  | InstructorClientMessage
   | CommandMessage
   | CommandsMessage
   | CancelMessage
@@ -134,6 +156,23 @@ export type ClientMessage =
   | MoreFieldsMessage
   | MissionOpenMessage
   | MissionResetMessage
+
+// ---------------------------------------------------------------- instructor (client → server)
+
+/** First frame of the instructor page's socket instead of `hello`: it carries the instructor key. */
+export type InstructorHelloMessage = { type: 'instructorHello'; v: number; key: string }
+/** Watch one attendee (null: stop watching). Inspector messages on this socket then read their sandbox. */
+export type WatchAttendeeMessage = { type: 'watchAttendee'; attendee: string | null }
+/** A one-line announcement to every attendee, optionally pointing at a mission step. */
+export type BroadcastMessage = { type: 'broadcast'; text: string; mission: string | null; step: string | null }
+/** Empties one attendee's sandbox and forgets their mission progress. */
+export type ResetSandboxMessage = { type: 'resetSandbox'; attendee: string }
+/** When an attendee counts as stuck: this long on one step, or this many errors on it. */
+export type StuckRules = { afterSeconds: number; errors: number }
+export type StuckRulesMessage = { type: 'stuckRules'; rules: StuckRules }
+
+export type InstructorClientMessage =
+  InstructorHelloMessage | WatchAttendeeMessage | BroadcastMessage | ResetSandboxMessage | StuckRulesMessage
 
 // ---------------------------------------------------------------- server → client
 
@@ -304,7 +343,83 @@ export type MissionProgressMessage = {
   open: { id: string; checks: Record<string, boolean[]>; captures: Record<string, string> } | null
 }
 
+// ---------------------------------------------------------------- room (server → attendee)
+
+/** The instructor's announcement; `mission`/`step` make it a link to that step (never a jump). */
+export type Announcement = { id: number; text: string; mission: string | null; step: string | null; at: number }
+export type AnnouncementMessage = { type: 'announcement'; announcement: Announcement }
+/** The instructor started (or stopped) watching this attendee's terminal; while on, send `screen`. */
+export type WatchedMessage = { type: 'watched'; on: boolean }
+/** Tells the attendee the number behind their default name ("Attendee 17"), after welcome. */
+export type AttendeeMessage = { type: 'attendee'; number: number; name: string | null }
+
+// ---------------------------------------------------------------- room (server → instructor)
+
+/** Why an attendee is flagged: time on one step, or errors on it. */
+export type StuckReason = 'time' | 'errors'
+/**
+ * One attendee as the instructor's grid shows them. Times are the server's Unix ms (`now` in each
+ * room message lets the page correct for its own clock).
+ */
+export type AttendeeRow = {
+  /** Stable while the sandbox exists; not the sandbox token (a hash of it). */
+  id: string
+  /** The number of the default name, "Attendee 17". */
+  number: number
+  /** The chosen display name; null: the default. */
+  name: string | null
+  /** Open sockets (tabs) of this attendee. */
+  connected: number
+  /** The mission their lesson panel has open, and its first step not done (null: all done). */
+  mission: string | null
+  step: string | null
+  /** Done steps of every mission, in mission order. */
+  done: Record<string, string[]>
+  /** When the current step became current (the mission opened, or the previous step got done). */
+  stepSince: number | null
+  /** Error replies in the last ERROR_WINDOW_MS. */
+  errors: number
+  /** Error replies since the current step became current. */
+  stepErrors: number
+  stuck: StuckReason | null
+  lastActive: number
+}
+/** Error replies are counted over this window for `AttendeeRow.errors`. */
+export const ERROR_WINDOW_MS = 5 * 60_000
+
+export type InstructorWelcomeMessage = { type: 'instructorWelcome'; v: number; rules: StuckRules; announcement: Announcement | null }
+/** The whole room, sent once after instructorWelcome. */
+export type RoomMessage = { type: 'room'; attendees: AttendeeRow[]; now: number }
+/** Rows that changed (whole rows) and ids that left, coalesced (at most a few a second). */
+export type RoomChangedMessage = { type: 'roomChanged'; upsert: AttendeeRow[]; removed: string[]; now: number }
+export type StuckRulesChangedMessage = { type: 'stuckRulesChanged'; rules: StuckRules }
+/** A watch began (inspector messages that follow are about this attendee's sandbox) or ended (null). */
+export type WatchingMessage = { type: 'watching'; attendee: string | null; reason: string | null }
+/** The watched attendee's terminal output, relayed as they sent it. */
+export type WatchScreenMessage = { type: 'watchScreen'; attendee: string; data: string; cols: number; rows: number; reset: boolean }
+/** The answer to an instructor action (reset, broadcast). */
+export type InstructorDoneMessage = {
+  type: 'instructorDone'
+  action: 'resetSandbox' | 'broadcast'
+  attendee: string | null
+  ok: boolean
+  text: string
+}
+
+export type InstructorServerMessage =
+  | InstructorWelcomeMessage
+  | RoomMessage
+  | RoomChangedMessage
+  | StuckRulesChangedMessage
+  | WatchingMessage
+  | WatchScreenMessage
+  | InstructorDoneMessage
+
 export type ServerMessage =
+  | InstructorServerMessage
+  | AnnouncementMessage
+  | WatchedMessage
+  | AttendeeMessage
   | MissionProgressMessage
   | InspectorMessage
   | WelcomeMessage
@@ -323,6 +438,8 @@ export const ERROR_CODES = {
   notReady: 'not_ready',
   tooLarge: 'too_large',
   tooManyInFlight: 'too_many_in_flight',
+  /** An instructor message on a socket that did not present the instructor key. */
+  forbidden: 'forbidden',
 } as const
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
 
@@ -333,6 +450,8 @@ export const CLOSE_CODES = {
   sandboxUnavailable: 4003,
   serverShutdown: 4004,
   badOrigin: 4005,
+  /** instructorHello with a missing or wrong key. */
+  badInstructorKey: 4006,
 } as const
 
 // ---------------------------------------------------------------- validation
@@ -352,6 +471,29 @@ const isShortByteString = (value: unknown): value is string => isByteString(valu
 /** Mission and step ids: lower-case words joined by dashes (they appear in URLs). */
 export const MISSION_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
 const isMissionId = (value: unknown): value is string => typeof value === 'string' && MISSION_ID.test(value)
+
+/** Attendee ids: 16 hex digits (a hash of the sandbox token). */
+export const ATTENDEE_ID = /^[0-9a-f]{16}$/
+const isAttendeeId = (value: unknown): value is string => typeof value === 'string' && ATTENDEE_ID.test(value)
+
+/** Control characters and bidirectional overrides: a name or announcement is one plain line. */
+const NOT_PLAIN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+
+/** A display text as given, trimmed; null for empty; undefined when it is not acceptable. */
+export function plainLine(value: unknown, max: number): string | null | undefined {
+  if (value === null) return null
+  if (typeof value !== 'string' || value.length > max * 4) return undefined
+  const text = value.trim()
+  if (text.length === 0) return null
+  if ([...text].length > max || NOT_PLAIN.test(text)) return undefined
+  return text
+}
+
+const isIntIn = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+
+/** Bounds of the stuck rules an instructor may set. */
+export const STUCK_LIMITS = { afterSeconds: [5, 24 * 3600], errors: [1, 1000] } as const
 
 const TOO_LARGE = 'too large'
 const tooLarge = (): ParseResult =>
@@ -394,7 +536,69 @@ export function parseClientMessage(text: string): ParseResult {
       if (token !== null && (typeof token !== 'string' || token.length > LIMITS.maxTokenLength)) {
         return fail(ERROR_CODES.badFrame, 'hello.token must be null or a short string')
       }
-      return { ok: true, message: { type: 'hello', v, token } }
+      const name = plainLine(frame.name ?? null, LIMITS.maxName)
+      if (name === undefined)
+        return fail(ERROR_CODES.badFrame, `hello.name must be null or one line of at most ${LIMITS.maxName} characters`)
+      return { ok: true, message: { type: 'hello', v, token, name } }
+    }
+    case 'setName': {
+      const name = plainLine(frame.name, LIMITS.maxName)
+      if (name === undefined)
+        return fail(ERROR_CODES.badFrame, `setName.name must be null or one line of at most ${LIMITS.maxName} characters`)
+      return { ok: true, message: { type: 'setName', name } }
+    }
+    case 'screen': {
+      const { data: text, cols, rows, reset } = frame
+      if (!isByteString(text) || text.length > LIMITS.maxScreenBytes) {
+        return fail(ERROR_CODES.badFrame, `screen.data must be a byte string of at most ${LIMITS.maxScreenBytes} bytes`)
+      }
+      if (!isIntIn(cols, 1, 1000) || !isIntIn(rows, 1, 1000) || typeof reset !== 'boolean') {
+        return fail(ERROR_CODES.badFrame, 'screen needs cols and rows (1-1000) and a boolean reset')
+      }
+      return { ok: true, message: { type: 'screen', data: text, cols, rows, reset } }
+    }
+    case 'instructorHello': {
+      const { v, key } = frame
+      if (typeof v !== 'number' || !Number.isInteger(v)) return fail(ERROR_CODES.badFrame, 'instructorHello.v must be an integer')
+      if (typeof key !== 'string' || key.length > LIMITS.maxInstructorKey) {
+        return fail(ERROR_CODES.badFrame, 'instructorHello.key must be a short string')
+      }
+      return { ok: true, message: { type: 'instructorHello', v, key } }
+    }
+    case 'watchAttendee': {
+      const { attendee } = frame
+      if (attendee !== null && !isAttendeeId(attendee))
+        return fail(ERROR_CODES.badFrame, 'watchAttendee.attendee must be null or an attendee id')
+      return { ok: true, message: { type: 'watchAttendee', attendee } }
+    }
+    case 'broadcast': {
+      const { mission = null, step = null } = frame
+      const text = plainLine(frame.text ?? null, LIMITS.maxAnnouncement)
+      if (text === undefined) {
+        return fail(ERROR_CODES.badFrame, `broadcast.text must be one line of at most ${LIMITS.maxAnnouncement} characters`)
+      }
+      if ((mission !== null && !isMissionId(mission)) || (step !== null && (!isMissionId(step) || mission === null))) {
+        return fail(ERROR_CODES.badFrame, 'broadcast.mission and .step must be null or ids (a step needs its mission)')
+      }
+      if (text === null && mission === null) return fail(ERROR_CODES.badFrame, 'a broadcast needs a text or a mission step')
+      return { ok: true, message: { type: 'broadcast', text: text ?? '', mission, step } }
+    }
+    case 'resetSandbox': {
+      const { attendee } = frame
+      if (!isAttendeeId(attendee)) return fail(ERROR_CODES.badFrame, 'resetSandbox.attendee must be an attendee id')
+      return { ok: true, message: { type: 'resetSandbox', attendee } }
+    }
+    case 'stuckRules': {
+      const rules = (typeof frame.rules === 'object' && frame.rules !== null ? frame.rules : {}) as Record<string, unknown>
+      const [minAfter, maxAfter] = STUCK_LIMITS.afterSeconds
+      const [minErrors, maxErrors] = STUCK_LIMITS.errors
+      if (!isIntIn(rules.afterSeconds, minAfter, maxAfter) || !isIntIn(rules.errors, minErrors, maxErrors)) {
+        return fail(
+          ERROR_CODES.badFrame,
+          `stuckRules needs afterSeconds (${minAfter}-${maxAfter}) and errors (${minErrors}-${maxErrors}) as integers`
+        )
+      }
+      return { ok: true, message: { type: 'stuckRules', rules: { afterSeconds: rules.afterSeconds, errors: rules.errors } } }
     }
     case 'command': {
       const checked = checkCommand(frame.id, frame.args)

@@ -9,6 +9,9 @@ import { startPlayground, type Playground, type PlaygroundOptions } from '../src
 import type { Config } from '../src/config.ts'
 import { PROTOCOL_VERSION, type Reply, type ServerMessage, type WelcomeMessage } from '../src/protocol.ts'
 
+/** The instructor key test playgrounds use unless a test sets its own. */
+export const TEST_INSTRUCTOR_KEY = 'test-instructor-key-0123456789'
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
@@ -27,6 +30,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     missionsDir: fileURLToPath(new URL('../../missions', import.meta.url)),
     valkeyDataDir: null,
     fresh: false,
+    instructorKey: TEST_INSTRUCTOR_KEY,
+    stuckAfterSeconds: 300,
+    stuckErrors: 3,
     ...overrides,
   }
 }

@@ -35,6 +35,9 @@ import type { AdminClient } from '../valkey/adminClient.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
 import { MissionSession } from '../missions/MissionSession.ts'
 import type { ProgressStore } from '../missions/ProgressStore.ts'
+import type { InstructorKey } from '../instructor/InstructorKey.ts'
+import { InstructorSession } from '../instructor/InstructorSession.ts'
+import type { AttendeeHandle, Room } from '../instructor/Room.ts'
 
 export type GatewayDeps = {
   registry: SandboxRegistry
@@ -43,6 +46,9 @@ export type GatewayDeps = {
   watcher: KeyspaceWatcher
   missions: MissionCatalog
   progress: ProgressStore
+  /** The instructor's grid; instructor sockets must present `instructorKey`. */
+  room: Room
+  instructorKey: InstructorKey
   valkey: () => { host: string; port: number }
   serverInfo: () => ServerInfo
   allowedOrigins: string[]
@@ -172,6 +178,10 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
   let session: TerminalSession | null = null
   let inspector: InspectorSession | null = null
   let missions: MissionSession | null = null
+  /** This socket's row in the instructor's room (attendee sockets only). */
+  let attendee: AttendeeHandle | null = null
+  /** Set once an instructorHello presented the right key; such a socket has no sandbox. */
+  let instructor: InstructorSession | null = null
   /** Arguments of commands awaiting replies, kept only while a mission is open (for its `ran` checks). */
   const commandArgs = new Map<number, string[]>()
   const stopListening: (() => void)[] = []
@@ -195,8 +205,12 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
     write({ type: 'replies', list })
   }
   const send = (message: ServerMessage) => {
+    attendee?.observe(message)
     if (message.type === 'reply') {
-      if (resyncAfter.delete(message.id)) inspector?.resynced()
+      if (resyncAfter.delete(message.id)) {
+        inspector?.resynced()
+        attendee?.flushed()
+      }
       const args = commandArgs.get(message.id)
       if (args) {
         commandArgs.delete(message.id)
@@ -213,7 +227,7 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
   const fail = (code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string) => send({ type: 'error', code, message })
 
   const helloTimer = setTimeout(() => {
-    if (!session && !attaching) ws.close(CLOSE_CODES.noHello, 'expected a hello message first')
+    if (!session && !attaching && !instructor) ws.close(CLOSE_CODES.noHello, 'expected a hello message first')
   }, deps.helloTimeoutMs ?? 10_000)
 
   ws.on('error', (error) => deps.log(`websocket error: ${error.message}`))
@@ -221,6 +235,9 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
     clearTimeout(helloTimer)
     forget()
     for (const stop of stopListening) stop()
+    attendee?.leave()
+    instructor?.close()
+    instructor = null
     inspector?.close()
     inspector = null
     missions?.close()
@@ -261,7 +278,7 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
     const message = parsed.message
     switch (message.type) {
       case 'hello': {
-        if (session || attaching) {
+        if (session || attaching || instructor) {
           fail(ERROR_CODES.badFrame, 'hello was already received')
           return
         }
@@ -323,6 +340,18 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
               resumed: lease.resumed,
               server: info,
             })
+            attendee = deps.room.join(lease, message.name, {
+              send,
+              sandboxReset: () => {
+                missions?.forgetAll()
+                inspector?.resynced()
+                send({
+                  type: 'notice',
+                  level: 'warn',
+                  text: 'Your instructor reset your sandbox: it is empty, and your missions start over.',
+                })
+              },
+            })
           })
           .catch((error: Error) => {
             attaching = false
@@ -336,6 +365,52 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
           })
         return
       }
+      case 'instructorHello':
+        if (session || attaching || instructor) {
+          fail(ERROR_CODES.badFrame, 'hello was already received')
+          return
+        }
+        if (message.v !== PROTOCOL_VERSION) {
+          ws.close(
+            CLOSE_CODES.versionMismatch,
+            reason(`protocol v${message.v} is not supported; this server speaks v${PROTOCOL_VERSION}, reload the page`)
+          )
+          return
+        }
+        if (!deps.instructorKey.check(message.key, address)) {
+          // Said the same way for a wrong key and for too many wrong keys: neither tells a guesser anything.
+          ws.close(CLOSE_CODES.badInstructorKey, 'this is not the instructor key; use the instructor URL npm start printed')
+          return
+        }
+        instructor = new InstructorSession({
+          room: deps.room,
+          watcher: deps.watcher,
+          missions: deps.missions,
+          valkey: deps.valkey,
+          serverInfo: deps.serverInfo,
+          send,
+          log: deps.log,
+        })
+        return
+      case 'watchAttendee':
+      case 'broadcast':
+      case 'resetSandbox':
+      case 'stuckRules':
+        if (!instructor) {
+          fail(ERROR_CODES.forbidden, `'${message.type}' is for the instructor page only`)
+          return
+        }
+        instructor.handle(message)
+        return
+      case 'setName':
+      case 'screen':
+        if (!attendee) {
+          fail(ERROR_CODES.notReady, 'send hello and wait for welcome first')
+          return
+        }
+        if (message.type === 'setName') attendee.setName(message.name)
+        else attendee.screen(message)
+        return
       case 'command':
       case 'commands':
         if (!session) {
@@ -363,6 +438,10 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
       case 'watchKeys':
       case 'openKey':
       case 'moreFields':
+        if (instructor) {
+          instructor.inspect(message)
+          return
+        }
         if (!inspector) {
           fail(ERROR_CODES.notReady, 'send hello and wait for welcome before inspecting')
           return

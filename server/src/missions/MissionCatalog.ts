@@ -61,6 +61,12 @@ export class MissionCatalog {
   }
 
   /** The parsed mission (with its checks), or null. */
+  /** Every mission that parsed, in display order. */
+  all(): readonly ParsedMission[] {
+    this.#refresh()
+    return this.#missions
+  }
+
   get(id: string): ParsedMission | null {
     this.#refresh()
     return this.#missions.find((mission) => mission.meta.id === id) ?? null

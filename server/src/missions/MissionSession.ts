@@ -165,6 +165,19 @@ export class MissionSession implements KeyspaceListener {
     this.#schedule()
   }
 
+  /**
+   * The sandbox was emptied and all its progress forgotten elsewhere (the instructor's reset, which
+   * also cleared the store): start over without saving anything read before.
+   */
+  forgetAll(): void {
+    this.#generation++
+    this.#progress = {}
+    this.#captures = {}
+    this.#seen.clear()
+    this.#prepareRanChecks()
+    this.#schedule()
+  }
+
   /** A command this browser ran got its replies; `ran`: what the proxy ran instead, if it did. */
   commandReplied(args: string[], replies: Reply[], ran?: string[]): void {
     if (!this.#mission) return

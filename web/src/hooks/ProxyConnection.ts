@@ -11,6 +11,7 @@
  */
 import {
   CLOSE_CODES,
+  type Announcement,
   PROTOCOL_VERSION,
   type ClientMessage,
   type InspectorMessage,
@@ -40,11 +41,38 @@ type Listeners = {
   notice: (text: string, level: 'info' | 'warn' | 'error') => void
   /** Mission progress of this sandbox, and the open mission's checks. */
   missions: (message: MissionProgressMessage) => void
+  /** The instructor's announcement (also the current one, right after connecting). */
+  announcement: (announcement: Announcement) => void
+  /** The instructor started or stopped watching this terminal. */
+  watched: (on: boolean) => void
+  /** Who this attendee is in the room: the number of the default name, and the name the server has. */
+  attendee: (number: number, name: string | null) => void
 }
 
 type Pending = { args: string[]; resolve: (result: CommandResult) => void; reject: (error: Error) => void }
 
 export type TokenStore = { get(): string | null; set(token: string): void }
+
+/** The display name the attendee chose, kept in the browser like the token. */
+export type NameStore = { get(): string | null; set(name: string | null): void }
+
+export const localNameStore: NameStore = {
+  get: () => {
+    try {
+      return localStorage.getItem('valkey-playground:name')
+    } catch {
+      return null
+    }
+  },
+  set: (name) => {
+    try {
+      if (name === null) localStorage.removeItem('valkey-playground:name')
+      else localStorage.setItem('valkey-playground:name', name)
+    } catch {
+      // As for the token: without storage the name lasts for this page only.
+    }
+  },
+}
 
 export const localTokenStore: TokenStore = {
   get: () => {
@@ -92,6 +120,9 @@ export class ProxyConnection implements Transport {
     notice: new Set(),
     inspector: new Set(),
     missions: new Set(),
+    announcement: new Set(),
+    watched: new Set(),
+    attendee: new Set(),
   }
   #attempt = 0
   #retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -101,7 +132,8 @@ export class ProxyConnection implements Transport {
 
   constructor(
     private readonly url: string,
-    private readonly tokens: TokenStore = localTokenStore
+    private readonly tokens: TokenStore = localTokenStore,
+    private readonly names: NameStore = localNameStore
   ) {}
 
   get status(): ConnectionStatus {
@@ -148,6 +180,17 @@ export class ProxyConnection implements Transport {
   mission(message: MissionOpenMessage | MissionResetMessage): boolean {
     if (this.#status.state !== 'open') return false
     return this.#post(message)
+  }
+
+  /** The attendee's display name (null: the default); kept for the next connection too. */
+  setName(name: string | null): void {
+    this.names.set(name)
+    this.#post({ type: 'setName', name })
+  }
+
+  /** Terminal output for the instructor's watch (sent only while `watched` is on). */
+  screen(data: string, cols: number, rows: number, reset: boolean): boolean {
+    return this.#post({ type: 'screen', data, cols, rows, reset })
   }
 
   // ------------------------------------------------------------ internals
@@ -206,7 +249,7 @@ export class ProxyConnection implements Transport {
     }
     this.#socket = socket
     socket.onopen = () => {
-      this.#post({ type: 'hello', v: PROTOCOL_VERSION, token: this.tokens.get() })
+      this.#post({ type: 'hello', v: PROTOCOL_VERSION, token: this.tokens.get(), name: this.names.get() })
       this.#startHeartbeat()
     }
     socket.onmessage = (event) => {
@@ -254,6 +297,21 @@ export class ProxyConnection implements Transport {
         return this.#emit('inspector', message)
       case 'missionProgress':
         return this.#emit('missions', message)
+      case 'announcement':
+        return this.#emit('announcement', message.announcement)
+      case 'watched':
+        return this.#emit('watched', message.on)
+      case 'attendee':
+        return this.#emit('attendee', message.number, message.name)
+      case 'instructorWelcome':
+      case 'room':
+      case 'roomChanged':
+      case 'stuckRulesChanged':
+      case 'watching':
+      case 'watchScreen':
+      case 'instructorDone':
+        // The instructor page's messages; the server never sends them to an attendee socket.
+        return
       default: {
         const unreachable: never = message
         return unreachable

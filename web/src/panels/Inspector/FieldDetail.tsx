@@ -17,7 +17,8 @@ export type FieldDetailProps = {
   row: FieldRow
   fieldTtl: boolean
   clockOffset: number
-  run: (line: string) => void
+  /** Runs an edit's command line in the terminal; null: read-only (the instructor's watch), no edit controls. */
+  run: ((line: string) => void) | null
 }
 
 type ViewMode = 'text' | 'json' | 'hex'
@@ -58,7 +59,7 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
           {copied ?? 'Copy'}
         </button>
       </div>
-      {editing ? (
+      {editing && run ? (
         <ValueEditor
           initial={editForm(row.value)}
           onSave={(bytes) => {
@@ -72,48 +73,50 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
           {mode === 'hex' ? hexDump(row.value).join('\n') : mode === 'json' ? prettyJson(row.value) : shown.text}
         </pre>
       )}
-      <div className="actions">
-        {!editing && (
-          <button type="button" data-testid="edit-value" onClick={() => setEditing(true)}>
-            Edit value
-          </button>
-        )}
-        <ConfirmButton
-          label="Delete field"
-          question={`Delete field ${showName(row.field)}?`}
-          testId="delete-field"
-          onConfirm={() => run(commandLine(editCommands.deleteField(hashKey, row.field)))}
-        />
-        {fieldTtl && (
-          <span className="ttl-edit">
-            <input
-              value={ttl}
-              onChange={(event) => setTtl(event.target.value)}
-              placeholder="seconds"
-              aria-label="Field TTL in seconds"
-              data-testid="field-ttl-input"
-              size={7}
-            />
-            <button
-              type="button"
-              data-testid="set-field-ttl"
-              disabled={parseSeconds(ttl) === null}
-              onClick={() => run(commandLine(editCommands.fieldTtl(hashKey, row.field, parseSeconds(ttl)!)))}
-            >
-              Set field TTL
+      {run && (
+        <div className="actions">
+          {!editing && (
+            <button type="button" data-testid="edit-value" onClick={() => setEditing(true)}>
+              Edit value
             </button>
-            {row.expiresAt !== null && (
+          )}
+          <ConfirmButton
+            label="Delete field"
+            question={`Delete field ${showName(row.field)}?`}
+            testId="delete-field"
+            onConfirm={() => run(commandLine(editCommands.deleteField(hashKey, row.field)))}
+          />
+          {fieldTtl && (
+            <span className="ttl-edit">
+              <input
+                value={ttl}
+                onChange={(event) => setTtl(event.target.value)}
+                placeholder="seconds"
+                aria-label="Field TTL in seconds"
+                data-testid="field-ttl-input"
+                size={7}
+              />
               <button
                 type="button"
-                data-testid="persist-field"
-                onClick={() => run(commandLine(editCommands.persistField(hashKey, row.field)))}
+                data-testid="set-field-ttl"
+                disabled={parseSeconds(ttl) === null}
+                onClick={() => run(commandLine(editCommands.fieldTtl(hashKey, row.field, parseSeconds(ttl)!)))}
               >
-                Remove TTL
+                Set field TTL
               </button>
-            )}
-          </span>
-        )}
-      </div>
+              {row.expiresAt !== null && (
+                <button
+                  type="button"
+                  data-testid="persist-field"
+                  onClick={() => run(commandLine(editCommands.persistField(hashKey, row.field)))}
+                >
+                  Remove TTL
+                </button>
+              )}
+            </span>
+          )}
+        </div>
+      )}
     </div>
   )
 }

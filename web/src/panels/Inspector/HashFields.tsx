@@ -20,7 +20,8 @@ export type HashFieldsProps = {
   match: string
   fieldTtl: boolean
   clockOffset: number
-  run: (line: string) => void
+  /** Runs an edit's command line in the terminal; null: read-only (the instructor's watch), no edit controls. */
+  run: ((line: string) => void) | null
   onMatch: (match: string) => void
   onMore: () => void
 }
@@ -136,7 +137,7 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
         )}
         {row && <FieldDetail key={row.field} hashKey={key} row={row} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} />}
       </div>
-      <AddField hashKey={key} fieldTtl={fieldTtl} run={run} />
+      {run && <AddField hashKey={key} fieldTtl={fieldTtl} run={run} />}
     </div>
   )
 }

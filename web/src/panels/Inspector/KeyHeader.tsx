@@ -9,7 +9,13 @@ import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'
 import { commandLine, editCommands, parseSeconds } from './editCommands.ts'
 
-export type KeyHeaderProps = { keyName: string; meta: KeyMeta; clockOffset: number; run: (line: string) => void }
+export type KeyHeaderProps = {
+  keyName: string
+  meta: KeyMeta
+  clockOffset: number
+  /** Runs an edit's command line in the terminal; null: read-only (the instructor's watch), no edit controls. */
+  run: ((line: string) => void) | null
+}
 
 export function formatBytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`
@@ -47,35 +53,37 @@ export function KeyHeader({ keyName: key, meta, clockOffset, run }: KeyHeaderPro
           </span>
         )}
       </div>
-      <div className="actions">
-        <input
-          value={keyTtl}
-          onChange={(event) => setKeyTtl(event.target.value)}
-          placeholder="seconds"
-          size={7}
-          aria-label="Key TTL in seconds"
-          data-testid="key-ttl-input"
-        />
-        <button
-          type="button"
-          data-testid="set-key-ttl"
-          disabled={parseSeconds(keyTtl) === null}
-          onClick={() => run(commandLine(editCommands.keyTtl(key, parseSeconds(keyTtl)!)))}
-        >
-          Set TTL
-        </button>
-        {meta.expiresAt !== null && (
-          <button type="button" data-testid="persist-key" onClick={() => run(commandLine(editCommands.persistKey(key)))}>
-            Persist
+      {run && (
+        <div className="actions">
+          <input
+            value={keyTtl}
+            onChange={(event) => setKeyTtl(event.target.value)}
+            placeholder="seconds"
+            size={7}
+            aria-label="Key TTL in seconds"
+            data-testid="key-ttl-input"
+          />
+          <button
+            type="button"
+            data-testid="set-key-ttl"
+            disabled={parseSeconds(keyTtl) === null}
+            onClick={() => run(commandLine(editCommands.keyTtl(key, parseSeconds(keyTtl)!)))}
+          >
+            Set TTL
           </button>
-        )}
-        <ConfirmButton
-          label="Delete key"
-          question={`Delete ${showName(key)} and everything in it?`}
-          testId="delete-key"
-          onConfirm={() => run(commandLine(editCommands.deleteKey(key)))}
-        />
-      </div>
+          {meta.expiresAt !== null && (
+            <button type="button" data-testid="persist-key" onClick={() => run(commandLine(editCommands.persistKey(key)))}>
+              Persist
+            </button>
+          )}
+          <ConfirmButton
+            label="Delete key"
+            question={`Delete ${showName(key)} and everything in it?`}
+            testId="delete-key"
+            onConfirm={() => run(commandLine(editCommands.deleteKey(key)))}
+          />
+        </div>
+      )}
     </div>
   )
 }
