@@ -16,7 +16,8 @@ import tseslint from 'typescript-eslint'
 import { defineConfig } from 'eslint/config'
 
 /** The one module that may open a WebSocket in the page: the connection the socket hook owns. */
-const SOCKET_OWNER = 'web/src/hooks/ProxyConnection.ts'
+// One socket owner per page: the playground's and the instructor page's.
+const SOCKET_OWNERS = ['web/src/hooks/ProxyConnection.ts', 'web/src/hooks/InstructorConnection.ts']
 
 export default defineConfig(
   {
@@ -67,7 +68,7 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    // The page: React hooks rules, one socket owner, and nothing from the server but the shared
+    // The page: React hooks rules, one socket owner per page, and nothing from the server but the shared
     // protocol (and the response matcher the missions panel shares with the server).
     files: ['web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
@@ -78,7 +79,7 @@ export default defineConfig(
         'error',
         {
           selector: "NewExpression[callee.name='WebSocket']",
-          message: `Only ${SOCKET_OWNER} opens the socket; panels reach it through useProxySocket.`,
+          message: `Only ${SOCKET_OWNERS.join(' and ')} open sockets; panels reach them through useProxySocket / useInstructorSocket.`,
         },
       ],
       'no-restricted-imports': [
@@ -95,7 +96,7 @@ export default defineConfig(
     },
   },
   {
-    files: [SOCKET_OWNER],
+    files: SOCKET_OWNERS,
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

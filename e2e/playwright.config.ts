@@ -32,7 +32,14 @@ export default defineConfig({
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     // Every run starts from an empty server: sandboxes of earlier runs would otherwise come back.
-    env: { PORT: String(port), HOST: '127.0.0.1', SANDBOX_MAX: '200', PLAYGROUND_FRESH: '1' },
+    // The instructor key is fixed so the instructor tests can open #/teach (fixtures/InstructorPage.ts).
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SANDBOX_MAX: '200',
+      PLAYGROUND_FRESH: '1',
+      INSTRUCTOR_KEY: 'e2e-instructor-key-0123456789',
+    },
     reuseExistingServer: !process.env.CI,
     // A first run may build Valkey from source.
     timeout: 600_000,

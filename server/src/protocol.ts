@@ -387,7 +387,13 @@ export type AttendeeRow = {
 /** Error replies are counted over this window for `AttendeeRow.errors`. */
 export const ERROR_WINDOW_MS = 5 * 60_000
 
-export type InstructorWelcomeMessage = { type: 'instructorWelcome'; v: number; rules: StuckRules; announcement: Announcement | null }
+export type InstructorWelcomeMessage = {
+  type: 'instructorWelcome'
+  v: number
+  rules: StuckRules
+  announcement: Announcement | null
+  server: ServerInfo
+}
 /** The whole room, sent once after instructorWelcome. */
 export type RoomMessage = { type: 'room'; attendees: AttendeeRow[]; now: number }
 /** Rows that changed (whole rows) and ids that left, coalesced (at most a few a second). */

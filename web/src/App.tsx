@@ -1,9 +1,10 @@
 /**
- * @module Page layout: header with the connection state; the lesson on the left, the terminal and
+ * @module The two pages: the instructor's (`#/teach`) and the playground. The playground's
+ * layout: header with the attendee's name and the connection state, the instructor's announcement; the lesson on the left, the terminal and
  * the live inspector beside it (stacked on most screens, three columns on very wide ones, one
  * scrolling column on phones). The boundaries between them can be dragged, and are remembered.
  */
-import { useState, type CSSProperties } from 'react'
+import { useEffect, useState, type CSSProperties } from 'react'
 import { useProxySocket } from './hooks/useProxySocket.ts'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
 import { LessonToggle, useLessonsHidden } from './panels/Header/LessonToggle.tsx'
@@ -16,8 +17,24 @@ import { STACKED_QUERY, WIDE_QUERY } from './shared/layoutQueries.ts'
 import { Splitter } from './shared/Splitter.tsx'
 import { useMediaQuery } from './shared/useMediaQuery.ts'
 import { useStoredNumber } from './shared/storedNumber.ts'
+import { AnnouncementBar } from './panels/Room/AnnouncementBar.tsx'
+import { AttendeeName } from './panels/Room/AttendeeName.tsx'
+import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
+import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
+import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
 
 export function App() {
+  const [teach, setTeach] = useState(() => isTeachRoute(window.location.hash))
+  useEffect(() => {
+    const onHash = () => setTeach(isTeachRoute(window.location.hash))
+    window.addEventListener('hashchange', onHash)
+    return () => window.removeEventListener('hashchange', onHash)
+  }, [])
+  // Separate pages: the instructor's never opens a sandbox, the playground never a room.
+  return teach ? <InstructorPage /> : <Playground />
+}
+
+function Playground() {
   const { connection, status } = useProxySocket()
   const [bridge] = useState(() => new TerminalBridge())
   const [inspectorBridge] = useState(() => new InspectorBridge())
@@ -46,10 +63,13 @@ export function App() {
           <span className="logo">Valkey</span> Hash Playground
         </h1>
         <div className="header-tools">
+          <WatchedBadge connection={connection} />
+          <AttendeeName connection={connection} />
           <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
           <ConnectionBadge status={status} />
         </div>
       </header>
+      <AnnouncementBar connection={connection} />
       <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`} style={sizes}>
         {/* Hidden, not unmounted: the mission keeps its state and the server keeps checking. */}
         <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>

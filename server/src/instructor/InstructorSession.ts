@@ -41,7 +41,7 @@ export class InstructorSession {
 
   constructor(private readonly deps: InstructorDeps) {
     const { room, send } = deps
-    send({ type: 'instructorWelcome', v: PROTOCOL_VERSION, rules: room.rules, announcement: room.announcement })
+    send({ type: 'instructorWelcome', v: PROTOCOL_VERSION, rules: room.rules, announcement: room.announcement, server: deps.serverInfo() })
     this.#unsubscribe = room.subscribe({ send })
   }
 

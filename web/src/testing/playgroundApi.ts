@@ -21,7 +21,15 @@ export type TerminalApi = {
   helpReady(): boolean
 }
 
-export type PlaygroundApi = { terminal?: TerminalApi }
+/** The instructor page's watch: the watched attendee's terminal, as the instructor's copy shows it. */
+export type WatchApi = {
+  /** The copy's logical lines joined with "\n", as TerminalApi.text() reads the attendee's own. */
+  text(): string
+  /** True while relayed output is not drawn yet. */
+  busy(): boolean
+}
+
+export type PlaygroundApi = { terminal?: TerminalApi; watch?: WatchApi }
 
 declare global {
   interface Window {

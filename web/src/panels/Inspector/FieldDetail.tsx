@@ -4,7 +4,7 @@
  */
 import { useState } from 'react'
 import { copyText } from '../../shared/copyText.ts'
-import { ConfirmButton } from './ConfirmButton.tsx'
+import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { Countdown } from './Countdown.tsx'
 import { prettyJson, showName, showValue } from './displayValue.ts'
 import { commandLine, editCommands, parseSeconds } from './editCommands.ts'

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react'
 import type { KeyMeta } from '../../../../server/src/protocol.ts'
-import { ConfirmButton } from './ConfirmButton.tsx'
+import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'
 import { commandLine, editCommands, parseSeconds } from './editCommands.ts'

@@ -4,8 +4,19 @@
  * (re)connect, so a dropped socket never leaves a stale view.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import type { InspectorMessage, MoreFieldsMessage, OpenKeyMessage, WatchKeysMessage } from '../../../../server/src/protocol.ts'
 import { initialState, reduce, select, setPattern, type InspectorState } from './inspectorStore.ts'
+
+/**
+ * Where inspector data comes from: the page's own proxy connection, or the instructor's socket
+ * while it watches an attendee (then the requests read that attendee's sandbox).
+ */
+export type InspectorSource = {
+  readonly status: { state: string }
+  on(event: 'inspector', listener: (message: InspectorMessage) => void): () => void
+  on(event: 'status', listener: (status: { state: string }) => void): () => void
+  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): boolean
+}
 
 export type InspectorControls = {
   state: InspectorState
@@ -18,7 +29,7 @@ export type InspectorControls = {
   loadMore(): void
 }
 
-export function useInspector(connection: ProxyConnection | null): InspectorControls {
+export function useInspector(connection: InspectorSource | null): InspectorControls {
   const [state, setState] = useState(initialState)
   const [match, setMatchState] = useState('*')
   // What the socket callbacks read. Kept in step by apply() and the setters below (the only

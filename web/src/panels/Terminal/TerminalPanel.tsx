@@ -16,6 +16,7 @@ import { playgroundApi } from '../../testing/playgroundApi.ts'
 import { localHistoryStore } from './historyStore.ts'
 import { readLines } from './readLines.ts'
 import { connectReplToProxy } from './connectReplToProxy.ts'
+import { mirrorScreen } from './screenMirror.ts'
 import { loadCommandHelp } from './loadCommandHelp.ts'
 import type { TerminalBridge } from './TerminalBridge.ts'
 
@@ -46,9 +47,13 @@ export function TerminalPanel({ connection, bridge }: { connection: ProxyConnect
     // xterm.js parses writes asynchronously; count the ones not drawn yet so
     // the test API can say "busy" until the screen shows everything.
     let undrawn = 0
+    // The instructor's watch sees every write, as the bytes given to xterm.
+    const mirror = mirrorScreen(terminal, connection)
+    disposers.push(() => mirror.dispose())
     const write = (bytes: string) => {
       undrawn++
       terminal.write(byteArray(bytes), () => undrawn--)
+      mirror.wrote(bytes)
     }
     const repl = new Repl({
       io: { write, columns: () => terminal.cols },

@@ -1,0 +1,142 @@
+/**
+ * The instructor view in real Chromium: one instructor and three attendees in their own browser
+ * contexts (separate storage, so separate sandboxes), through the same start-up as npm start.
+ */
+import type { Browser, Page } from '@playwright/test'
+import { expect, test } from '../fixtures/test.ts'
+import { InstructorPage } from '../fixtures/InstructorPage.ts'
+import { MissionPanel } from '../fixtures/MissionPanel.ts'
+import { TerminalPanel } from '../fixtures/TerminalPanel.ts'
+
+type Attendee = { page: Page; terminal: TerminalPanel; mission: MissionPanel }
+
+async function attendee(browser: Browser, path: string): Promise<Attendee> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const terminal = new TerminalPanel(page)
+  await terminal.open(path)
+  return { page, terminal, mission: new MissionPanel(page) }
+}
+
+test('the room live: names, progress, stuck, watch, broadcast and reset of one sandbox', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const teacherContext = await browser.newContext({ acceptDownloads: true })
+  const teacher = new InstructorPage(await teacherContext.newPage())
+  await teacher.open()
+  // The key left the address bar once read (a projected screen must not show it).
+  expect(teacher.page.url()).not.toContain('key=')
+
+  // Ada by ?name=, Bob by the name editor, the third keeps the default name.
+  const ada = await attendee(browser, '/?name=Ada%20L.#/missions/cantina-sessions')
+  const bob = await attendee(browser, '/#/missions/cantina-sessions')
+  const cara = await attendee(browser, '/#/missions/cantina-sessions')
+  await expect(ada.page.getByTestId('attendee-name')).toHaveAttribute('data-name', 'Ada L.')
+  await bob.page.getByTestId('attendee-name').click()
+  await bob.page.getByTestId('attendee-name-input').fill('Bob')
+  await bob.page.getByTestId('attendee-name-input').press('Enter')
+  const caraName = (await cara.page.getByTestId('attendee-name').getAttribute('data-name'))!
+  expect(caraName).toMatch(/^Attendee \d+$/)
+
+  for (const name of ['Ada L.', 'Bob', caraName]) {
+    await expect(teacher.row(name)).toHaveAttribute('data-connected', 'true')
+    await expect(teacher.row(name)).toHaveAttribute('data-mission', 'cantina-sessions')
+  }
+  const total = await teacher.row('Ada L.').getAttribute('data-total')
+  expect(Number(total)).toBeGreaterThan(2)
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-done', '0')
+
+  // Progress shows up live, step by step.
+  await ada.mission.runStep('open-tab', ada.terminal)
+  await ada.mission.expectDone('open-tab')
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-done', '1')
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-step', 'expire')
+  await ada.mission.runStep('expire', ada.terminal)
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-done', '2')
+  await expect(teacher.root.locator('[data-testid="step-bar"][data-step="open-tab"]')).toHaveAttribute('data-count', '1')
+  await bob.mission.runStep('open-tab', bob.terminal)
+  await expect(teacher.root.locator('[data-testid="step-bar"][data-step="open-tab"]')).toHaveAttribute('data-count', '2')
+
+  // Stuck: two errors on one step, with the rules the test sets.
+  await teacher.setStuckRules(3600, 2)
+  await expect(teacher.row(caraName)).toHaveAttribute('data-stuck', 'false')
+  expect(await cara.terminal.run('HGET session:han_solo')).toEqual(["(error) ERR wrong number of arguments for 'hget' command"])
+  expect(await cara.terminal.run('HSET session:han_solo')).toEqual(["(error) ERR wrong number of arguments for 'hset' command"])
+  await expect(teacher.row(caraName)).toHaveAttribute('data-stuck', 'true')
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-stuck', 'false')
+  await teacher.root.getByTestId('grid-filter').selectOption('stuck')
+  await expect(teacher.root.getByTestId('attendee-row')).toHaveCount(1)
+  await teacher.root.getByTestId('grid-filter').selectOption('all')
+  await expect(teacher.root.getByTestId('attendee-row')).toHaveCount(3)
+
+  // Watch: Cara's terminal as she types, and her sandbox, read-only.
+  await teacher.row(caraName).getByTestId('attendee-watch').click()
+  await expect(teacher.watchPane).toBeVisible()
+  await expect(cara.page.getByTestId('watched-badge')).toBeVisible()
+  await expect(ada.page.getByTestId('watched-badge')).toHaveCount(0)
+  await expect.poll(() => teacher.watchText()).toBe(await cara.terminal.text())
+  expect(await cara.terminal.run('HSET session:cara name "Cara Dune" drinks 1')).toEqual(['(integer) 2'])
+  await expect.poll(() => teacher.watchText()).toContain('> HSET session:cara name "Cara Dune" drinks 1\n(integer) 2')
+  await expect.poll(() => teacher.watchText()).toBe(await cara.terminal.text())
+  await expect(teacher.watchPane.locator('[data-testid="key-item"], [data-testid="key-row"]').first()).toBeVisible()
+  await expect(teacher.watchPane.getByText('session:cara').first()).toBeVisible()
+  await expect(teacher.watchPane.getByTestId('delete-key')).toHaveCount(0)
+  // Typing into the watch reaches nobody.
+  await teacher.watchPane.getByTestId('watch-terminal').click()
+  await teacher.page.keyboard.type('FLUSHDB')
+  await teacher.page.keyboard.press('Enter')
+  expect(await cara.terminal.input()).toBe('')
+  expect(await cara.terminal.run('EXISTS session:cara')).toEqual(['(integer) 1'])
+  await teacher.watchPane.getByTestId('watch-close').click()
+  await expect(teacher.watchPane).toHaveCount(0)
+  await expect(cara.page.getByTestId('watched-badge')).toHaveCount(0)
+
+  // Broadcast: a prompt with a link for everyone, dismissible, never a jump.
+  await teacher.root.getByTestId('broadcast-text').fill('Everyone to step 3, please')
+  await teacher.root.getByTestId('broadcast-step').selectOption('cantina-sessions/read-fields')
+  await teacher.root.getByTestId('broadcast-send').click()
+  for (const each of [ada, bob, cara]) {
+    await expect(each.page.getByTestId('announcement')).toContainText('Everyone to step 3, please')
+    await expect(each.page.getByTestId('announcement-link')).toHaveAttribute('href', '#/missions/cantina-sessions/read-fields')
+  }
+  expect(new URL(bob.page.url()).hash).toBe('#/missions/cantina-sessions')
+  await bob.page.getByTestId('announcement-link').click()
+  await expect.poll(() => new URL(bob.page.url()).hash).toBe('#/missions/cantina-sessions/read-fields')
+  await expect(bob.page.getByTestId('announcement')).toHaveCount(0)
+  await cara.page.getByTestId('announcement-dismiss').click()
+  await expect(cara.page.getByTestId('announcement')).toHaveCount(0)
+  await cara.page.reload()
+  await cara.terminal.waitForPrompt()
+  await expect(cara.page.getByTestId('announcement')).toHaveCount(0)
+  await expect(teacher.root.getByTestId('announcement')).toHaveCount(0)
+
+  // Reset one sandbox: Ada's, after confirming; Bob's and Cara's keys stay.
+  await teacher.row('Ada L.').getByTestId('attendee-reset').click()
+  await teacher.row('Ada L.').getByTestId('attendee-reset-yes').click()
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-done', '0')
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-step', 'open-tab')
+  expect(await ada.terminal.run('DBSIZE')).toEqual(['(integer) 0'])
+  await expect.poll(() => ada.mission.progress()).toEqual({ done: 0, total: Number(total) })
+  expect(await bob.terminal.run('EXISTS session:han_solo')).toEqual(['(integer) 1'])
+  expect(await cara.terminal.run('EXISTS session:cara')).toEqual(['(integer) 1'])
+
+  // The table as CSV, with everyone's name.
+  const download = teacher.page.waitForEvent('download')
+  await teacher.root.getByTestId('export-csv').click()
+  const file = await (await download).path()
+  const { readFile } = await import('node:fs/promises')
+  const csv = await readFile(file, 'utf8')
+  expect(csv.split('\r\n')[0]).toMatch(/^attendee,name,connected,mission,step/)
+  for (const name of ['Ada L.', 'Bob', caraName]) expect(csv).toContain(name)
+
+  // Attendees never see the room.
+  for (const each of [ada, bob, cara]) await expect(each.page.getByTestId('instructor')).toHaveCount(0)
+})
+
+test('the instructor page shows nothing of the room without the right key', async ({ page }) => {
+  await page.goto('/#/teach?key=not-the-key-at-all')
+  await expect(page.getByTestId('instructor')).toHaveAttribute('data-state', 'refused')
+  await expect(page.getByTestId('attendee-row')).toHaveCount(0)
+  await page.goto('/#/teach')
+  await page.reload()
+  await expect(page.getByTestId('instructor')).toHaveAttribute('data-state', /no-key|refused/)
+})

@@ -1,0 +1,191 @@
+/**
+ * @module The room, a row per attendee: name, connected, mission and step, steps done, time on
+ * the step, recent errors, stuck. Sort and filter above it; Watch and Reset on each row.
+ *
+ * Rows are memoized on the row object (replaced whole by each change) and the whole seconds on
+ * their step, so a change to one attendee re-renders one row, not three hundred.
+ */
+import { memo } from 'react'
+import type { AttendeeRow } from '../../../../server/src/protocol.ts'
+import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
+import { displayName, doneCount, secondsOnStep, type FilterKey, type MissionSteps, type SortKey } from './roomStore.ts'
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '—'
+  const minutes = Math.floor(seconds / 60)
+  return minutes === 0
+    ? `${seconds}s`
+    : minutes < 60
+      ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`
+      : `${Math.floor(minutes / 60)}h ${minutes % 60}m`
+}
+
+type GridProps = {
+  rows: AttendeeRow[]
+  total: number
+  missions: MissionSteps
+  titles: ReadonlyMap<string, string>
+  now: number
+  sort: SortKey
+  filter: FilterKey
+  watching: string | null
+  onSort(sort: SortKey): void
+  onFilter(filter: FilterKey): void
+  onWatch(id: string): void
+  onReset(id: string): void
+}
+
+export function AttendeeGrid({
+  rows,
+  total,
+  missions,
+  titles,
+  now,
+  sort,
+  filter,
+  watching,
+  onSort,
+  onFilter,
+  onWatch,
+  onReset,
+}: GridProps) {
+  return (
+    <section className="attendee-grid" data-testid="attendee-grid" aria-label="Attendees">
+      <div className="grid-tools">
+        <label>
+          Sort{' '}
+          <select value={sort} data-testid="grid-sort" onChange={(event) => onSort(event.target.value as SortKey)}>
+            <option value="joined">as they joined</option>
+            <option value="stuck">stuck first</option>
+            <option value="time">longest on a step</option>
+            <option value="progress">least progress</option>
+            <option value="name">name</option>
+          </select>
+        </label>
+        <label>
+          Show{' '}
+          <select value={filter} data-testid="grid-filter" onChange={(event) => onFilter(event.target.value as FilterKey)}>
+            <option value="all">everyone</option>
+            <option value="stuck">stuck only</option>
+            <option value="connected">connected only</option>
+          </select>
+        </label>
+        <span className="muted" data-testid="grid-count">
+          {rows.length} of {total} attendee{total === 1 ? '' : 's'}
+        </span>
+      </div>
+      {total === 0 ? (
+        <p className="muted">Nobody has joined yet. Attendees appear here as soon as they open the playground.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Attendee</th>
+              <th scope="col">Mission · step</th>
+              <th scope="col">Done</th>
+              <th scope="col">On step</th>
+              <th scope="col" title="Error replies in the last 5 minutes">
+                Errors
+              </th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <Row
+                key={row.id}
+                row={row}
+                steps={row.mission ? missions.get(row.mission) : undefined}
+                missionTitle={row.mission ? (titles.get(row.mission) ?? row.mission) : null}
+                seconds={secondsOnStep(row, now)}
+                watched={watching === row.id}
+                onWatch={onWatch}
+                onReset={onReset}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+type RowProps = {
+  row: AttendeeRow
+  steps: readonly { id: string; title: string }[] | undefined
+  missionTitle: string | null
+  seconds: number | null
+  watched: boolean
+  onWatch(id: string): void
+  onReset(id: string): void
+}
+
+const Row = memo(function Row({ row, steps, missionTitle, seconds, watched, onWatch, onReset }: RowProps) {
+  const name = displayName(row)
+  const done = doneCount(row, row.mission)
+  const total = steps?.length ?? 0
+  const stepTitle = row.step ? (steps?.find((step) => step.id === row.step)?.title ?? row.step) : null
+  const stuckText = row.stuck === 'errors' ? `${row.stepErrors} errors on this step` : row.stuck === 'time' ? 'long on this step' : null
+  return (
+    <tr
+      data-testid="attendee-row"
+      data-attendee={row.id}
+      data-name={name}
+      data-connected={row.connected > 0 ? 'true' : 'false'}
+      data-mission={row.mission ?? ''}
+      data-step={row.step ?? ''}
+      data-done={done}
+      data-total={total}
+      data-errors={row.errors}
+      data-stuck={row.stuck !== null ? 'true' : 'false'}
+      className={`${row.stuck ? 'stuck' : ''}${row.connected === 0 ? ' gone' : ''}${watched ? ' watched' : ''}`}
+    >
+      <th scope="row">
+        <span
+          className={`dot ${row.connected > 0 ? 'on' : 'off'}`}
+          title={row.connected > 0 ? `connected (${row.connected} tab${row.connected === 1 ? '' : 's'})` : 'not connected'}
+        />
+        {name}
+        {row.connected === 0 && <span className="muted"> (away)</span>}
+      </th>
+      <td>
+        {missionTitle === null ? (
+          <span className="muted">choosing a mission</span>
+        ) : (
+          <>
+            {missionTitle}
+            <span className="muted"> · {stepTitle ?? 'finished'}</span>
+          </>
+        )}
+      </td>
+      <td>
+        {missionTitle !== null && (
+          <span className="done-count">
+            <meter min={0} max={total || 1} value={done} aria-label={`${done} of ${total} steps done`} />
+            {done}/{total}
+          </span>
+        )}
+      </td>
+      <td>{formatDuration(seconds)}</td>
+      <td>{row.errors}</td>
+      <td className="row-actions">
+        {stuckText && (
+          <span className="stuck-flag" data-testid="stuck-flag" data-reason={row.stuck}>
+            stuck: {stuckText}
+          </span>
+        )}
+        <button type="button" data-testid="attendee-watch" aria-pressed={watched} onClick={() => onWatch(row.id)}>
+          {watched ? 'Watching' : 'Watch'}
+        </button>
+        <ConfirmButton
+          label="Reset sandbox"
+          question={`Empty ${name}'s sandbox and start their missions over?`}
+          testId="attendee-reset"
+          onConfirm={() => onReset(row.id)}
+        />
+      </td>
+    </tr>
+  )
+})

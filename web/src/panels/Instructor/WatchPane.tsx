@@ -1,0 +1,124 @@
+/**
+ * @module Watching one attendee, read-only: their terminal as their page printed it, and an
+ * inspector on their sandbox. There is no way to type into either: the terminal takes no input,
+ * the inspector has no edit controls, and the server runs no commands from this socket. Closing
+ * the pane (or watching someone else) stops the stream.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { Terminal } from '@xterm/xterm'
+import '@xterm/xterm/css/xterm.css'
+import type { AttendeeRow } from '../../../../server/src/protocol.ts'
+import { byteArray } from '../../cli/bytes.ts'
+import type { InstructorConnection } from '../../hooks/InstructorConnection.ts'
+import { playgroundApi } from '../../testing/playgroundApi.ts'
+import { KeyList } from '../Inspector/KeyList.tsx'
+import { KeyView } from '../Inspector/KeyView.tsx'
+import { useInspector } from '../Inspector/useInspector.ts'
+import '../Inspector/inspector.css'
+import { readLines } from '../Terminal/readLines.ts'
+import { displayName } from './roomStore.ts'
+
+type Props = { connection: InstructorConnection; attendee: string; row: AttendeeRow | undefined; fieldTtl: boolean; onClose(): void }
+
+export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Props) {
+  // Declared before the inspector's hook: its requests must reach the server after the watch.
+  useEffect(() => {
+    connection.watch(attendee)
+    return () => connection.watch(null)
+  }, [connection, attendee])
+  const [screens, setScreens] = useState(0)
+  const inspector = useInspector(connection)
+  const { state } = inspector
+
+  return (
+    <section className="watch-pane" data-testid="watch-pane" data-attendee={attendee} aria-label="Watching an attendee">
+      <header>
+        <h2>
+          Watching {row ? displayName(row) : 'an attendee'}
+          {row && row.connected === 0 && <span className="muted"> (not connected)</span>}
+        </h2>
+        <span className="muted">read-only</span>
+        <button type="button" data-testid="watch-close" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      <div className="watch-body">
+        <div className="watch-terminal-wrap">
+          <WatchTerminal connection={connection} attendee={attendee} onScreen={() => setScreens((count) => count + 1)} />
+          {screens === 0 && <p className="muted watch-waiting">Waiting for their terminal… (it appears once their page is open)</p>}
+        </div>
+        <div className="inspector watch-inspector" data-testid="watch-inspector">
+          <div className="inspector-body">
+            <KeyList
+              keys={state.keys}
+              truncated={state.truncated}
+              selected={state.selected}
+              keyChangedAt={state.keyChangedAt}
+              clockOffset={state.clockOffset}
+              onSelect={inspector.select}
+              onPattern={inspector.setPattern}
+            />
+            {state.view ? (
+              <KeyView
+                key={state.view.key}
+                view={state.view}
+                match={inspector.match}
+                fieldTtl={fieldTtl}
+                clockOffset={state.clockOffset}
+                run={null}
+                onMatch={inspector.setMatch}
+                onMore={inspector.loadMore}
+              />
+            ) : (
+              <div className="key-view empty" data-testid="key-view" data-exists="none">
+                <p className="muted">Select one of their keys to see it.</p>
+              </div>
+            )}
+          </div>
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function WatchTerminal({ connection, attendee, onScreen }: { connection: InstructorConnection; attendee: string; onScreen(): void }) {
+  const host = useRef<HTMLDivElement>(null)
+  const screened = useRef(onScreen)
+  useEffect(() => {
+    screened.current = onScreen
+  })
+
+  useEffect(() => {
+    const element = host.current
+    if (!element) return
+    const terminal = new Terminal({
+      disableStdin: true,
+      cursorBlink: false,
+      fontFamily: '"JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+      fontSize: 13,
+      lineHeight: 1.2,
+      scrollback: 5000,
+      theme: { background: '#0d1117', foreground: '#e6edf3', cursor: '#58a6ff', selectionBackground: '#264f78' },
+    })
+    terminal.open(element)
+    let undrawn = 0
+    const remove = connection.on('room', (message) => {
+      if (message.type !== 'watchScreen' || message.attendee !== attendee) return
+      if (message.reset) terminal.reset()
+      // As wide as theirs, so lines wrap where they wrap on their screen.
+      if (message.cols !== terminal.cols || message.rows !== terminal.rows) terminal.resize(message.cols, message.rows)
+      undrawn++
+      terminal.write(byteArray(message.data), () => undrawn--)
+      screened.current()
+    })
+    const api = playgroundApi()
+    api.watch = { text: () => readLines(terminal).join('\n'), busy: () => undrawn > 0 }
+    return () => {
+      delete api.watch
+      remove()
+      terminal.dispose()
+    }
+  }, [connection, attendee])
+
+  return <div className="watch-terminal" data-testid="watch-terminal" ref={host} />
+}

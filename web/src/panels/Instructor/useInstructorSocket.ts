@@ -1,0 +1,37 @@
+/**
+ * @module The one hook that owns the instructor page's socket, and the room state folded from it.
+ */
+import { useEffect, useState } from 'react'
+import { proxyUrl } from '../../hooks/useProxySocket.ts'
+import { InstructorConnection, type InstructorStatus } from '../../hooks/InstructorConnection.ts'
+import { initialRoom, reduceRoom, type RoomState } from './roomStore.ts'
+
+export function useInstructorSocket(key: string | null): {
+  connection: InstructorConnection | null
+  status: InstructorStatus
+  room: RoomState
+} {
+  const [connection, setConnection] = useState<InstructorConnection | null>(null)
+  const [status, setStatus] = useState<InstructorStatus>({ state: 'connecting' })
+  const [room, setRoom] = useState(initialRoom)
+
+  useEffect(() => {
+    if (key === null) return
+    const created = new InstructorConnection(proxyUrl(window.location), key)
+    const removers = [
+      created.on('status', setStatus),
+      created.on('room', (message) => setRoom((state) => reduceRoom(state, message, Date.now()))),
+    ]
+    created.start()
+    // As in useProxySocket: the connection is made and stopped by this effect; publishing it is
+    // the effect's one synchronous state update.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- see the comment above
+    setConnection(created)
+    return () => {
+      removers.forEach((remove) => remove())
+      created.stop()
+    }
+  }, [key])
+
+  return { connection, status, room }
+}

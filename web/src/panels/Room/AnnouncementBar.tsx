@@ -1,0 +1,51 @@
+/**
+ * @module The instructor's announcement, under the header: a line of text and, when it points at
+ * a mission step, a link to it. Never a jump: the attendee follows the link or dismisses it, and
+ * a dismissed announcement stays dismissed on reload.
+ */
+import { useEffect, useState } from 'react'
+import type { Announcement } from '../../../../server/src/protocol.ts'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { missionHref } from '../Missions/missionRoute.ts'
+
+const DISMISSED = 'valkey-playground:dismissed-announcement'
+
+function dismissedId(): number {
+  try {
+    return Number(localStorage.getItem(DISMISSED) ?? 0)
+  } catch {
+    return 0
+  }
+}
+
+function dismiss(id: number): void {
+  try {
+    localStorage.setItem(DISMISSED, String(id))
+  } catch {
+    // Without storage it comes back on reload; nothing else is lost.
+  }
+}
+
+export function AnnouncementBar({ connection }: { connection: ProxyConnection | null }) {
+  const [announcement, setAnnouncement] = useState<Announcement | null>(null)
+  useEffect(() => connection?.on('announcement', (next) => setAnnouncement(next.id === dismissedId() ? null : next)), [connection])
+  if (!announcement) return null
+  const close = () => {
+    dismiss(announcement.id)
+    setAnnouncement(null)
+  }
+  return (
+    <div className="announcement" role="status" data-testid="announcement" data-id={announcement.id}>
+      <strong>Instructor:</strong>
+      {announcement.text && <span data-testid="announcement-text">{announcement.text}</span>}
+      {announcement.mission && (
+        <a href={missionHref(announcement.mission, announcement.step)} data-testid="announcement-link" onClick={close}>
+          {announcement.step ? 'Go to that step' : 'Open that mission'}
+        </a>
+      )}
+      <button type="button" className="announcement-dismiss" data-testid="announcement-dismiss" aria-label="Dismiss" onClick={close}>
+        ×
+      </button>
+    </div>
+  )
+}

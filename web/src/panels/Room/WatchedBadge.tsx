@@ -1,0 +1,29 @@
+/**
+ * @module Says so while the instructor watches this terminal: watching is read-only, and the
+ * attendee should know it is happening.
+ */
+import { useEffect, useState } from 'react'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+
+export function WatchedBadge({ connection }: { connection: ProxyConnection | null }) {
+  const [watched, setWatched] = useState(false)
+  useEffect(() => {
+    if (!connection) return
+    const removers = [
+      connection.on('watched', setWatched),
+      connection.on('status', (status) => status.state !== 'open' && setWatched(false)),
+    ]
+    return () => removers.forEach((remove) => remove())
+  }, [connection])
+  if (!watched) return null
+  return (
+    <span
+      className="badge badge-wait watched-badge"
+      data-testid="watched-badge"
+      title="Your instructor can see your terminal and sandbox (read-only)"
+    >
+      <span className="dot" aria-hidden="true" />
+      Your instructor is watching
+    </span>
+  )
+}
