@@ -17,54 +17,16 @@ import {
   PROTOCOL_VERSION,
   parseClientMessage,
   type ReplyMessage,
-  type ServerInfo,
   type ServerMessage,
 } from '../protocol.ts'
-import { SandboxUnavailableError, type SandboxRegistry } from '../sandbox/SandboxRegistry.ts'
-import type { PatternBook } from '../sandbox/PatternBook.ts'
-import type { ScriptBook } from '../sandbox/ScriptBook.ts'
-import { TerminalSession } from '../sandbox/TerminalSession.ts'
-import { FrameWriter } from './FrameWriter.ts'
-import { clientAddress } from './clientAddress.ts'
-import { InspectorSession } from '../inspector/InspectorSession.ts'
-import { KeyReader } from '../inspector/KeyReader.ts'
-import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
-import type { LuaMemoryBrake } from '../sandbox/LuaMemoryBrake.ts'
-import type { MemoryQuota } from '../sandbox/MemoryQuota.ts'
-import type { AdminClient } from '../valkey/adminClient.ts'
-import type { MissionCatalog } from '../missions/MissionCatalog.ts'
-import { MissionSession } from '../missions/MissionSession.ts'
-import type { ProgressStore } from '../missions/ProgressStore.ts'
-import type { InstructorKey } from '../instructor/InstructorKey.ts'
+import { SandboxUnavailableError } from '../sandbox/SandboxRegistry.ts'
 import { InstructorSession } from '../instructor/InstructorSession.ts'
-import type { AttendeeHandle, Room } from '../instructor/Room.ts'
+import { AttendeeSocket } from './AttendeeSocket.ts'
+import { clientAddress } from './clientAddress.ts'
+import { FrameWriter } from './FrameWriter.ts'
+import type { GatewayDeps } from './gatewayDeps.ts'
 
-export type GatewayDeps = {
-  registry: SandboxRegistry
-  admin: AdminClient
-  patterns: PatternBook
-  watcher: KeyspaceWatcher
-  missions: MissionCatalog
-  progress: ProgressStore
-  /** The instructor's grid; instructor sockets must present `instructorKey`. */
-  room: Room
-  instructorKey: InstructorKey
-  valkey: () => { host: string; port: number }
-  serverInfo: () => ServerInfo
-  allowedOrigins: string[]
-  /** Reverse proxies whose X-Forwarded-For is believed (clientAddress). */
-  trustedProxies?: string[]
-  scriptTimeoutMs: number
-  /** Kills and restarts the embedded Valkey from disk (a script that cannot be stopped); null without one. */
-  restartValkey: (() => boolean) | null
-  scripts: ScriptBook
-  /** Each sandbox's memory quota; null when off. */
-  quota: MemoryQuota | null
-  luaBrake: LuaMemoryBrake | null
-  helloTimeoutMs?: number
-  heartbeatMs?: number
-  log: (message: string) => void
-}
+export type { GatewayDeps } from './gatewayDeps.ts'
 
 export type Gateway = {
   broadcast(message: ServerMessage): void
@@ -171,24 +133,13 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
 /** Frames one socket may have handled before the others get a turn (see takeTurn). */
 const FRAMES_PER_TURN = 64
 
-/** Commands after which the inspector reads everything again: they change keys without notifications. */
-const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
-
 function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, forget: () => void, address: string): void {
-  let session: TerminalSession | null = null
-  let inspector: InspectorSession | null = null
-  let missions: MissionSession | null = null
-  /** This socket's row in the instructor's room (attendee sockets only). */
-  let attendee: AttendeeHandle | null = null
+  /** Set once a hello got its sandbox: an attendee's socket. */
+  let attendee: AttendeeSocket | null = null
   /** Set once an instructorHello presented the right key; such a socket has no sandbox. */
   let instructor: InstructorSession | null = null
-  /** Arguments of commands awaiting replies, kept only while a mission is open (for its `ran` checks). */
-  const commandArgs = new Map<number, string[]>()
-  const stopListening: (() => void)[] = []
-  /** Reply ids after which the inspector resyncs (a flush, or the EXEC of a queued flush). */
-  const resyncAfter = new Set<number>()
-  let flushQueued = false
   let attaching = false
+  const greeted = () => attendee !== null || instructor !== null || attaching
   const state = ws as WebSocket & { alive?: boolean }
   state.alive = true
   ws.on('pong', () => (state.alive = true))
@@ -205,17 +156,8 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
     write({ type: 'replies', list })
   }
   const send = (message: ServerMessage) => {
-    attendee?.observe(message)
+    attendee?.sent(message)
     if (message.type === 'reply') {
-      if (resyncAfter.delete(message.id)) {
-        inspector?.resynced()
-        attendee?.flushed()
-      }
-      const args = commandArgs.get(message.id)
-      if (args) {
-        commandArgs.delete(message.id)
-        missions?.commandReplied(args, message.replies, message.ran)
-      }
       // nextTick runs once the microtask queue, where the whole burst settles, is empty.
       if (batch.length === 0) process.nextTick(flush)
       batch.push({ id: message.id, replies: message.replies, ms: message.ms, ...(message.ran ? { ran: message.ran } : {}) })
@@ -225,28 +167,24 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
     write(message)
   }
   const fail = (code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string) => send({ type: 'error', code, message })
+  const wrongVersion = (v: number) =>
+    ws.close(
+      CLOSE_CODES.versionMismatch,
+      reason(`protocol v${v} is not supported; this server speaks v${PROTOCOL_VERSION}, reload the page`)
+    )
 
   const helloTimer = setTimeout(() => {
-    if (!session && !attaching && !instructor) ws.close(CLOSE_CODES.noHello, 'expected a hello message first')
+    if (!greeted()) ws.close(CLOSE_CODES.noHello, 'expected a hello message first')
   }, deps.helloTimeoutMs ?? 10_000)
 
   ws.on('error', (error) => deps.log(`websocket error: ${error.message}`))
   ws.on('close', () => {
     clearTimeout(helloTimer)
     forget()
-    for (const stop of stopListening) stop()
-    attendee?.leave()
     instructor?.close()
     instructor = null
-    inspector?.close()
-    inspector = null
-    missions?.close()
-    missions = null
-    if (session) {
-      session.close()
-      void deps.registry.connectionClosed(session.db)
-      session = null
-    }
+    attendee?.close()
+    attendee = null
   })
 
   // Fair turns on the proxy's own thread: a socket pouring in frames (a 100,000-line paste) is
@@ -278,17 +216,8 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
     const message = parsed.message
     switch (message.type) {
       case 'hello': {
-        if (session || attaching || instructor) {
-          fail(ERROR_CODES.badFrame, 'hello was already received')
-          return
-        }
-        if (message.v !== PROTOCOL_VERSION) {
-          ws.close(
-            CLOSE_CODES.versionMismatch,
-            reason(`protocol v${message.v} is not supported; this server speaks v${PROTOCOL_VERSION}, reload the page`)
-          )
-          return
-        }
+        if (greeted()) return fail(ERROR_CODES.badFrame, 'hello was already received')
+        if (message.v !== PROTOCOL_VERSION) return wrongVersion(message.v)
         attaching = true
         deps.registry
           .attach(message.token, address)
@@ -299,59 +228,7 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
               void deps.registry.connectionClosed(lease.users.db)
               return
             }
-            session = new TerminalSession({
-              valkey: deps.valkey(),
-              admin: deps.admin,
-              users: lease.users,
-              patterns: deps.patterns,
-              send,
-              scriptTimeoutMs: deps.scriptTimeoutMs,
-              restartValkey: deps.restartValkey,
-              scripts: deps.scripts,
-              quota: deps.quota,
-              luaBrake: deps.luaBrake,
-              drained: () => writer.drained(),
-            })
-            const info = deps.serverInfo()
-            const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)
-            inspector = new InspectorSession({ reader, send, log: deps.log })
-            missions = new MissionSession({
-              catalog: deps.missions,
-              store: deps.progress,
-              db: lease.users.db,
-              server: info,
-              query: (args) => reader.query(args),
-              send,
-              onFlushed: () => inspector?.resynced(),
-              log: deps.log,
-            })
-            const db = lease.users.db
-            stopListening.push(
-              deps.watcher.listen(db, inspector),
-              deps.watcher.listen(db, missions),
-              // A key written means the sandbox holds something: it is kept after the tab closes.
-              deps.watcher.listen(db, { event: () => deps.registry.markUsed(db) })
-            )
-            send({
-              type: 'welcome',
-              v: PROTOCOL_VERSION,
-              token: lease.token,
-              fresh: lease.fresh && message.token !== null,
-              resumed: lease.resumed,
-              server: info,
-            })
-            attendee = deps.room.join(lease, message.name, {
-              send,
-              sandboxReset: () => {
-                missions?.forgetAll()
-                inspector?.resynced()
-                send({
-                  type: 'notice',
-                  level: 'warn',
-                  text: 'Your instructor reset your sandbox: it is empty, and your missions start over.',
-                })
-              },
-            })
+            attendee = new AttendeeSocket(deps, lease, message, send, () => writer.drained())
           })
           .catch((error: Error) => {
             attaching = false
@@ -366,105 +243,44 @@ function handleSocket(ws: WebSocket, writer: FrameWriter, deps: GatewayDeps, for
         return
       }
       case 'instructorHello':
-        if (session || attaching || instructor) {
-          fail(ERROR_CODES.badFrame, 'hello was already received')
-          return
-        }
-        if (message.v !== PROTOCOL_VERSION) {
-          ws.close(
-            CLOSE_CODES.versionMismatch,
-            reason(`protocol v${message.v} is not supported; this server speaks v${PROTOCOL_VERSION}, reload the page`)
-          )
-          return
-        }
+        if (greeted()) return fail(ERROR_CODES.badFrame, 'hello was already received')
+        if (message.v !== PROTOCOL_VERSION) return wrongVersion(message.v)
         if (!deps.instructorKey.check(message.key, address)) {
           // Said the same way for a wrong key and for too many wrong keys: neither tells a guesser anything.
           ws.close(CLOSE_CODES.badInstructorKey, 'this is not the instructor key; use the instructor URL npm start printed')
           return
         }
-        instructor = new InstructorSession({
-          room: deps.room,
-          watcher: deps.watcher,
-          missions: deps.missions,
-          valkey: deps.valkey,
-          serverInfo: deps.serverInfo,
-          send,
-          log: deps.log,
-        })
+        instructor = new InstructorSession({ ...deps, send })
         return
       case 'watchAttendee':
       case 'broadcast':
       case 'resetSandbox':
       case 'stuckRules':
-        if (!instructor) {
-          fail(ERROR_CODES.forbidden, `'${message.type}' is for the instructor page only`)
-          return
-        }
-        instructor.handle(message)
-        return
+        if (!instructor) return fail(ERROR_CODES.forbidden, `'${message.type}' is for the instructor page only`)
+        return instructor.handle(message)
       case 'setName':
       case 'screen':
-        if (!attendee) {
-          fail(ERROR_CODES.notReady, 'send hello and wait for welcome first')
-          return
-        }
-        if (message.type === 'setName') attendee.setName(message.name)
-        else attendee.screen(message)
-        return
+        if (!attendee) return fail(ERROR_CODES.notReady, 'send hello and wait for welcome first')
+        return attendee.room(message)
       case 'command':
       case 'commands':
-        if (!session) {
-          fail(ERROR_CODES.notReady, 'send hello and wait for welcome before commands')
-          return
-        }
-        for (const { id, args } of message.type === 'command' ? [message] : message.list) {
-          inspector?.noteCommand(args)
-          if (missions?.listening) {
-            // Commands whose replies stream (SUBSCRIBE) never settle here; do not let them pile up.
-            if (commandArgs.size >= LIMITS.maxInFlight) commandArgs.clear()
-            commandArgs.set(id, args)
-          }
-          const name = args[0]!.toUpperCase()
-          if (FLUSHES.has(name)) {
-            resyncAfter.add(id)
-            flushQueued = true
-          } else if ((name === 'EXEC' || name === 'DISCARD') && flushQueued) {
-            resyncAfter.add(id)
-            flushQueued = false
-          }
-          session.command(id, args)
-        }
-        return
+        if (!attendee) return fail(ERROR_CODES.notReady, 'send hello and wait for welcome before commands')
+        return attendee.commands(message.type === 'command' ? [message] : message.list)
       case 'watchKeys':
       case 'openKey':
       case 'moreFields':
-        if (instructor) {
-          instructor.inspect(message)
-          return
-        }
-        if (!inspector) {
-          fail(ERROR_CODES.notReady, 'send hello and wait for welcome before inspecting')
-          return
-        }
-        if (message.type === 'watchKeys') inspector.watchKeys(message.pattern)
-        else if (message.type === 'openKey') inspector.openKey(message.key, message.match)
-        else inspector.moreFields(message.key, message.cursor)
-        return
+        // On an instructor's socket these read the sandbox being watched.
+        if (instructor) return instructor.inspect(message)
+        if (!attendee) return fail(ERROR_CODES.notReady, 'send hello and wait for welcome before inspecting')
+        return attendee.inspect(message)
       case 'missionOpen':
       case 'missionReset':
-        if (!missions) {
-          fail(ERROR_CODES.notReady, 'send hello and wait for welcome before opening missions')
-          return
-        }
-        if (message.type === 'missionOpen') missions.open(message.id)
-        else missions.reset(message.id)
-        return
+        if (!attendee) return fail(ERROR_CODES.notReady, 'send hello and wait for welcome before opening missions')
+        return attendee.mission(message)
       case 'cancel':
-        session?.cancel().catch((error: Error) => deps.log(`cancel failed: ${error.message}`))
-        return
+        return attendee?.cancel()
       case 'ping':
-        send({ type: 'pong', t: message.t })
-        return
+        return send({ type: 'pong', t: message.t })
       default: {
         const unreachable: never = message
         return unreachable

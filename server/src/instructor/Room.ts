@@ -22,6 +22,12 @@ const FLUSH_MS = 200
 const TICK_MS = 1000
 /** Error times kept per attendee (the count shown is within ERROR_WINDOW_MS anyway). */
 const MAX_ERROR_TIMES = 200
+/**
+ * Terminal output relayed per watched attendee per second. A page that sends more (a flood, or a
+ * huge paste's output) has the rest dropped and is asked for a fresh whole screen once the second
+ * is over, so the instructor's copy is whole again instead of growing the server's buffers.
+ */
+export const SCREEN_BYTES_PER_SECOND = 1024 * 1024
 
 /** A stable, public id for a sandbox: a hash of its token, which itself never leaves the attendee. */
 export const attendeeId = (token: string) => createHash('sha256').update(`attendee:${token}`).digest('hex').slice(0, 16)
@@ -62,6 +68,8 @@ type Member = {
   watchers: Set<Watcher>
   /** The socket asked to stream its screen, while someone watches. */
   streaming: AttendeeSocket | null
+  /** Screen bytes relayed in the current second, when it began, and whether some were dropped. */
+  screenBudget: { since: number; bytes: number; dropped: boolean }
 }
 
 export class Room {
@@ -134,6 +142,7 @@ export class Room {
         errorTimes: [],
         watchers: new Set(),
         streaming: null,
+        screenBudget: { since: 0, bytes: 0, dropped: false },
       }
       this.#members.set(id, member)
       this.#byDb.set(db, id)
@@ -216,6 +225,24 @@ export class Room {
     // Only the socket asked to stream is relayed; anything else (a second tab, a page that keeps
     // sending after the watch ended) is dropped.
     if (member.streaming !== socket) return
+    const budget = member.screenBudget
+    const now = this.#now
+    if (budget.dropped) return
+    if (now - budget.since >= 1000) member.screenBudget = { since: now, bytes: 0, dropped: false }
+    if (member.screenBudget.bytes + message.data.length > SCREEN_BYTES_PER_SECOND) {
+      member.screenBudget.dropped = true
+      // Once the second is over the page starts again from its whole screen: nothing stays lost.
+      const timer = setTimeout(
+        () => {
+          member.screenBudget = { since: 0, bytes: 0, dropped: false }
+          if (member.streaming === socket && member.watchers.size > 0) this.#stream(member, socket)
+        },
+        Math.max(0, 1000 - (now - member.screenBudget.since))
+      )
+      timer.unref()
+      return
+    }
+    member.screenBudget.bytes += message.data.length
     const { data, cols, rows, reset } = message
     const relayed: WatchScreenMessage = { type: 'watchScreen', attendee: member.row.id, data, cols, rows, reset }
     for (const watcher of member.watchers) watcher.screen(relayed)

@@ -1,0 +1,168 @@
+/**
+ * @module Everything one attendee socket has once its sandbox is leased: the terminal session,
+ * the inspector and mission sessions on that sandbox, its row in the instructor's room, and the
+ * bookkeeping between them (which replies a mission check wants, after which reply the inspector
+ * reads everything again). The gateway makes one per welcomed socket and dispatches to it.
+ */
+import {
+  LIMITS,
+  PROTOCOL_VERSION,
+  type HelloMessage,
+  type MissionOpenMessage,
+  type MissionResetMessage,
+  type MoreFieldsMessage,
+  type OpenKeyMessage,
+  type ScreenMessage,
+  type ServerMessage,
+  type SetNameMessage,
+  type WatchKeysMessage,
+} from '../protocol.ts'
+import { InspectorSession } from '../inspector/InspectorSession.ts'
+import { KeyReader } from '../inspector/KeyReader.ts'
+import { MissionSession } from '../missions/MissionSession.ts'
+import type { SandboxLease } from '../sandbox/SandboxRegistry.ts'
+import { TerminalSession } from '../sandbox/TerminalSession.ts'
+import type { AttendeeHandle } from '../instructor/Room.ts'
+import type { GatewayDeps } from './gatewayDeps.ts'
+
+/** Commands after which the inspector reads everything again: they change keys without notifications. */
+const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL'])
+
+export class AttendeeSocket {
+  readonly terminal: TerminalSession
+  readonly #inspector: InspectorSession
+  readonly #missions: MissionSession
+  readonly #attendee: AttendeeHandle
+  readonly #stopListening: (() => void)[]
+  /** Arguments of commands awaiting replies, kept only while a mission is open (for its `ran` checks). */
+  readonly #commandArgs = new Map<number, string[]>()
+  /** Reply ids after which the inspector resyncs (a flush, or the EXEC of a queued flush). */
+  readonly #resyncAfter = new Set<number>()
+  #flushQueued = false
+
+  constructor(
+    private readonly deps: GatewayDeps,
+    lease: SandboxLease,
+    hello: HelloMessage,
+    send: (message: ServerMessage) => void,
+    drained: () => Promise<void>
+  ) {
+    this.terminal = new TerminalSession({
+      valkey: deps.valkey(),
+      admin: deps.admin,
+      users: lease.users,
+      patterns: deps.patterns,
+      send,
+      scriptTimeoutMs: deps.scriptTimeoutMs,
+      restartValkey: deps.restartValkey,
+      scripts: deps.scripts,
+      quota: deps.quota,
+      luaBrake: deps.luaBrake,
+      drained,
+    })
+    const info = deps.serverInfo()
+    const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)
+    const inspector = new InspectorSession({ reader, send, log: deps.log })
+    const missions = new MissionSession({
+      catalog: deps.missions,
+      store: deps.progress,
+      db: lease.users.db,
+      server: info,
+      query: (args) => reader.query(args),
+      send,
+      onFlushed: () => inspector.resynced(),
+      log: deps.log,
+    })
+    this.#inspector = inspector
+    this.#missions = missions
+    const db = lease.users.db
+    this.#stopListening = [
+      deps.watcher.listen(db, inspector),
+      deps.watcher.listen(db, missions),
+      // A key written means the sandbox holds something: it is kept after the tab closes.
+      deps.watcher.listen(db, { event: () => deps.registry.markUsed(db) }),
+    ]
+    send({
+      type: 'welcome',
+      v: PROTOCOL_VERSION,
+      token: lease.token,
+      fresh: lease.fresh && hello.token !== null,
+      resumed: lease.resumed,
+      server: info,
+    })
+    // After welcome: the room's first messages (the name's number, an announcement) follow it.
+    this.#attendee = deps.room.join(lease, hello.name, {
+      send,
+      sandboxReset: () => {
+        missions.forgetAll()
+        inspector.resynced()
+        send({ type: 'notice', level: 'warn', text: 'Your instructor reset your sandbox: it is empty, and your missions start over.' })
+      },
+    })
+  }
+
+  /** Every message the server sends this socket passes here first. */
+  sent(message: ServerMessage): void {
+    this.#attendee.observe(message)
+    if (message.type !== 'reply') return
+    if (this.#resyncAfter.delete(message.id)) {
+      this.#inspector.resynced()
+      this.#attendee.flushed()
+    }
+    const args = this.#commandArgs.get(message.id)
+    if (args) {
+      this.#commandArgs.delete(message.id)
+      this.#missions.commandReplied(args, message.replies, message.ran)
+    }
+  }
+
+  commands(list: readonly { id: number; args: string[] }[]): void {
+    for (const { id, args } of list) {
+      this.#inspector.noteCommand(args)
+      if (this.#missions.listening) {
+        // Commands whose replies stream (SUBSCRIBE) never settle here; do not let them pile up.
+        if (this.#commandArgs.size >= LIMITS.maxInFlight) this.#commandArgs.clear()
+        this.#commandArgs.set(id, args)
+      }
+      const name = args[0]!.toUpperCase()
+      if (FLUSHES.has(name)) {
+        this.#resyncAfter.add(id)
+        this.#flushQueued = true
+      } else if ((name === 'EXEC' || name === 'DISCARD') && this.#flushQueued) {
+        this.#resyncAfter.add(id)
+        this.#flushQueued = false
+      }
+      this.terminal.command(id, args)
+    }
+  }
+
+  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): void {
+    if (message.type === 'watchKeys') this.#inspector.watchKeys(message.pattern)
+    else if (message.type === 'openKey') this.#inspector.openKey(message.key, message.match)
+    else this.#inspector.moreFields(message.key, message.cursor)
+  }
+
+  mission(message: MissionOpenMessage | MissionResetMessage): void {
+    if (message.type === 'missionOpen') this.#missions.open(message.id)
+    else this.#missions.reset(message.id)
+  }
+
+  room(message: SetNameMessage | ScreenMessage): void {
+    if (message.type === 'setName') this.#attendee.setName(message.name)
+    else this.#attendee.screen(message)
+  }
+
+  cancel(): void {
+    this.terminal.cancel().catch((error: Error) => this.deps.log(`cancel failed: ${error.message}`))
+  }
+
+  /** The socket closed: everything stops, and the lease is handed back. */
+  close(): void {
+    for (const stop of this.#stopListening) stop()
+    this.#attendee.leave()
+    this.#inspector.close()
+    this.#missions.close()
+    this.terminal.close()
+    void this.deps.registry.connectionClosed(this.terminal.db)
+  }
+}
