@@ -1,17 +1,26 @@
 /**
  * The instructor view in real Chromium: one instructor and three attendees in their own browser
- * contexts (separate storage, so separate sandboxes), through the same start-up as npm start.
+ * contexts (separate storage, so separate sandboxes). The room test starts a playground of its own
+ * (node scripts/start.mjs, as npm start does), so the grid holds exactly its three attendees and
+ * not the other tests' running beside it.
  */
 import type { Browser, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/test.ts'
 import { InstructorPage } from '../fixtures/InstructorPage.ts'
 import { MissionPanel } from '../fixtures/MissionPanel.ts'
 import { TerminalPanel } from '../fixtures/TerminalPanel.ts'
+import { startOwnPlayground, type OwnPlayground } from '../fixtures/ownPlayground.ts'
 
 type Attendee = { page: Page; terminal: TerminalPanel; mission: MissionPanel }
 
+let own: OwnPlayground | null = null
+
+test.afterAll(async () => {
+  await own?.stop()
+})
+
 async function attendee(browser: Browser, path: string): Promise<Attendee> {
-  const context = await browser.newContext()
+  const context = await browser.newContext({ baseURL: own!.url })
   const page = await context.newPage()
   const terminal = new TerminalPanel(page)
   await terminal.open(path)
@@ -19,8 +28,9 @@ async function attendee(browser: Browser, path: string): Promise<Attendee> {
 }
 
 test('the room live: names, progress, stuck, watch, broadcast and reset of one sandbox', async ({ browser }) => {
-  test.setTimeout(120_000)
-  const teacherContext = await browser.newContext({ acceptDownloads: true })
+  test.setTimeout(180_000)
+  own = await startOwnPlayground()
+  const teacherContext = await browser.newContext({ acceptDownloads: true, baseURL: own.url })
   const teacher = new InstructorPage(await teacherContext.newPage())
   await teacher.open()
   // The key left the address bar once read (a projected screen must not show it).
