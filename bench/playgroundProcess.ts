@@ -10,11 +10,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export type PlaygroundProcess = { port: number; pid: number; stop(): Promise<void> }
 
-export async function startPlaygroundProcess(valkeyUrl: string): Promise<PlaygroundProcess> {
+/** `env`: settings of a section's own playground (INSTRUCTOR_KEY, other sandbox limits), over the defaults. */
+export async function startPlaygroundProcess(valkeyUrl: string, env: Record<string, string> = {}): Promise<PlaygroundProcess> {
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: root,
     // Room for the workshop section's 500 attendees, all from this one address.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_URL: valkeyUrl, SANDBOX_MAX: '600', SANDBOX_PER_ADDRESS: '600' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_URL: valkeyUrl, SANDBOX_MAX: '600', SANDBOX_PER_ADDRESS: '600', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -37,7 +38,13 @@ export async function startPlaygroundProcess(valkeyUrl: string): Promise<Playgro
     pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
-        child.once('exit', () => resolve())
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        // The playground gives itself 10 s to stop; past that it is killed (this child, by its pid).
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        child.once('exit', () => {
+          clearTimeout(killer)
+          resolve()
+        })
         child.kill('SIGTERM')
       }),
   }

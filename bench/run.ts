@@ -12,6 +12,7 @@ import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
 import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { round } from './stats.ts'
 import { benchInspector } from './inspector.ts'
+import { benchInstructor } from './instructor.ts'
 import { benchMissions } from './missions.ts'
 import { benchNoisyNeighbour } from './noisyNeighbour.ts'
 import { benchWorkshop } from './workshop.ts'
@@ -31,6 +32,8 @@ try {
   const missions = await benchMissions(playground.port)
   const noisy = await benchNoisyNeighbour(playground.port)
   const workshop = await benchWorkshop(playground.port, playground.pid)
+  // On a playground and Valkey of its own: it needs INSTRUCTOR_KEY, and a room without the workshop's sandboxes.
+  const instructor = await benchInstructor(binary)
   const results = {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -39,6 +42,7 @@ try {
     missions,
     noisy,
     workshop,
+    instructor,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
   console.log('\nTerminal')
@@ -77,6 +81,27 @@ try {
   )
   console.log(`  CPU               proxy ${workshop.cpuPercent.proxy} %  Valkey ${workshop.cpuPercent.valkey} %`)
   console.log(`  (${workshop.targets}: ${workshop.met ? 'met' : 'NOT met'})`)
+  console.log(
+    `\nInstructor (${instructor.attendees} attendees, one command a second for ${instructor.seconds} s a run: without, with the instructor's grid open and watching one, without again)`
+  )
+  console.log(
+    `  step → grid       p50 ${ms(instructor.stepToGridMs.p50)}  p99 ${ms(instructor.stepToGridMs.p99)}  (${instructor.stepToGridMs.n} steps, ${instructor.notShown} not shown; ${instructor.target}: ${instructor.met ? 'met' : 'NOT met'})`
+  )
+  console.log(
+    `  command           without p50 ${ms(instructor.commandMs.without.p50)}  p99 ${ms(instructor.commandMs.without.p99)}  with p50 ${ms(instructor.commandMs.with.p50)}  p99 ${ms(instructor.commandMs.with.p99)}`
+  )
+  console.log(
+    `  CPU               proxy with ${instructor.cpuPercent.with} %  without ${instructor.cpuPercent.without} % (runs before/after ${instructor.cpuPercent.withoutRuns.join(' / ')} %)  extra ${instructor.cpuPercent.extra} %  ratio ${instructor.cpuRatio}x`
+  )
+  console.log(
+    `  room              ${instructor.roomChanged.messages} roomChanged, ${instructor.roomChanged.rows} rows; ${instructor.screensRelayed} screens relayed`
+  )
+  const page = instructor.page
+  console.log(
+    page
+      ? `  page (Chromium)   frame gap p50 ${ms(page.frameGapMs.p50)}  p99 ${ms(page.frameGapMs.p99)}  max ${ms(page.frameGapMs.max)}; ${page.stutters} gaps ≥ 50 ms; ${page.longTasks.count} long tasks (max ${ms(page.longTasks.maxMs)}); main thread busy ${page.mainThread.busy} % (script ${page.mainThread.script} %, layout ${page.mainThread.layout} %); ${page.rowsAllDone}/${page.rows} rows show every step`
+      : '  page (Chromium)   not measured: no Chromium (CHROMIUM_PATH)'
+  )
   const folder = path.join(here, 'results')
   mkdirSync(folder, { recursive: true })
   const file = path.join(folder, 'latest.json')

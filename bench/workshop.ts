@@ -23,7 +23,7 @@ const ATTENDEES = 500
 const SECONDS = 20
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
 }

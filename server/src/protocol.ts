@@ -382,7 +382,6 @@ export type AttendeeRow = {
   /** Error replies since the current step became current. */
   stepErrors: number
   stuck: StuckReason | null
-  lastActive: number
 }
 /** Error replies are counted over this window for `AttendeeRow.errors`. */
 export const ERROR_WINDOW_MS = 5 * 60_000

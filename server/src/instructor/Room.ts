@@ -17,7 +17,10 @@ import type { Announcement, AttendeeRow, MissionProgressMessage, ServerMessage, 
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
 import { currentStep, recentErrors, stuckReason } from './roomRow.ts'
 
-/** Most rows one roomChanged carries are all that changed; they go at most this often. */
+/**
+ * Changed rows go out at most this often. The first change after a quiet spell goes at once;
+ * changes while a flush is recent wait for the rest of the interval and go together.
+ */
 const FLUSH_MS = 200
 const TICK_MS = 1000
 /** Error times kept per attendee (the count shown is within ERROR_WINDOW_MS anyway). */
@@ -68,6 +71,8 @@ type Member = {
   watchers: Set<Watcher>
   /** The socket asked to stream its screen, while someone watches. */
   streaming: AttendeeSocket | null
+  /** The row as instructors last received it (JSON): a change that changes nothing shown is not sent. */
+  sent: string
   /** Screen bytes relayed in the current second, when it began, and whether some were dropped. */
   screenBudget: { since: number; bytes: number; dropped: boolean }
 }
@@ -79,6 +84,8 @@ export class Room {
   #dirty = new Set<string>()
   #removed = new Set<string>()
   #flushTimer: NodeJS.Timeout | null = null
+  /** When the last flush ran (process clock: only the gap matters). */
+  #flushedAt = -Infinity
   #ticker: NodeJS.Timeout | null = null
   #rules: StuckRules
   #announcement: Announcement | null = null
@@ -134,7 +141,6 @@ export class Room {
           errors: 0,
           stepErrors: 0,
           stuck: null,
-          lastActive: this.#now,
         },
         db,
         users: lease.users,
@@ -143,6 +149,7 @@ export class Room {
         watchers: new Set(),
         streaming: null,
         screenBudget: { since: 0, bytes: 0, dropped: false },
+        sent: '',
       }
       this.#members.set(id, member)
       this.#byDb.set(db, id)
@@ -150,7 +157,6 @@ export class Room {
     if (name !== null) member.row.name = name
     member.sockets.push(socket)
     member.row.connected = member.sockets.length
-    member.row.lastActive = this.#now
     socket.send({ type: 'attendee', number: db, name: member.row.name })
     if (this.#announcement) socket.send({ type: 'announcement', announcement: this.#announcement })
     // A new tab while watched becomes the one that streams: it is the one most likely in use.
@@ -187,10 +193,8 @@ export class Room {
   /** @internal AttendeeHandle: what the server just sent one of the member's sockets. */
   observed(member: Member, message: ServerMessage): void {
     if (message.type === 'reply') {
-      const now = this.#now
-      member.row.lastActive = now
       if (message.replies[0]?.t !== 'err') return
-      member.errorTimes.push(now)
+      member.errorTimes.push(this.#now)
       if (member.errorTimes.length > MAX_ERROR_TIMES) member.errorTimes.shift()
       member.row.stepErrors++
       this.#changed(member)
@@ -258,6 +262,7 @@ export class Room {
   /** An instructor socket: gets the whole room now and every change after. */
   subscribe(listener: RoomListener): () => void {
     this.#listeners.add(listener)
+    if (this.#listeners.size === 1) for (const member of this.#members.values()) member.sent = JSON.stringify(member.row)
     listener.send({ type: 'room', attendees: this.rows(), now: this.#now })
     if (!this.#ticker) {
       this.#ticker = setInterval(() => this.#tick(), TICK_MS)
@@ -368,16 +373,23 @@ export class Room {
 
   #scheduleFlush(): void {
     if (this.#flushTimer || (this.#dirty.size === 0 && this.#removed.size === 0)) return
-    this.#flushTimer = setTimeout(() => this.#flush(), FLUSH_MS)
+    // A turn of the event loop at least: the rest of a burst (a pasted script's replies) joins it.
+    const wait = Math.max(0, FLUSH_MS - (performance.now() - this.#flushedAt))
+    this.#flushTimer = setTimeout(() => this.#flush(), wait)
     this.#flushTimer.unref()
   }
 
   #flush(): void {
     this.#flushTimer = null
+    this.#flushedAt = performance.now()
     const upsert: AttendeeRow[] = []
     for (const id of this.#dirty) {
       const member = this.#members.get(id)
-      if (member) upsert.push({ ...member.row })
+      if (!member) continue
+      const text = JSON.stringify(member.row)
+      if (text === member.sent) continue
+      member.sent = text
+      upsert.push({ ...member.row })
     }
     const removed = [...this.#removed]
     this.#dirty.clear()

@@ -14,7 +14,6 @@ const row = (over: Partial<AttendeeRow>): AttendeeRow => ({
   errors: 2,
   stepErrors: 1,
   stuck: null,
-  lastActive: 10_000,
   ...over,
 })
 

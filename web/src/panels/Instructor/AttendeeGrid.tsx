@@ -2,12 +2,14 @@
  * @module The room, a row per attendee: name, connected, mission and step, steps done, time on
  * the step, recent errors, stuck. Sort and filter above it; Watch and Reset on each row.
  *
- * Rows are memoized on the row object (replaced whole by each change) and the whole seconds on
- * their step, so a change to one attendee re-renders one row, not three hundred.
+ * Rows are memoized on the row object (replaced whole by each change), and the time on the step
+ * is a cell that ticks by itself, so a change to one attendee re-renders one row, and the clock
+ * only the time cells, not three hundred rows.
  */
 import { memo } from 'react'
 import type { AttendeeRow } from '../../../../server/src/protocol.ts'
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
+import { useNow } from '../../shared/useNow.ts'
 import { displayName, doneCount, secondsOnStep, type FilterKey, type MissionSteps, type SortKey } from './roomStore.ts'
 
 export function formatDuration(seconds: number | null): string {
@@ -25,7 +27,8 @@ type GridProps = {
   total: number
   missions: MissionSteps
   titles: ReadonlyMap<string, string>
-  now: number
+  /** Server clock minus page clock. */
+  clockOffset: number
   sort: SortKey
   filter: FilterKey
   watching: string | null
@@ -40,7 +43,7 @@ export function AttendeeGrid({
   total,
   missions,
   titles,
-  now,
+  clockOffset,
   sort,
   filter,
   watching,
@@ -78,6 +81,14 @@ export function AttendeeGrid({
         <p className="muted">Nobody has joined yet. Attendees appear here as soon as they open the playground.</p>
       ) : (
         <table>
+          <colgroup>
+            <col className="name" />
+            <col className="where" />
+            <col className="done" />
+            <col className="time" />
+            <col className="errors" />
+            <col className="actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Attendee</th>
@@ -99,7 +110,7 @@ export function AttendeeGrid({
                 row={row}
                 steps={row.mission ? missions.get(row.mission) : undefined}
                 missionTitle={row.mission ? (titles.get(row.mission) ?? row.mission) : null}
-                seconds={secondsOnStep(row, now)}
+                clockOffset={clockOffset}
                 watched={watching === row.id}
                 onWatch={onWatch}
                 onReset={onReset}
@@ -116,13 +127,13 @@ type RowProps = {
   row: AttendeeRow
   steps: readonly { id: string; title: string }[] | undefined
   missionTitle: string | null
-  seconds: number | null
+  clockOffset: number
   watched: boolean
   onWatch(id: string): void
   onReset(id: string): void
 }
 
-const Row = memo(function Row({ row, steps, missionTitle, seconds, watched, onWatch, onReset }: RowProps) {
+const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, onWatch, onReset }: RowProps) {
   const name = displayName(row)
   const done = doneCount(row, row.mission)
   const total = steps?.length ?? 0
@@ -168,7 +179,9 @@ const Row = memo(function Row({ row, steps, missionTitle, seconds, watched, onWa
           </span>
         )}
       </td>
-      <td>{formatDuration(seconds)}</td>
+      <td>
+        <TimeOnStep row={row} clockOffset={clockOffset} />
+      </td>
       <td>{row.errors}</td>
       <td className="row-actions">
         {stuckText && (
@@ -189,3 +202,8 @@ const Row = memo(function Row({ row, steps, missionTitle, seconds, watched, onWa
     </tr>
   )
 })
+
+function TimeOnStep({ row, clockOffset }: { row: AttendeeRow; clockOffset: number }) {
+  const now = useNow(1000) + clockOffset
+  return <>{formatDuration(secondsOnStep(row, now))}</>
+}

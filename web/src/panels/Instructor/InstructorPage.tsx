@@ -123,7 +123,7 @@ export function InstructorPage() {
             total={allRows.length}
             missions={steps}
             titles={titles}
-            now={now}
+            clockOffset={room.clockOffset}
             sort={sort}
             filter={filter}
             watching={watching}

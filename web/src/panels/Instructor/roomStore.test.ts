@@ -14,7 +14,6 @@ const row = (id: string, over: Partial<AttendeeRow> = {}): AttendeeRow => ({
   errors: 0,
   stepErrors: 0,
   stuck: null,
-  lastActive: 0,
   ...over,
 })
 

@@ -27,7 +27,10 @@ export function reduceRoom(state: RoomState, message: InstructorServerMessage, p
       const rows = new Map(state.rows)
       for (const row of message.upsert) rows.set(row.id, row)
       for (const id of message.removed) rows.delete(id)
-      return { ...state, rows, clockOffset: message.now - pageNow }
+      // Kept unless it moved noticeably: every row shows times through it, and a new value each
+      // message would re-render all of them five times a second.
+      const offset = message.now - pageNow
+      return { ...state, rows, clockOffset: Math.abs(offset - state.clockOffset) > 500 ? offset : state.clockOffset }
     }
     default:
       return state
