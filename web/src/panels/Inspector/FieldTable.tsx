@@ -2,8 +2,11 @@
  * @module The opened hash's fields as a virtualized table: only the rows in
  * view are in the DOM, so 100,000 fields scroll as smoothly as ten. Scrolling
  * near the end asks for the next HSCAN page.
+ *
+ * From the keyboard the table is one tab stop: arrows, Page Up/Down, Home and End move the
+ * selection (which opens the field's detail) and scroll it into view.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { COARSE_QUERY } from '../../shared/layoutQueries.ts'
 import { useMediaQuery } from '../../shared/useMediaQuery.ts'
 import { Countdown } from './Countdown.tsx'
@@ -44,16 +47,50 @@ export function FieldTable({ fields, complete, selectedField, clockOffset, onSel
   const last = Math.min(fields.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
   const nearEnd = last >= fields.length - OVERSCAN
 
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor(height / rowHeight) - 1)
+    const current = fields.findIndex((field) => field.field === selectedField)
+    const moves: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      PageDown: current + page,
+      PageUp: current - page,
+      Home: 0,
+      End: fields.length - 1,
+    }
+    const target = moves[event.key]
+    if (target === undefined || fields.length === 0) return
+    event.preventDefault()
+    const index = Math.min(fields.length - 1, Math.max(0, current === -1 && event.key !== 'End' ? 0 : target))
+    onSelect(fields[index]!.field)
+    const element = scroller.current
+    if (!element) return
+    if (index * rowHeight < element.scrollTop) element.scrollTop = index * rowHeight
+    else if ((index + 1) * rowHeight > element.scrollTop + element.clientHeight)
+      element.scrollTop = (index + 1) * rowHeight - element.clientHeight
+  }
+
   useEffect(() => {
     if (nearEnd && !complete) onNeedMore()
   }, [nearEnd, complete, fields.length, onNeedMore])
 
   return (
-    <div className="field-table" ref={scroller} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} data-testid="field-table">
-      <div style={{ height: fields.length * rowHeight, position: 'relative' }}>
+    <div
+      className="field-table"
+      role="rowgroup"
+      tabIndex={0}
+      aria-label="Fields: arrow keys choose one"
+      onKeyDown={onKeyDown}
+      ref={scroller}
+      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      data-testid="field-table"
+    >
+      {/* Only the rows in view exist; aria-rowindex tells assistive technology where they are. */}
+      <div role="none" style={{ height: fields.length * rowHeight, position: 'relative' }}>
         {fields.slice(first, last).map((row, i) => (
           <FieldTableRow
             key={row.field}
+            index={first + i + 2}
             row={row}
             top={(first + i) * rowHeight}
             height={rowHeight}
@@ -63,14 +100,27 @@ export function FieldTable({ fields, complete, selectedField, clockOffset, onSel
           />
         ))}
       </div>
-      {!complete && <div className="loading-more">Loading more fields…</div>}
+      {!complete && (
+        <div className="loading-more" role="row">
+          <span role="cell">Loading more fields…</span>
+        </div>
+      )}
     </div>
   )
 }
 
-type RowProps = { row: FieldRow; top: number; height: number; selected: boolean; clockOffset: number; onSelect: (field: string) => void }
+type RowProps = {
+  /** The row's position in the whole table, header 1 (aria-rowindex). */
+  index: number
+  row: FieldRow
+  top: number
+  height: number
+  selected: boolean
+  clockOffset: number
+  onSelect: (field: string) => void
+}
 
-function FieldTableRow({ row, top, height, selected, clockOffset, onSelect }: RowProps) {
+function FieldTableRow({ index, row, top, height, selected, clockOffset, onSelect }: RowProps) {
   const shown = showValue(row.value)
   const flash = useFlash<HTMLDivElement>(row.changedAt)
   return (
@@ -82,6 +132,8 @@ function FieldTableRow({ row, top, height, selected, clockOffset, onSelect }: Ro
       data-field={row.field}
       onClick={() => onSelect(row.field)}
       role="row"
+      aria-rowindex={index}
+      aria-selected={selected}
     >
       <span className="field-name" role="cell">
         {showName(row.field)}

@@ -96,25 +96,35 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
           {partial ? '+' : ''} {narrowed && partial ? 'loaded' : 'shown'}
         </span>
       </div>
-      <div className="field-header" role="row">
-        {COLUMNS.filter(({ column }) => column !== 'ttl' || fieldTtl).map(({ column, label }) => (
-          <button
-            key={column}
-            type="button"
-            role="columnheader"
-            className="sort-header"
-            data-testid={`sort-${column}`}
-            aria-sort={query.sort !== column ? 'none' : query.descending ? 'descending' : 'ascending'}
-            onClick={() => setQuery(nextSort(query, column))}
-          >
-            {label}
-            {query.sort === column ? (query.descending ? ' ▼' : ' ▲') : ''}
-          </button>
-        ))}
-      </div>
       {/* Table and detail share this box, so the handle's position is the table's share of it. */}
       <div className="field-split">
-        <div className="field-table-area" style={row && !stacked ? { flex: `0 0 ${(tableShare * 100).toFixed(1)}%` } : undefined}>
+        {/* One ARIA table: the header row and the field rows (the scroller is their row group). */}
+        <div
+          className="field-table-area"
+          role="table"
+          aria-label={`Fields of ${showName(key)}`}
+          aria-rowcount={rows.length + 1}
+          style={row && !stacked ? { flex: `0 0 ${(tableShare * 100).toFixed(1)}%` } : undefined}
+        >
+          <div className="field-header" role="row" aria-rowindex={1}>
+            {COLUMNS.filter(({ column }) => column !== 'ttl' || fieldTtl).map(({ column, label }) => (
+              <div
+                key={column}
+                role="columnheader"
+                aria-sort={query.sort !== column ? 'none' : query.descending ? 'descending' : 'ascending'}
+              >
+                <button
+                  type="button"
+                  className="sort-header"
+                  data-testid={`sort-${column}`}
+                  onClick={() => setQuery(nextSort(query, column))}
+                >
+                  {label}
+                  {query.sort === column ? (query.descending ? ' ▼' : ' ▲') : ''}
+                </button>
+              </div>
+            ))}
+          </div>
           <FieldTable
             fields={rows}
             complete={!partial}
