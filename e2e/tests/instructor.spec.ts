@@ -89,6 +89,8 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   await expect.poll(() => teacher.watchText()).toBe(await cara.terminal.text())
   await expect(teacher.watchPane.locator('[data-testid="key-item"], [data-testid="key-row"]').first()).toBeVisible()
   await expect(teacher.watchPane.getByText('session:cara').first()).toBeVisible()
+  // The watch shows the key her own inspector opened by itself.
+  await expect(teacher.watchPane.locator('[data-testid="key-view"] h2')).toHaveText('session:cara')
   await expect(teacher.watchPane.getByTestId('delete-key')).toHaveCount(0)
   // Typing into the watch reaches nobody.
   await teacher.watchPane.getByTestId('watch-terminal').click()

@@ -402,6 +402,8 @@ export type StuckRulesChangedMessage = { type: 'stuckRulesChanged'; rules: Stuck
 export type WatchingMessage = { type: 'watching'; attendee: string | null; reason: string | null }
 /** The watched attendee's terminal output, relayed as they sent it. */
 export type WatchScreenMessage = { type: 'watchScreen'; attendee: string; data: string; cols: number; rows: number; reset: boolean }
+/** The key the watched attendee's own inspector has open (null: none), so the watch can show the same. */
+export type WatchViewingMessage = { type: 'watchViewing'; attendee: string; key: string | null }
 /** The answer to an instructor action (reset, broadcast). */
 export type InstructorDoneMessage = {
   type: 'instructorDone'
@@ -418,6 +420,7 @@ export type InstructorServerMessage =
   | StuckRulesChangedMessage
   | WatchingMessage
   | WatchScreenMessage
+  | WatchViewingMessage
   | InstructorDoneMessage
 
 export type ServerMessage =

@@ -17,6 +17,7 @@ const INSTRUCTOR_ONLY = new Set<ServerMessage['type']>([
   'stuckRulesChanged',
   'watching',
   'watchScreen',
+  'watchViewing',
   'instructorDone',
 ])
 
@@ -280,6 +281,9 @@ describe('watch', () => {
     const id = (await eventually(() => rowOf(teacher, numberOf(finn)), 'Finn')).id
     teacher.sendJson({ type: 'watchAttendee', attendee: id })
     await eventually(() => teacher.of('watching').at(-1)?.attendee === id || undefined, 'watching')
+    finn.sendJson({ type: 'openKey', key: 'session:finn', match: '*' })
+    await eventually(() => teacher.of('watchViewing').find((m) => m.attendee === id && m.key === 'session:finn'), "Finn's open key")
+    expect(other.of('watchViewing')).toEqual([])
     teacher.sendJson({ type: 'watchKeys', pattern: '*' })
     const keys = await eventually(() => teacher.of('keys').at(-1), 'the key list')
     expect(keys.keys.map((key) => key.key)).toEqual(['session:finn'])

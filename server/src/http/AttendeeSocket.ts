@@ -138,8 +138,10 @@ export class AttendeeSocket {
 
   inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): void {
     if (message.type === 'watchKeys') this.#inspector.watchKeys(message.pattern)
-    else if (message.type === 'openKey') this.#inspector.openKey(message.key, message.match)
-    else this.#inspector.moreFields(message.key, message.cursor)
+    else if (message.type === 'openKey') {
+      this.#inspector.openKey(message.key, message.match)
+      this.#attendee.viewing(message.key)
+    } else this.#inspector.moreFields(message.key, message.cursor)
   }
 
   mission(message: MissionOpenMessage | MissionResetMessage): void {

@@ -135,6 +135,7 @@ export class InstructorSession {
     const relay: Watcher = {
       screen: (message) => send(message),
       sandboxEmptied: () => inspector.resynced(),
+      viewing: (key) => send({ type: 'watchViewing', attendee, key }),
     }
     // Announced first: everything after it (screen, inspector data) is about this attendee.
     send({ type: 'watching', attendee, reason: null })

@@ -123,8 +123,14 @@ describe('Room', () => {
     const oldHandle = room.join(lease('t', 1), null, old)
     const newHandle = room.join(lease('t', 1), null, newest)
     const screens: string[] = []
-    expect(room.watch('ffffffffffffffff', { screen: () => undefined, sandboxEmptied: () => undefined })).toBeNull()
-    const stop = room.watch(attendeeId('t'), { screen: (m) => screens.push(m.data), sandboxEmptied: () => undefined })!
+    expect(
+      room.watch('ffffffffffffffff', { screen: () => undefined, sandboxEmptied: () => undefined, viewing: () => undefined })
+    ).toBeNull()
+    const stop = room.watch(attendeeId('t'), {
+      screen: (m) => screens.push(m.data),
+      sandboxEmptied: () => undefined,
+      viewing: () => undefined,
+    })!
     expect(newest.watched()).toEqual([true])
     expect(old.watched()).toEqual([])
     oldHandle.screen({ data: 'old', cols: 80, rows: 24, reset: false })
@@ -144,7 +150,7 @@ describe('Room', () => {
     const socket = new FakeSocket()
     const handle = room.join(lease('t', 1), null, socket)
     let relayed = 0
-    room.watch(attendeeId('t'), { screen: (m) => (relayed += m.data.length), sandboxEmptied: () => undefined })
+    room.watch(attendeeId('t'), { screen: (m) => (relayed += m.data.length), sandboxEmptied: () => undefined, viewing: () => undefined })
     const chunk = 'x'.repeat(256 * 1024)
     for (let i = 0; i < 40; i++) handle.screen({ data: chunk, cols: 80, rows: 24, reset: false })
     expect(relayed).toBe(SCREEN_BYTES_PER_SECOND)
@@ -161,7 +167,7 @@ describe('Room', () => {
     const handle = room.join(lease('t', 7), null, socket)
     handle.observe(progress({ m: ['a'] }, 'm'))
     let emptied = 0
-    room.watch(attendeeId('t'), { screen: () => undefined, sandboxEmptied: () => emptied++ })
+    room.watch(attendeeId('t'), { screen: () => undefined, sandboxEmptied: () => emptied++, viewing: () => undefined })
     expect(await room.resetSandbox(attendeeId('t'))).toBe(true)
     expect(await room.resetSandbox('0000000000000000')).toBe(false)
     expect(resetDbs).toEqual([7])
@@ -188,5 +194,17 @@ describe('Room', () => {
     room.join(lease('b', 2), null, late)
     expect(late.sent).toContainEqual({ type: 'announcement', announcement })
     expect(room.announce('again', null, null).id).toBeGreaterThan(announcement.id)
+  })
+})
+
+describe('Room watch of the inspector', () => {
+  it("tells a watcher which key the attendee's inspector shows, now and as it changes", () => {
+    const handle = room.join(lease('t', 1), null, new FakeSocket())
+    handle.viewing('session:a')
+    const seen: (string | null)[] = []
+    room.watch(attendeeId('t'), { screen: () => undefined, sandboxEmptied: () => undefined, viewing: (key) => seen.push(key) })
+    handle.viewing('session:b')
+    handle.viewing(null)
+    expect(seen).toEqual(['session:a', 'session:b', null])
   })
 })

@@ -42,6 +42,8 @@ export type RoomListener = { send(message: ServerMessage): void }
 export type Watcher = {
   screen(message: WatchScreenMessage): void
   sandboxEmptied(): void
+  /** The key the attendee's own inspector shows (null: none). */
+  viewing(key: string | null): void
 }
 
 /** One attendee socket, as the room sees it. */
@@ -73,6 +75,8 @@ type Member = {
   streaming: AttendeeSocket | null
   /** The row as instructors last received it (JSON): a change that changes nothing shown is not sent. */
   sent: string
+  /** The key the attendee's inspector has open, in the tab last to open one. */
+  viewing: string | null
   /** Screen bytes relayed in the current second, when it began, and whether some were dropped. */
   screenBudget: { since: number; bytes: number; dropped: boolean }
 }
@@ -150,6 +154,7 @@ export class Room {
         streaming: null,
         screenBudget: { since: 0, bytes: 0, dropped: false },
         sent: '',
+        viewing: null,
       }
       this.#members.set(id, member)
       this.#byDb.set(db, id)
@@ -252,6 +257,12 @@ export class Room {
     for (const watcher of member.watchers) watcher.screen(relayed)
   }
 
+  /** @internal AttendeeHandle: the member's inspector opened a key (null: closed it). */
+  viewed(member: Member, key: string | null): void {
+    member.viewing = key
+    for (const watcher of member.watchers) watcher.viewing(key)
+  }
+
   /** @internal AttendeeHandle: the member emptied their own sandbox (FLUSHDB). */
   flushed(member: Member): void {
     for (const watcher of member.watchers) watcher.sandboxEmptied()
@@ -300,6 +311,7 @@ export class Room {
     const member = this.#members.get(id)
     if (!member) return null
     member.watchers.add(watcher)
+    watcher.viewing(member.viewing)
     const newest = member.sockets.at(-1)
     if (member.watchers.size === 1 && newest) this.#stream(member, newest)
     else if (member.streaming) member.streaming.send({ type: 'watched', on: true })
@@ -425,6 +437,11 @@ export class AttendeeHandle {
 
   screen(message: { data: string; cols: number; rows: number; reset: boolean }): void {
     if (!this.#left) this.room.screen(this.member, this.socket, message)
+  }
+
+  /** The attendee's inspector opened a key (null: none). */
+  viewing(key: string | null): void {
+    if (!this.#left) this.room.viewed(this.member, key)
   }
 
   /** The attendee's own FLUSHDB/FLUSHALL went through. */

@@ -42,6 +42,7 @@ const ROOM_TYPES = new Set<ServerMessage['type']>([
   'stuckRulesChanged',
   'watching',
   'watchScreen',
+  'watchViewing',
   'instructorDone',
 ])
 

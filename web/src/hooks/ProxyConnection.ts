@@ -309,6 +309,7 @@ export class ProxyConnection implements Transport {
       case 'stuckRulesChanged':
       case 'watching':
       case 'watchScreen':
+      case 'watchViewing':
       case 'instructorDone':
         // The instructor page's messages; the server never sends them to an attendee socket.
         return

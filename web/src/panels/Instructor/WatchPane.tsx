@@ -28,7 +28,20 @@ export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Prop
   }, [connection, attendee])
   const [screens, setScreens] = useState(0)
   const inspector = useInspector(connection)
-  const { state } = inspector
+  const { state, show } = inspector
+  // Their own inspector's key, followed unless the instructor turns that off to look around.
+  const [follow, setFollow] = useState(true)
+  const [theirs, setTheirs] = useState<string | null>(null)
+  useEffect(
+    () =>
+      connection.on('room', (message) => {
+        if (message.type === 'watchViewing' && message.attendee === attendee) setTheirs(message.key)
+      }),
+    [connection, attendee]
+  )
+  useEffect(() => {
+    if (follow && theirs !== null) show(theirs)
+  }, [follow, theirs, show])
 
   return (
     <section className="watch-pane" data-testid="watch-pane" data-attendee={attendee} aria-label="Watching an attendee">
@@ -38,6 +51,10 @@ export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Prop
           {row && row.connected === 0 && <span className="muted"> (not connected)</span>}
         </h2>
         <span className="muted">read-only</span>
+        <label className="check-label">
+          <input type="checkbox" checked={follow} data-testid="watch-follow" onChange={(event) => setFollow(event.target.checked)} />
+          show the key they have open
+        </label>
         <button type="button" data-testid="watch-close" onClick={onClose}>
           Close
         </button>
