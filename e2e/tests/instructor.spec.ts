@@ -87,7 +87,7 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   expect(await cara.terminal.run('HSET session:cara name "Cara Dune" drinks 1')).toEqual(['(integer) 2'])
   await expect.poll(() => teacher.watchText()).toContain('> HSET session:cara name "Cara Dune" drinks 1\n(integer) 2')
   await expect.poll(() => teacher.watchText()).toBe(await cara.terminal.text())
-  await expect(teacher.watchPane.locator('[data-testid="key-item"], [data-testid="key-row"]').first()).toBeVisible()
+  await expect(teacher.watchPane.locator('[data-testid="key-item"][data-key="session:cara"]')).toBeVisible()
   await expect(teacher.watchPane.getByText('session:cara').first()).toBeVisible()
   // The watch shows the key her own inspector opened by itself.
   await expect(teacher.watchPane.locator('[data-testid="key-view"] h2')).toHaveText('session:cara')
@@ -150,5 +150,11 @@ test('the instructor page shows nothing of the room without the right key', asyn
   await expect(page.getByTestId('attendee-row')).toHaveCount(0)
   await page.goto('/#/teach')
   await page.reload()
-  await expect(page.getByTestId('instructor')).toHaveAttribute('data-state', /no-key|refused/)
+  // The refused key is kept for this tab only, and is still refused.
+  await expect(page.getByTestId('instructor')).toHaveAttribute('data-state', 'refused')
+  const fresh = await page.context().browser()!.newPage()
+  await fresh.goto('/#/teach')
+  await expect(fresh.getByTestId('instructor')).toHaveAttribute('data-state', 'no-key')
+  await expect(fresh.getByTestId('attendee-row')).toHaveCount(0)
+  await fresh.close()
 })

@@ -423,6 +423,21 @@ export type InstructorServerMessage =
   | WatchViewingMessage
   | InstructorDoneMessage
 
+/** Every kind only an instructor socket receives (the record makes the list complete). */
+const INSTRUCTOR_KINDS: Record<InstructorServerMessage['type'], true> = {
+  instructorWelcome: true,
+  room: true,
+  roomChanged: true,
+  stuckRulesChanged: true,
+  watching: true,
+  watchScreen: true,
+  watchViewing: true,
+  instructorDone: true,
+}
+export const INSTRUCTOR_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys(INSTRUCTOR_KINDS))
+export const isInstructorMessage = (message: { type: string }): message is InstructorServerMessage =>
+  INSTRUCTOR_MESSAGE_TYPES.has(message.type)
+
 export type ServerMessage =
   | InstructorServerMessage
   | AnnouncementMessage

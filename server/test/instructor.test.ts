@@ -6,20 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import { CLOSE_CODES, PROTOCOL_VERSION, type AttendeeRow, type ServerMessage } from '../src/protocol.ts'
+import { CLOSE_CODES, INSTRUCTOR_MESSAGE_TYPES, PROTOCOL_VERSION, type AttendeeRow } from '../src/protocol.ts'
 import { eventually, int, isError, startTestPlayground, TEST_INSTRUCTOR_KEY, TestClient } from './helpers.ts'
 
 /** Message kinds meant for the instructor page alone. */
-const INSTRUCTOR_ONLY = new Set<ServerMessage['type']>([
-  'instructorWelcome',
-  'room',
-  'roomChanged',
-  'stuckRulesChanged',
-  'watching',
-  'watchScreen',
-  'watchViewing',
-  'instructorDone',
-])
+const INSTRUCTOR_ONLY = INSTRUCTOR_MESSAGE_TYPES
 
 let skew = 0
 let playground: Playground

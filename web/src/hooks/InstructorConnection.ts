@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   type ClientMessage,
   type InspectorMessage,
+  isInstructorMessage,
   type InstructorServerMessage,
   type MoreFieldsMessage,
   type OpenKeyMessage,
@@ -35,16 +36,6 @@ type Listeners = {
 }
 
 const INSPECTOR_TYPES = new Set<ServerMessage['type']>(['keys', 'keyChanged', 'keyView', 'fieldsPage', 'fieldsChanged', 'keyEvents'])
-const ROOM_TYPES = new Set<ServerMessage['type']>([
-  'instructorWelcome',
-  'room',
-  'roomChanged',
-  'stuckRulesChanged',
-  'watching',
-  'watchScreen',
-  'watchViewing',
-  'instructorDone',
-])
 
 export class InstructorConnection {
   #socket: WebSocket | null = null
@@ -133,7 +124,7 @@ export class InstructorConnection {
         if (this.#watching !== null) this.#post({ type: 'watchAttendee', attendee: this.#watching })
         this.#setStatus({ state: 'open' })
       }
-      if (ROOM_TYPES.has(message.type)) this.#emit('room', message as InstructorServerMessage)
+      if (isInstructorMessage(message)) this.#emit('room', message)
       else if (INSPECTOR_TYPES.has(message.type)) this.#emit('inspector', message as InspectorMessage)
     }
     socket.onclose = (event) => {

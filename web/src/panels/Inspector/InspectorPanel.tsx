@@ -8,8 +8,7 @@ import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { EventLog } from './EventLog.tsx'
 import type { InspectorBridge } from './InspectorBridge.ts'
-import { KeyList } from './KeyList.tsx'
-import { KeyView } from './KeyView.tsx'
+import { InspectorBody } from './InspectorBody.tsx'
 import { useInspector } from './useInspector.ts'
 import './inspector.css'
 
@@ -31,33 +30,12 @@ export function InspectorPanel({
   const run = (line: string) => bridge.run(line)
   return (
     <div className="inspector">
-      <div className="inspector-body">
-        <KeyList
-          keys={state.keys}
-          truncated={state.truncated}
-          selected={state.selected}
-          keyChangedAt={state.keyChangedAt}
-          clockOffset={state.clockOffset}
-          onSelect={inspector.select}
-          onPattern={inspector.setPattern}
-        />
-        {state.view ? (
-          <KeyView
-            key={state.view.key}
-            view={state.view}
-            match={inspector.match}
-            fieldTtl={fieldTtl}
-            clockOffset={state.clockOffset}
-            run={run}
-            onMatch={inspector.setMatch}
-            onMore={inspector.loadMore}
-          />
-        ) : (
-          <div className="key-view empty" data-testid="key-view" data-exists="none">
-            <p className="muted">{state.selected === null ? 'Select a key to see its fields, TTLs, encoding and memory.' : 'Loading…'}</p>
-          </div>
-        )}
-      </div>
+      <InspectorBody
+        inspector={inspector}
+        fieldTtl={fieldTtl}
+        run={run}
+        emptyText="Select a key to see its fields, TTLs, encoding and memory."
+      />
       <EventLog events={state.events} />
     </div>
   )

@@ -11,8 +11,7 @@ import type { AttendeeRow } from '../../../../server/src/protocol.ts'
 import { byteArray } from '../../cli/bytes.ts'
 import type { InstructorConnection } from '../../hooks/InstructorConnection.ts'
 import { playgroundApi } from '../../testing/playgroundApi.ts'
-import { KeyList } from '../Inspector/KeyList.tsx'
-import { KeyView } from '../Inspector/KeyView.tsx'
+import { InspectorBody } from '../Inspector/InspectorBody.tsx'
 import { useInspector } from '../Inspector/useInspector.ts'
 import '../Inspector/inspector.css'
 import { readLines } from '../Terminal/readLines.ts'
@@ -28,7 +27,7 @@ export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Prop
   }, [connection, attendee])
   const [screens, setScreens] = useState(0)
   const inspector = useInspector(connection)
-  const { state, show } = inspector
+  const { show } = inspector
   // Their own inspector's key, followed unless the instructor turns that off to look around.
   const [follow, setFollow] = useState(true)
   const [theirs, setTheirs] = useState<string | null>(null)
@@ -65,33 +64,7 @@ export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Prop
           {screens === 0 && <p className="muted watch-waiting">Waiting for their terminal… (it appears once their page is open)</p>}
         </div>
         <div className="inspector watch-inspector" data-testid="watch-inspector">
-          <div className="inspector-body">
-            <KeyList
-              keys={state.keys}
-              truncated={state.truncated}
-              selected={state.selected}
-              keyChangedAt={state.keyChangedAt}
-              clockOffset={state.clockOffset}
-              onSelect={inspector.select}
-              onPattern={inspector.setPattern}
-            />
-            {state.view ? (
-              <KeyView
-                key={state.view.key}
-                view={state.view}
-                match={inspector.match}
-                fieldTtl={fieldTtl}
-                clockOffset={state.clockOffset}
-                run={null}
-                onMatch={inspector.setMatch}
-                onMore={inspector.loadMore}
-              />
-            ) : (
-              <div className="key-view empty" data-testid="key-view" data-exists="none">
-                <p className="muted">Select one of their keys to see it.</p>
-              </div>
-            )}
-          </div>
+          <InspectorBody inspector={inspector} fieldTtl={fieldTtl} run={null} emptyText="Select one of their keys to see it." />
         </div>
       </div>
     </section>
