@@ -1,8 +1,8 @@
 /**
  * @module The WebSocket protocol between the browser and the proxy.
  *
- * This file is shared by `web/` and `server/`, so it must stay free of DOM and
- * Node APIs. The server validates every incoming frame once, with
+ * This file, with its parts in protocol/ (basics, the inspector's messages), is shared by `web/`
+ * and `server/`, so it must stay free of DOM and Node APIs. The server validates every incoming frame once, with
  * {@link parseClientMessage}; everything past that edge trusts these types.
  *
  * Byte strings: Valkey arguments and replies are bytes, not text. On the wire
@@ -12,54 +12,11 @@
  * either side.
  */
 
-export const PROTOCOL_VERSION = 1
+import { ERROR_CODES, LIMITS, fail, isByteString, isIntIn, type ErrorCode, type Refusal, type Reply } from './protocol/basics.ts'
+import { parseInspectorRequest, type InspectorMessage, type InspectorRequest } from './protocol/inspector.ts'
 
-/** Limits enforced at the server edge (and respected by the page). */
-export const LIMITS = {
-  /** Largest frame the server accepts; bigger frames close the socket (1009). */
-  maxFrameBytes: 8 * 1024 * 1024,
-  /** Sum of the argument sizes of one command. */
-  maxCommandBytes: 4 * 1024 * 1024,
-  maxArgs: 100_000,
-  /** Commands a socket may have in flight before the server refuses more. */
-  maxInFlight: 4096,
-  /** Longest sandbox token accepted in a hello. */
-  maxTokenLength: 128,
-  /** Most keys the inspector lists for one pattern (the rest: narrow the filter). */
-  inspectorKeys: 2000,
-  /** Longest key name or glob pattern the inspector accepts. */
-  maxInspectorText: 4096,
-  /** Longest attendee display name (characters). */
-  maxName: 40,
-  /** Longest instructor key accepted in a frame (the configured one may be shorter). */
-  maxInstructorKey: 256,
-  /** Longest one-line announcement. */
-  maxAnnouncement: 200,
-  /** Most terminal output one `screen` frame carries (bytes). */
-  maxScreenBytes: 256 * 1024,
-} as const
-
-/** A RESP reply, with its type kept so the terminal can print it exactly. */
-export type Reply =
-  /** Simple string (`+OK`): printed bare. */
-  | { t: 'str'; s: string }
-  /** Bulk string (`$3 foo`): printed quoted and escaped. `s` is a byte string. */
-  | { t: 'bulk'; s: string }
-  /** Integer, as decimal text so values beyond 2^53 stay exact. */
-  | { t: 'int'; n: string }
-  | { t: 'nil' }
-  /** Error reply; `s` is the full text, code included. */
-  | { t: 'err'; s: string }
-  | { t: 'arr'; a: Reply[] }
-  /** RESP3 map, flattened as key, value, key, value. */
-  | { t: 'map'; a: Reply[] }
-  | { t: 'set'; a: Reply[] }
-  | { t: 'push'; a: Reply[] }
-  | { t: 'double'; s: string }
-  | { t: 'bool'; b: boolean }
-  /** RESP3 verbatim string; `f` is the three-letter format (txt, mkd). */
-  | { t: 'verb'; f: string; s: string }
-  | { t: 'big'; n: string }
+export * from './protocol/basics.ts'
+export * from './protocol/inspector.ts'
 
 /** An argument type in COMMAND DOCS ('unknown' for anything newer than this code). */
 export type ArgType = 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block' | 'unknown'
@@ -106,6 +63,23 @@ export type ServerInfo = {
     hashFieldExpiration: boolean
   }
   embedded: boolean
+  /** Set in inspect mode (`npm start -- --inspect URL`): the page shows someone's own server. */
+  inspect?: InspectInfo
+}
+
+/** What the page of inspect mode needs to know about the server it shows and what it may do. */
+export type InspectInfo = {
+  /** Commands that write or administer are refused (no --write). */
+  readOnly: boolean
+  /** --dangerous: FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS on a large database are allowed too. */
+  dangerous: boolean
+  /** The database the URL named, where the terminal and the inspector start. */
+  db: number
+  /** The user signed in as (null: the default user). */
+  user: string | null
+  tls: boolean
+  /** Valkey or Redis (from INFO: valkey_version is only in Valkey's). */
+  product: 'valkey' | 'redis'
 }
 
 // ---------------------------------------------------------------- client → server
@@ -123,12 +97,6 @@ export type CommandsMessage = { type: 'commands'; list: { id: number; args: stri
 export type CancelMessage = { type: 'cancel' }
 export type PingMessage = { type: 'ping'; t: number }
 
-/** Inspector: list the sandbox's keys matching a glob pattern, and keep the list live. */
-export type WatchKeysMessage = { type: 'watchKeys'; pattern: string }
-/** Inspector: show one key (null: none), its hash fields filtered by an optional glob. */
-export type OpenKeyMessage = { type: 'openKey'; key: string | null; match: string }
-/** Inspector: the next page of the open hash's fields. */
-export type MoreFieldsMessage = { type: 'moreFields'; key: string; cursor: string }
 /** Missions: the mission the page shows (null: none); the server checks its steps from now on. */
 export type MissionOpenMessage = { type: 'missionOpen'; id: string | null }
 /** Missions: Reset mission. The server empties the sandbox (FLUSHDB), then forgets the progress on that mission. */
@@ -151,9 +119,7 @@ export type ClientMessage =
   | CommandsMessage
   | CancelMessage
   | PingMessage
-  | WatchKeysMessage
-  | OpenKeyMessage
-  | MoreFieldsMessage
+  | InspectorRequest
   | MissionOpenMessage
   | MissionResetMessage
 
@@ -212,61 +178,6 @@ export type NoticeMessage = { type: 'notice'; level: 'info' | 'warn' | 'error'; 
 /** A frame the server could not accept; the socket stays open. */
 export type ErrorMessage = { type: 'error'; code: ErrorCode; message: string }
 export type PongMessage = { type: 'pong'; t: number }
-
-// ---------------------------------------------------------------- inspector (server → client)
-
-/**
- * Key names, fields and values are byte strings. Expiry times are absolute
- * Unix milliseconds on the server's clock (`now` in each message lets the
- * page correct for its own clock); null means no expiry.
- */
-export type KeyInfo = { key: string; type: string; expiresAt: number | null }
-export type FieldInfo = { field: string; value: string; expiresAt: number | null }
-export type KeyMeta = {
-  type: string
-  expiresAt: number | null
-  /** HLEN for a hash, else the length that fits the type (STRLEN, LLEN, ...). */
-  length: number
-  encoding: string
-  /** MEMORY USAGE in bytes: exact (SAMPLES 0), or Valkey's sampled estimate for very large keys. */
-  memory: number
-  memoryExact: boolean
-}
-
-/** The whole key list for the pattern (at most LIMITS.inspectorKeys keys). */
-export type KeysMessage = { type: 'keys'; pattern: string; keys: KeyInfo[]; truncated: boolean; now: number }
-/** One key appeared, changed type or expiry, or is gone (info null). */
-export type KeyChangedMessage = { type: 'keyChanged'; key: string; info: KeyInfo | null; now: number }
-/**
- * The opened key: its meta and the first page of fields (hashes), or its
- * value (strings). `cursor` "0" means every field matching `match` is here.
- */
-export type KeyViewMessage = {
-  type: 'keyView'
-  key: string
-  meta: KeyMeta | null
-  match: string
-  fields: FieldInfo[]
-  cursor: string
-  /** For strings, the value; null for other types. */
-  value: string | null
-  now: number
-}
-export type FieldsPageMessage = { type: 'fieldsPage'; key: string; fields: FieldInfo[]; cursor: string; now: number }
-/** Targeted update of the opened hash: changed or new fields, removed fields, new meta. */
-export type FieldsChangedMessage = {
-  type: 'fieldsChanged'
-  key: string
-  upsert: FieldInfo[]
-  removed: string[]
-  meta: KeyMeta | null
-  now: number
-}
-/** Keyspace events of this sandbox, oldest first (the page shows them newest first). */
-export type KeyEventsMessage = { type: 'keyEvents'; list: { key: string; event: string; at: number }[] }
-
-export type InspectorMessage =
-  KeysMessage | KeyChangedMessage | KeyViewMessage | FieldsPageMessage | FieldsChangedMessage | KeyEventsMessage
 
 // ---------------------------------------------------------------- missions
 
@@ -454,42 +365,9 @@ export type ServerMessage =
   | ErrorMessage
   | PongMessage
 
-export const ERROR_CODES = {
-  badJson: 'bad_json',
-  badFrame: 'bad_frame',
-  unknownType: 'unknown_type',
-  notReady: 'not_ready',
-  tooLarge: 'too_large',
-  tooManyInFlight: 'too_many_in_flight',
-  /** An instructor message on a socket that did not present the instructor key. */
-  forbidden: 'forbidden',
-} as const
-export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
-
-/** WebSocket close codes the server uses (4000-4999 is the application range). */
-export const CLOSE_CODES = {
-  versionMismatch: 4001,
-  noHello: 4002,
-  sandboxUnavailable: 4003,
-  serverShutdown: 4004,
-  badOrigin: 4005,
-  /** instructorHello with a missing or wrong key. */
-  badInstructorKey: 4006,
-} as const
-
 // ---------------------------------------------------------------- validation
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string }
-
-const fail = (code: ErrorCode, message: string): ParseResult => ({ ok: false, code, message })
-
-const BEYOND_BYTE = /[^\x00-\xff]/
-
-function isByteString(value: unknown): value is string {
-  return typeof value === 'string' && !BEYOND_BYTE.test(value)
-}
-
-const isShortByteString = (value: unknown): value is string => isByteString(value) && value.length <= LIMITS.maxInspectorText
+export type ParseResult = { ok: true; message: ClientMessage } | Refusal
 
 /** Mission and step ids: lower-case words joined by dashes (they appear in URLs). */
 export const MISSION_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
@@ -511,9 +389,6 @@ export function plainLine(value: unknown, max: number): string | null | undefine
   if ([...text].length > max || NOT_PLAIN.test(text)) return undefined
   return text
 }
-
-const isIntIn = (value: unknown, min: number, max: number): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
 
 /** Bounds of the stuck rules an instructor may set. */
 export const STUCK_LIMITS = { afterSeconds: [5, 24 * 3600], errors: [1, 1000] } as const
@@ -644,24 +519,6 @@ export function parseClientMessage(text: string): ParseResult {
     }
     case 'cancel':
       return { ok: true, message: { type: 'cancel' } }
-    case 'watchKeys': {
-      const { pattern } = frame
-      if (!isShortByteString(pattern)) return fail(ERROR_CODES.badFrame, 'watchKeys.pattern must be a byte string')
-      return { ok: true, message: { type: 'watchKeys', pattern } }
-    }
-    case 'openKey': {
-      const { key, match = '*' } = frame
-      if (key !== null && !isShortByteString(key)) return fail(ERROR_CODES.badFrame, 'openKey.key must be null or a byte string')
-      if (!isShortByteString(match)) return fail(ERROR_CODES.badFrame, 'openKey.match must be a byte string')
-      return { ok: true, message: { type: 'openKey', key, match } }
-    }
-    case 'moreFields': {
-      const { key, cursor } = frame
-      if (!isShortByteString(key) || typeof cursor !== 'string' || !/^\d{1,20}$/.test(cursor)) {
-        return fail(ERROR_CODES.badFrame, 'moreFields needs a key and a numeric cursor')
-      }
-      return { ok: true, message: { type: 'moreFields', key, cursor } }
-    }
     case 'missionOpen': {
       const { id } = frame
       if (id !== null && !isMissionId(id)) return fail(ERROR_CODES.badFrame, 'missionOpen.id must be null or a mission id')
@@ -677,9 +534,12 @@ export function parseClientMessage(text: string): ParseResult {
       return { ok: true, message: { type: 'ping', t } }
     }
     default:
-      return fail(
-        ERROR_CODES.unknownType,
-        typeof frame.type === 'string' ? `unknown message type '${frame.type.slice(0, 40)}'` : 'frame has no type'
+      return (
+        parseInspectorRequest(frame) ??
+        fail(
+          ERROR_CODES.unknownType,
+          typeof frame.type === 'string' ? `unknown message type '${frame.type.slice(0, 40)}'` : 'frame has no type'
+        )
       )
   }
 }

@@ -10,15 +10,13 @@ import {
   type HelloMessage,
   type MissionOpenMessage,
   type MissionResetMessage,
-  type MoreFieldsMessage,
-  type OpenKeyMessage,
   type ScreenMessage,
   type ServerMessage,
   type SetNameMessage,
-  type WatchKeysMessage,
 } from '../protocol.ts'
+import { inspectorRequest, type InspectorViewRequest } from '../inspector/inspectorRequest.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
-import { KeyReader } from '../inspector/KeyReader.ts'
+import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'
 import { MissionSession } from '../missions/MissionSession.ts'
 import type { SandboxLease } from '../sandbox/SandboxRegistry.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
@@ -61,7 +59,7 @@ export class AttendeeSocket {
       drained,
     })
     const info = deps.serverInfo()
-    const reader = new KeyReader(deps.valkey(), lease.users, info.features.hashFieldExpiration)
+    const reader = new KeyReader(sandboxReaderConnection(deps.valkey(), lease.users), info.features.hashFieldExpiration)
     const inspector = new InspectorSession({ reader, send, log: deps.log })
     const missions = new MissionSession({
       catalog: deps.missions,
@@ -136,12 +134,9 @@ export class AttendeeSocket {
     }
   }
 
-  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): void {
-    if (message.type === 'watchKeys') this.#inspector.watchKeys(message.pattern)
-    else if (message.type === 'openKey') {
-      this.#inspector.openKey(message.key, message.match)
-      this.#attendee.viewing(message.key)
-    } else this.#inspector.moreFields(message.key, message.cursor)
+  inspect(message: InspectorViewRequest): void {
+    inspectorRequest(this.#inspector, message)
+    if (message.type === 'openKey') this.#attendee.viewing(message.key)
   }
 
   mission(message: MissionOpenMessage | MissionResetMessage): void {

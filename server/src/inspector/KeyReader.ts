@@ -1,16 +1,25 @@
 /**
- * @module Reads what the inspector shows, on a connection of its own signed
- * in as the sandbox's terminal user: the same ACL fence as the terminal, so
- * the inspector cannot read outside its sandbox either, and its reads never
- * queue behind the attendee's blocking commands or MULTI.
+ * @module Reads what the inspector shows, on a connection of its own. In the playground that
+ * connection is signed in as the sandbox's terminal user (sandboxReaderConnection): the same ACL
+ * fence as the terminal, so the inspector cannot read outside its sandbox either, and its reads
+ * never queue behind the attendee's blocking commands or MULTI. In inspect mode it is signed in
+ * as the user the URL names, on the database being shown.
  */
-import type { FieldInfo, KeyInfo, KeyMeta, Reply } from '../protocol.ts'
+import type { CollectionItem, FieldInfo, KeyInfo, KeyMeta, Reply } from '../protocol.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
+import { collectionPage } from './collectionPages.ts'
+import { asList, asNumber, asText, expiry } from './replyValues.ts'
 
 /** HSCAN stops once a page has this many fields (or the hash is done). */
 export const PAGE_FIELDS = 200
 const SCAN_COUNT = 1000
+/**
+ * One page of keys looks at most this many SCAN batches (of SCAN_COUNT keys each), so a pattern
+ * that matches little in a database of a million keys answers in bounded time; the cursor lets
+ * the page ask for the rest.
+ */
+const SCANS_PER_PAGE = 50
 
 const LENGTH_COMMAND: Record<string, string> = {
   hash: 'HLEN',
@@ -24,21 +33,29 @@ const LENGTH_COMMAND: Record<string, string> = {
 /** Up to this many elements MEMORY USAGE counts them all (SAMPLES 0); beyond, it samples. */
 export const EXACT_MEMORY_UP_TO = 10_000
 
-const asText = (reply: Reply | undefined): string | null => (reply && (reply.t === 'bulk' || reply.t === 'str') ? reply.s : null)
-const asNumber = (reply: Reply | undefined): number | null => (reply?.t === 'int' ? Number(reply.n) : null)
-const asList = (reply: Reply | undefined): Reply[] => (reply?.t === 'arr' ? reply.a : [])
-/** PEXPIRETIME / HPEXPIRETIME: -1 no expiry, -2 no such key or field. */
-const expiry = (reply: Reply | undefined): number | null => {
-  const ms = asNumber(reply)
-  return ms !== null && ms >= 0 ? ms : null
+/** Opens the inspector's connection for a sandbox, signed in as its terminal user. */
+export function sandboxReaderConnection(valkey: { host: string; port: number }, users: SandboxUsers): () => Promise<RespConnection> {
+  return async () => {
+    const connection = await RespConnection.connect(valkey)
+    const [auth, select] = await Promise.all([
+      connection.send(['AUTH', users.terminalUser, users.terminalPassword]),
+      connection.send(['SELECT', String(users.db)]),
+      connection.send(['CLIENT', 'SETNAME', `playground-inspector-${users.db}`]),
+    ])
+    if (auth.t === 'err' || select.t === 'err') {
+      connection.close()
+      throw new Error(`inspector sign-in failed: ${auth.t === 'err' ? auth.s : select.t === 'err' ? select.s : ''}`)
+    }
+    return connection
+  }
 }
 
 export class KeyReader {
   #connection: Promise<RespConnection> | null = null
 
   constructor(
-    private readonly valkey: { host: string; port: number },
-    private readonly users: SandboxUsers,
+    /** Opens a signed-in connection on the database to read. */
+    private readonly connect: () => Promise<RespConnection>,
     readonly fieldExpiry: boolean
   ) {}
 
@@ -48,16 +65,7 @@ export class KeyReader {
   }
 
   async #open(): Promise<RespConnection> {
-    const connection = await RespConnection.connect(this.valkey)
-    const [auth, select] = await Promise.all([
-      connection.send(['AUTH', this.users.terminalUser, this.users.terminalPassword]),
-      connection.send(['SELECT', String(this.users.db)]),
-      connection.send(['CLIENT', 'SETNAME', `playground-inspector-${this.users.db}`]),
-    ])
-    if (auth.t === 'err' || select.t === 'err') {
-      connection.close()
-      throw new Error(`inspector sign-in failed: ${auth.t === 'err' ? auth.s : select.t === 'err' ? select.s : ''}`)
-    }
+    const connection = await this.connect()
     connection.on('close', () => (this.#connection = null))
     return connection
   }
@@ -76,22 +84,25 @@ export class KeyReader {
     return this.#send(args)
   }
 
-  /** Keys matching the pattern, at most `limit`; `truncated` when there were more. */
-  async scanKeys(pattern: string, limit: number): Promise<{ keys: KeyInfo[]; truncated: boolean }> {
-    const names: string[] = []
-    let cursor = '0'
+  /**
+   * Keys matching the pattern from `cursor`: at least `want` of them unless the database is done,
+   * or what SCANS_PER_PAGE batches found. Cursor "0" back: every matching key has been seen.
+   * (SCAN may return a key twice, within a page or across pages; the page keeps each once.)
+   */
+  async keysPage(pattern: string, cursor: string, want: number): Promise<{ keys: KeyInfo[]; cursor: string }> {
+    const names = new Set<string>()
+    let next = cursor
+    let scans = 0
     do {
-      const reply = asList(await this.#send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', String(SCAN_COUNT)]))
-      cursor = asText(reply[0]) ?? '0'
+      const reply = asList(await this.#send(['SCAN', next, 'MATCH', pattern, 'COUNT', String(SCAN_COUNT)]))
+      next = asText(reply[0]) ?? '0'
       for (const name of asList(reply[1])) {
         const text = asText(name)
-        if (text !== null) names.push(text)
+        if (text !== null) names.add(text)
       }
-    } while (cursor !== '0' && names.length < limit)
-    const unique = [...new Set(names)]
-    const keep = unique.slice(0, limit)
-    const infos = await Promise.all(keep.map((key) => this.keyInfo(key)))
-    return { keys: infos.filter((info): info is KeyInfo => info !== null), truncated: cursor !== '0' || unique.length > limit }
+    } while (next !== '0' && names.size < want && ++scans < SCANS_PER_PAGE)
+    const infos = await Promise.all([...names].map((key) => this.keyInfo(key)))
+    return { keys: infos.filter((info): info is KeyInfo => info !== null), cursor: next }
   }
 
   async keyInfo(key: string): Promise<KeyInfo | null> {
@@ -173,5 +184,27 @@ export class KeyReader {
       const value = asText(list[i])
       return value === null ? null : { field, value, expiresAt: expiries[i]! }
     })
+  }
+
+  /**
+   * One page of a list, set, sorted set or stream from `cursor` ("0": from the start); the
+   * cursor back is "0" once the rest is loaded.
+   */
+  itemsPage(type: string, key: string, cursor: string, want: number): Promise<{ items: CollectionItem[]; cursor: string }> {
+    return collectionPage((args) => this.#send(args), type, key, cursor, want)
+  }
+
+  /** One HSCAN batch of every field (no MATCH): a search through the values of a whole hash. */
+  async scanChunk(key: string, cursor: string): Promise<{ pairs: [string, string][]; cursor: string }> {
+    const reply = asList(await this.#send(['HSCAN', key, cursor, 'COUNT', String(SCAN_COUNT)]))
+    const flat = asList(reply[1])
+    const pairs: [string, string][] = []
+    for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([asText(flat[i]) ?? '', asText(flat[i + 1]) ?? ''])
+    return { pairs, cursor: asText(reply[0]) ?? '0' }
+  }
+
+  /** Field TTLs of the named fields (all null without hash field expiration). */
+  fieldExpiries(key: string, fields: string[]): Promise<(number | null)[]> {
+    return this.#fieldExpiry(key, fields)
   }
 }

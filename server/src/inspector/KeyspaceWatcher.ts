@@ -35,7 +35,13 @@ export class KeyspaceWatcher {
 
   constructor(
     private readonly target: ValkeyTarget,
-    private readonly log: (message: string) => void = () => undefined
+    private readonly log: (message: string) => void = () => undefined,
+    /**
+     * Told whether the subscription holds: true once the server confirmed it, the server's error
+     * when it refused it (a user without the channels, in inspect mode), false when the
+     * connection is lost.
+     */
+    private readonly onStatus: (status: true | false | string) => void = () => undefined
   ) {}
 
   /** Connects; resolves once subscribed (or rejects on the first failure, then keeps retrying). */
@@ -71,6 +77,7 @@ export class KeyspaceWatcher {
     connection.write(['PSUBSCRIBE', '__keyspace@*__:*'])
     connection.on('close', () => {
       if (this.#connection === connection) this.#connection = null
+      this.onStatus(false)
       this.#retry(250)
     })
     this.#connection = connection
@@ -92,6 +99,8 @@ export class KeyspaceWatcher {
   }
 
   #onMessage(reply: Reply): void {
+    if (reply.t === 'err') return this.onStatus(reply.s)
+    if (reply.t === 'arr' && reply.a[0]?.t === 'bulk' && reply.a[0].s === 'psubscribe') return this.onStatus(true)
     // ['pmessage', pattern, channel, event]
     if ((reply.t !== 'arr' && reply.t !== 'push') || reply.a.length !== 4) return
     const [kind, , channel, event] = reply.a

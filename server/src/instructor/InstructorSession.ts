@@ -7,17 +7,11 @@
  * the inspector messages this socket sends (watchKeys, openKey, moreFields) read the watched
  * sandbox, and nothing on this socket runs commands in it.
  */
-import type {
-  InstructorClientMessage,
-  MoreFieldsMessage,
-  OpenKeyMessage,
-  ServerInfo,
-  ServerMessage,
-  WatchKeysMessage,
-} from '../protocol.ts'
+import type { InstructorClientMessage, ServerInfo, ServerMessage } from '../protocol.ts'
 import { PROTOCOL_VERSION } from '../protocol.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
-import { KeyReader } from '../inspector/KeyReader.ts'
+import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'
+import { inspectorRequest, type InspectorViewRequest } from '../inspector/inspectorRequest.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
 import type { Room, Watcher } from './Room.ts'
@@ -68,12 +62,9 @@ export class InstructorSession {
   }
 
   /** Inspector requests read the watched attendee's sandbox; without a watch they are ignored. */
-  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): void {
+  inspect(message: InspectorViewRequest): void {
     const inspector = this.#watch?.inspector
-    if (!inspector) return
-    if (message.type === 'watchKeys') inspector.watchKeys(message.pattern)
-    else if (message.type === 'openKey') inspector.openKey(message.key, message.match)
-    else inspector.moreFields(message.key, message.cursor)
+    if (inspector) inspectorRequest(inspector, message)
   }
 
   close(): void {
@@ -130,7 +121,7 @@ export class InstructorSession {
       send({ type: 'watching', attendee: null, reason: 'no such attendee (the sandbox may have been recycled)' })
       return
     }
-    const reader = new KeyReader(valkey(), sandbox.users, serverInfo().features.hashFieldExpiration)
+    const reader = new KeyReader(sandboxReaderConnection(valkey(), sandbox.users), serverInfo().features.hashFieldExpiration)
     const inspector = new InspectorSession({ reader, send, log })
     const relay: Watcher = {
       screen: (message) => send(message),

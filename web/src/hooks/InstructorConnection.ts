@@ -11,13 +11,12 @@ import {
   PROTOCOL_VERSION,
   type ClientMessage,
   type InspectorMessage,
+  isInspectorMessage,
   isInstructorMessage,
   type InstructorServerMessage,
-  type MoreFieldsMessage,
-  type OpenKeyMessage,
+  type InspectorRequest,
   type ServerMessage,
   type StuckRules,
-  type WatchKeysMessage,
 } from '../../../server/src/protocol.ts'
 
 export type InstructorStatus =
@@ -34,8 +33,6 @@ type Listeners = {
   /** The watched sandbox's inspector data. */
   inspector: (message: InspectorMessage) => void
 }
-
-const INSPECTOR_TYPES = new Set<ServerMessage['type']>(['keys', 'keyChanged', 'keyView', 'fieldsPage', 'fieldsChanged', 'keyEvents'])
 
 export class InstructorConnection {
   #socket: WebSocket | null = null
@@ -91,7 +88,7 @@ export class InstructorConnection {
   }
 
   /** Inspector requests; on this socket they read the watched attendee's sandbox. */
-  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): boolean {
+  inspect(message: InspectorRequest): boolean {
     return this.#status.state === 'open' && this.#post(message)
   }
 
@@ -125,7 +122,7 @@ export class InstructorConnection {
         this.#setStatus({ state: 'open' })
       }
       if (isInstructorMessage(message)) this.#emit('room', message)
-      else if (INSPECTOR_TYPES.has(message.type)) this.#emit('inspector', message as InspectorMessage)
+      else if (isInspectorMessage(message)) this.#emit('inspector', message)
     }
     socket.onclose = (event) => {
       if (this.#socket !== socket) return

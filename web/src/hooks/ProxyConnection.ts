@@ -18,10 +18,8 @@ import {
   type MissionOpenMessage,
   type MissionProgressMessage,
   type MissionResetMessage,
-  type MoreFieldsMessage,
-  type OpenKeyMessage,
+  type InspectorRequest,
   type ServerInfo,
-  type WatchKeysMessage,
   type ServerMessage,
 } from '../../../server/src/protocol.ts'
 import type { CommandResult, Transport } from '../cli/LineRunner.ts'
@@ -171,7 +169,7 @@ export class ProxyConnection implements Transport {
   }
 
   /** Asks for inspector data; false when not connected (ask again on the next 'open'). */
-  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): boolean {
+  inspect(message: InspectorRequest): boolean {
     if (this.#status.state !== 'open') return false
     return this.#post(message)
   }
@@ -289,11 +287,17 @@ export class ProxyConnection implements Transport {
         clearTimeout(this.#pongTimer)
         return
       case 'keys':
+      case 'keysPage':
       case 'keyChanged':
       case 'keyView':
       case 'fieldsPage':
+      case 'itemsPage':
       case 'fieldsChanged':
+      case 'valueMatches':
       case 'keyEvents':
+      case 'databases':
+      case 'inspectorDb':
+      case 'live':
         return this.#emit('inspector', message)
       case 'missionProgress':
         return this.#emit('missions', message)

@@ -6,11 +6,12 @@ import { useState } from 'react'
 import { copyText } from '../../shared/copyText.ts'
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { Countdown } from './Countdown.tsx'
-import { prettyJson, showName, showValue } from './displayValue.ts'
+import { showName, showValue } from './displayValue.ts'
 import { commandLine, editCommands, parseSeconds } from './editCommands.ts'
 import type { FieldRow } from './inspectorStore.ts'
 import { ValueEditor } from './ValueEditor.tsx'
-import { editForm, hexDump } from './valueForms.ts'
+import { editForm } from './valueForms.ts'
+import { useValueMode, ValueModeButtons, ValueText } from './ValueModes.tsx'
 
 export type FieldDetailProps = {
   hashKey: string
@@ -21,11 +22,9 @@ export type FieldDetailProps = {
   run: ((line: string) => void) | null
 }
 
-type ViewMode = 'text' | 'json' | 'hex'
-
 export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldDetailProps) {
   const shown = showValue(row.value)
-  const [mode, setMode] = useState<ViewMode>('text')
+  const [mode, setMode] = useValueMode()
   const [editing, setEditing] = useState(false)
   const [copied, setCopied] = useState<string | null>(null)
   const [ttl, setTtl] = useState('')
@@ -48,13 +47,7 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
           {shown.kind === 'number' ? ' · number' : shown.kind === 'json' ? ' · JSON' : shown.kind === 'binary' ? ' · binary' : ''}
         </span>
         {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} />}
-        <span className="view-modes" role="group" aria-label="Show the value as">
-          {(['text', ...(shown.kind === 'json' ? ['json' as const] : []), 'hex'] as ViewMode[]).map((each) => (
-            <button key={each} type="button" aria-pressed={mode === each} data-testid={`value-mode-${each}`} onClick={() => setMode(each)}>
-              {each === 'text' ? 'Text' : each === 'json' ? 'Pretty JSON' : 'Hex'}
-            </button>
-          ))}
-        </span>
+        <ValueModeButtons bytes={row.value} mode={mode} onMode={setMode} />
         <button type="button" data-testid="copy-value" onClick={copy}>
           {copied ?? 'Copy'}
         </button>
@@ -69,9 +62,7 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
           onCancel={() => setEditing(false)}
         />
       ) : (
-        <pre className={`value${mode === 'hex' ? ' hex' : ''}`} data-testid="field-value-full" data-mode={mode}>
-          {mode === 'hex' ? hexDump(row.value).join('\n') : mode === 'json' ? prettyJson(row.value) : shown.text}
-        </pre>
+        <ValueText bytes={row.value} mode={mode} testId="field-value-full" />
       )}
       {run && (
         <div className="actions">

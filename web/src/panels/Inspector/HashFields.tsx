@@ -24,6 +24,8 @@ export type HashFieldsProps = {
   run: ((line: string) => void) | null
   onMatch: (match: string) => void
   onMore: () => void
+  /** Searches the whole hash on the server for values containing the text (for a hash not loaded in full). */
+  onSearchValues: (text: string) => void
 }
 
 const COLUMNS: { column: SortColumn; label: string }[] = [
@@ -32,7 +34,7 @@ const COLUMNS: { column: SortColumn; label: string }[] = [
   { column: 'ttl', label: 'TTL' },
 ]
 
-export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, onMore }: HashFieldsProps) {
+export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, onMore, onSearchValues }: HashFieldsProps) {
   const [selectedField, setSelectedField] = useState<string | null>(null)
   const [filter, setFilter] = useState(match === '*' ? '' : match)
   const [query, setQuery] = useState<FieldQuery>(defaultQuery)
@@ -50,6 +52,15 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
     return () => clearTimeout(timer)
   }, [filter, match, onMatch])
 
+  // Loaded in part, the table knows only some values: the server searches the rest of the hash.
+  const partial = view.cursor !== '0'
+  const wanted = query.valueSearch.trim()
+  useEffect(() => {
+    if (!partial || wanted === '') return
+    const timer = setTimeout(() => onSearchValues(wanted), 300)
+    return () => clearTimeout(timer)
+  }, [partial, wanted, onSearchValues])
+
   const needMore = useCallback(() => {
     if (requested.current === view.cursor) return
     requested.current = view.cursor
@@ -60,7 +71,7 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
   const columns = useMemo(() => fieldColumns(view.fields, fieldTtl), [view.fields, fieldTtl])
   const row = view.fields.find((field) => field.field === selectedField) ?? null
   const narrowed = rows.length !== view.fields.length
-  const partial = view.cursor !== '0'
+  const search = view.search !== null && view.search.text === wanted ? view.search : null
 
   return (
     <div className="hash-fields" style={{ '--field-columns': columns } as CSSProperties}>
@@ -95,6 +106,21 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
           {view.fields.length}
           {partial ? '+' : ''} {narrowed && partial ? 'loaded' : 'shown'}
         </span>
+        {search && (
+          <span
+            className="muted"
+            role="status"
+            data-testid="value-search-status"
+            data-done={search.done ? 'true' : 'false'}
+            data-found={search.found}
+          >
+            {search.capped
+              ? `stopped at the first ${search.found} matches of the whole hash`
+              : search.done
+                ? `whole hash searched: ${search.found} match${search.found === 1 ? '' : 'es'} in ${search.scanned} fields`
+                : `searching the whole hash… ${search.found} found in ${search.scanned} fields`}
+          </span>
+        )}
       </div>
       {/* Table and detail share this box, so the handle's position is the table's share of it. */}
       <div className="field-split">

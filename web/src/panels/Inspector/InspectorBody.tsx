@@ -20,12 +20,13 @@ export function InspectorBody({ inspector, fieldTtl, run, emptyText }: Props) {
     <div className="inspector-body">
       <KeyList
         keys={state.keys}
-        truncated={state.truncated}
+        keysCursor={state.keysCursor}
         selected={state.selected}
         keyChangedAt={state.keyChangedAt}
         clockOffset={state.clockOffset}
         onSelect={inspector.select}
         onPattern={inspector.setPattern}
+        onMoreKeys={inspector.loadMoreKeys}
       />
       {state.view ? (
         <KeyView
@@ -37,6 +38,7 @@ export function InspectorBody({ inspector, fieldTtl, run, emptyText }: Props) {
           run={run}
           onMatch={inspector.setMatch}
           onMore={inspector.loadMore}
+          onSearchValues={inspector.searchValues}
         />
       ) : (
         <div className="key-view empty" data-testid="key-view" data-exists="none">

@@ -17,17 +17,26 @@ export function InspectorPanel({
   bridge,
   lessonBridge,
   fieldTtl,
+  readOnly = false,
+  db = null,
 }: {
   connection: ProxyConnection | null
   bridge: TerminalBridge
   lessonBridge: InspectorBridge
   fieldTtl: boolean
+  /** Inspect mode without --write: no edit controls (the server would refuse their commands anyway). */
+  readOnly?: boolean
+  /** Inspect mode: the database to show (the terminal's); null in the playground. */
+  db?: number | null
 }) {
   const inspector = useInspector(connection)
   const { state } = inspector
-  const { show } = inspector
+  const { show, selectDb } = inspector
   useEffect(() => lessonBridge.attach(show), [lessonBridge, show])
-  const run = (line: string) => bridge.run(line)
+  useEffect(() => {
+    if (db !== null) selectDb(db)
+  }, [db, selectDb])
+  const run = readOnly ? null : (line: string) => bridge.run(line)
   return (
     <div className="inspector">
       <InspectorBody

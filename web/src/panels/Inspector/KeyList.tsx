@@ -3,7 +3,7 @@
  * keys, a tree by `:` segments (session:han_solo → session ▸ han_solo).
  */
 import { useEffect, useMemo, useState } from 'react'
-import type { KeyInfo } from '../../../../server/src/protocol.ts'
+import { LIMITS, type KeyInfo } from '../../../../server/src/protocol.ts'
 import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'
 import { useFlash } from './useFlash.ts'
@@ -62,12 +62,14 @@ function KeyRow({ info, label, selected, changedAt, clockOffset, onSelect }: Row
 
 export type KeyListProps = {
   keys: KeyInfo[]
-  truncated: boolean
+  /** SCAN cursor of the next page; "0" when every matching key is listed. */
+  keysCursor: string
   selected: string | null
   keyChangedAt: ReadonlyMap<string, number>
   clockOffset: number
   onSelect: (key: string) => void
   onPattern: (pattern: string) => void
+  onMoreKeys: () => void
 }
 
 export function KeyList(props: KeyListProps) {
@@ -135,11 +137,16 @@ export function KeyList(props: KeyListProps) {
         onChange={(event) => setFilter(event.target.value)}
         aria-label="Filter keys"
       />
-      <div className="key-count">
+      <div className="key-count" data-testid="key-count" data-complete={props.keysCursor === '0' ? 'true' : 'false'}>
         {props.keys.length} key{props.keys.length === 1 ? '' : 's'}
-        {props.truncated && ' (more exist: narrow the filter)'}
+        {props.keysCursor !== '0' && (props.keys.length >= LIMITS.inspectorKeysLoaded ? ' (more exist: narrow the filter)' : ' so far')}
       </div>
       <ul className="keys">{tree ? renderFolder(tree) : props.keys.map((info) => row(info, showName(info.key)))}</ul>
+      {props.keysCursor !== '0' && props.keys.length < LIMITS.inspectorKeysLoaded && (
+        <button type="button" className="more-keys" data-testid="more-keys" onClick={props.onMoreKeys}>
+          Load more keys (SCAN goes on)
+        </button>
+      )}
     </div>
   )
 }

@@ -1,15 +1,18 @@
 /**
  * @module The selected key: its header (type, live TTL, length, encoding, memory, key edits) and
- * its contents: a hash's fields in full, a string's value, a note for other types.
+ * its contents: a hash's fields in full, a string's value, the elements of a list, set, sorted set
+ * or stream, page by page.
  */
-import { showName, showValue } from './displayValue.ts'
+import { showName } from './displayValue.ts'
+import { ValuePane } from './ValueModes.tsx'
 import { HashFields, type HashFieldsProps } from './HashFields.tsx'
 import { KeyHeader } from './KeyHeader.tsx'
+import { CollectionView, isCollection } from './CollectionView.tsx'
 
 /** The same inputs as the hash view it shows: a key view is a header plus its contents. */
 export type KeyViewProps = HashFieldsProps
 
-export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMore }: KeyViewProps) {
+export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMore, onSearchValues }: KeyViewProps) {
   const { meta, key } = view
   if (!meta) {
     return (
@@ -23,15 +26,29 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
     <div className="key-view" data-testid="key-view" data-exists="true">
       <KeyHeader keyName={key} meta={meta} clockOffset={clockOffset} run={run} />
       {meta.type === 'hash' && (
-        <HashFields view={view} match={match} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} onMatch={onMatch} onMore={onMore} />
+        <HashFields
+          view={view}
+          match={match}
+          fieldTtl={fieldTtl}
+          clockOffset={clockOffset}
+          run={run}
+          onMatch={onMatch}
+          onMore={onMore}
+          onSearchValues={onSearchValues}
+        />
       )}
       {meta.type === 'string' && view.value !== null && (
-        <pre className="value" data-testid="string-value">
-          {showValue(view.value).text}
-        </pre>
+        <ValuePane
+          bytes={view.value}
+          testId="string-value"
+          label={meta.length > view.value.length ? `the first ${view.value.length} bytes` : undefined}
+        />
       )}
-      {meta.type !== 'hash' && meta.type !== 'string' && (
-        <p className="muted">The inspector shows hashes in full; use the terminal to look inside a {meta.type}.</p>
+      {isCollection(meta.type) && <CollectionView view={view} onMore={onMore} />}
+      {meta.type !== 'hash' && meta.type !== 'string' && !isCollection(meta.type) && (
+        <p className="muted" data-testid="type-not-shown">
+          The inspector cannot show a {meta.type} (a module's type); the terminal can read it with that module's commands.
+        </p>
       )}
     </div>
   )

@@ -3,26 +3,15 @@
  * is that, with anything unprintable escaped as valkey-cli would (\n, \x00);
  * otherwise valkey-cli's own escaped form. Recognises numbers and JSON.
  */
-import { escapeBulk } from '../../cli/formatReply.ts'
-
-const decoder = new TextDecoder('utf-8', { fatal: true })
+import { valueText } from '../../cli/valueText.ts'
 
 export type Shown = { text: string; kind: 'text' | 'number' | 'json' | 'binary'; bytes: number }
 
-const CONTROL = /[\x00-\x1f\x7f]/g
 const NUMBER = /^-?(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?$/i
 
 export function showValue(bytes: string): Shown {
-  let text: string | null
-  try {
-    const array = new Uint8Array(bytes.length)
-    for (let i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i)
-    text = decoder.decode(array)
-  } catch {
-    text = null
-  }
-  if (text === null) return { text: escapeBulk(bytes).slice(1, -1), kind: 'binary', bytes: bytes.length }
-  const escaped = text.replace(CONTROL, (char) => escapeBulk(char).slice(1, -1))
+  const { text: escaped, utf8: text } = valueText(bytes)
+  if (text === null) return { text: escaped, kind: 'binary', bytes: bytes.length }
   if (NUMBER.test(text)) return { text, kind: 'number', bytes: bytes.length }
   if (/^\s*[[{]/.test(text)) {
     try {

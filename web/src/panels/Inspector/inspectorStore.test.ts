@@ -7,7 +7,7 @@ describe('inspectorStore', () => {
   it('keeps the key list sorted and live, with the server clock offset', () => {
     let state = reduce(
       initialState,
-      { type: 'keys', pattern: '*', keys: [{ key: 'b', type: 'hash', expiresAt: null }], truncated: false, now: 1_500 },
+      { type: 'keys', pattern: '*', keys: [{ key: 'b', type: 'hash', expiresAt: null }], cursor: '0', now: 1_500 },
       1_000
     )
     expect(state.clockOffset).toBe(500)
@@ -17,7 +17,7 @@ describe('inspectorStore', () => {
     state = reduce(state, { type: 'keyChanged', key: 'b', info: null, now: 2_500 }, 2_000)
     expect(state.keys.map((k) => k.key)).toEqual(['a'])
     // A list for a pattern the page no longer shows is ignored.
-    expect(reduce(state, { type: 'keys', pattern: 'old*', keys: [], truncated: false, now: 0 }, 0)).toBe(state)
+    expect(reduce(state, { type: 'keys', pattern: 'old*', keys: [], cursor: '0', now: 0 }, 0)).toBe(state)
   })
 
   it('names the fields of a hexpired event when the open hash lost fields whose TTL had run out', () => {
@@ -27,7 +27,7 @@ describe('inspectorStore', () => {
       { field: 'note', value: 'x', expiresAt: null },
       { field: 'later', value: 'y', expiresAt: 90_000 },
     ]
-    state = reduce(state, { type: 'keyView', key: 'otp', meta, match: '*', fields, cursor: '0', value: null, now: 0 }, 0)
+    state = reduce(state, { type: 'keyView', key: 'otp', meta, match: '*', fields, items: [], cursor: '0', value: null, now: 0 }, 0)
     state = reduce(state, { type: 'keyEvents', list: [{ key: 'otp', event: 'hexpired', at: 10_001 }] }, 10_001)
     // HDEL of a field with a TTL still far away is not an expiry.
     state = reduce(state, { type: 'fieldsChanged', key: 'otp', meta, upsert: [], removed: ['code', 'later'], now: 10_050 }, 10_050)
@@ -51,6 +51,7 @@ describe('inspectorStore', () => {
           { field: 'a', value: '1', expiresAt: null },
           { field: 'b', value: '2', expiresAt: null },
         ],
+        items: [],
         cursor: '0',
         value: null,
         now: 0,
@@ -80,9 +81,9 @@ describe('inspectorStore', () => {
 
   it('ignores views of a key that is no longer selected, and keeps the newest events first', () => {
     const state = select(initialState, 'x')
-    expect(reduce(state, { type: 'keyView', key: 'y', meta: null, match: '*', fields: [], cursor: '0', value: null, now: 0 }, 0)).toBe(
-      state
-    )
+    expect(
+      reduce(state, { type: 'keyView', key: 'y', meta: null, match: '*', fields: [], items: [], cursor: '0', value: null, now: 0 }, 0)
+    ).toBe(state)
     const logged = reduce(
       state,
       {

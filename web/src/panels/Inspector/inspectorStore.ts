@@ -5,7 +5,7 @@
  * Each message carries the server's clock (`now`), so expiry times (absolute,
  * server clock) are turned into countdowns with the page's clock corrected.
  */
-import type { FieldInfo, InspectorMessage, KeyInfo, KeyMeta } from '../../../../server/src/protocol.ts'
+import type { CollectionItem, FieldInfo, InspectorMessage, KeyInfo, KeyMeta } from '../../../../server/src/protocol.ts'
 
 /** A field row, with when it last changed on the page's clock (0: loaded as is). */
 export type FieldRow = FieldInfo & { changedAt: number }
@@ -15,11 +15,18 @@ export type KeyView = {
   meta: KeyMeta | null
   match: string
   fields: FieldRow[]
+  /** A list's, set's, sorted set's or stream's elements loaded so far. */
+  items: CollectionItem[]
   cursor: string
   value: string | null
   /** When the view last changed (page clock), to flash the meta line. */
   changedAt: number
+  /** The server's search through the whole hash by value (its matches are in `fields`), if one ran. */
+  search: ValueSearchState | null
 }
+
+/** Where the server's search by value stands: `found` matches after `scanned` fields. */
+export type ValueSearchState = { text: string; found: number; scanned: number; done: boolean; capped: boolean }
 
 /** `fields`: for hexpired, the fields that ran out, when the page had them open. */
 export type LoggedEvent = { id: number; key: string; event: string; at: number; fields?: string[] }
@@ -27,7 +34,8 @@ export type LoggedEvent = { id: number; key: string; event: string; at: number; 
 export type InspectorState = {
   pattern: string
   keys: KeyInfo[]
-  truncated: boolean
+  /** SCAN cursor of the next page of keys; "0" when every matching key is listed. */
+  keysCursor: string
   /** Keys that appeared or changed recently, with the page time. */
   keyChangedAt: ReadonlyMap<string, number>
   selected: string | null
@@ -35,6 +43,8 @@ export type InspectorState = {
   events: LoggedEvent[]
   /** Server clock minus page clock, in ms. */
   clockOffset: number
+  /** Inspect mode: another database was asked for; what arrives until the server confirms it is about the old one. */
+  awaitingDb: number | null
 }
 
 export const MAX_EVENTS = 100
@@ -42,12 +52,13 @@ export const MAX_EVENTS = 100
 export const initialState: InspectorState = {
   pattern: '*',
   keys: [],
-  truncated: false,
+  keysCursor: '0',
   keyChangedAt: new Map(),
   selected: null,
   view: null,
   events: [],
   clockOffset: 0,
+  awaitingDb: null,
 }
 
 const byName = (a: KeyInfo, b: KeyInfo) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
@@ -57,10 +68,19 @@ let nextEventId = 1
 /** Applies one server message; returns the same object when nothing changed. */
 export function reduce(state: InspectorState, message: InspectorMessage, pageNow: number): InspectorState {
   const offsetFrom = (now: number) => now - pageNow
+  if (state.awaitingDb !== null) {
+    return message.type === 'inspectorDb' && message.db === state.awaitingDb ? { ...state, awaitingDb: null } : state
+  }
   switch (message.type) {
     case 'keys':
       if (message.pattern !== state.pattern) return state
-      return { ...state, keys: [...message.keys].sort(byName), truncated: message.truncated, clockOffset: offsetFrom(message.now) }
+      return { ...state, keys: [...message.keys].sort(byName), keysCursor: message.cursor, clockOffset: offsetFrom(message.now) }
+    case 'keysPage': {
+      if (message.pattern !== state.pattern) return state
+      const known = new Set(state.keys.map((info) => info.key))
+      const added = message.keys.filter((info) => !known.has(info.key))
+      return { ...state, keys: [...state.keys, ...added].sort(byName), keysCursor: message.cursor }
+    }
     case 'keyChanged': {
       const others = state.keys.filter((info) => info.key !== message.key)
       const keys = message.info ? [...others, message.info].sort(byName) : others
@@ -79,9 +99,11 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
           meta: message.meta,
           match: message.match,
           fields,
+          items: message.items,
           cursor: message.cursor,
           value: message.value,
           changedAt: pageNow,
+          search: null,
         },
         clockOffset: offsetFrom(message.now),
       }
@@ -93,6 +115,31 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
       const added = message.fields.filter((field) => !known.has(field.field)).map((field) => ({ ...field, changedAt: 0 }))
       return { ...state, view: { ...view, fields: [...view.fields, ...added], cursor: message.cursor } }
     }
+    case 'itemsPage': {
+      const view = state.view
+      if (!view || view.key !== message.key) return state
+      return { ...state, view: { ...view, items: [...view.items, ...message.items], cursor: message.cursor } }
+    }
+    case 'valueMatches': {
+      const view = state.view
+      if (!view || view.key !== message.key) return state
+      const known = new Set(view.fields.map((field) => field.field))
+      const added = message.fields.filter((field) => !known.has(field.field)).map((field) => ({ ...field, changedAt: 0 }))
+      const before = view.search?.text === message.text ? view.search.found : 0
+      const search = {
+        text: message.text,
+        found: before + message.fields.length,
+        scanned: message.scanned,
+        done: message.done,
+        capped: message.capped,
+      }
+      return { ...state, view: { ...view, fields: [...view.fields, ...added], search } }
+    }
+    case 'databases':
+    case 'inspectorDb':
+    case 'live':
+      // Inspect mode's own messages: the inspect page keeps them (inspectStore).
+      return state
     case 'fieldsChanged': {
       const view = state.view
       if (!view || view.key !== message.key) return state
@@ -140,13 +187,18 @@ function nameExpiredFields(events: LoggedEvent[], view: KeyView, removed: Readon
   return [...events.slice(0, at), named, ...events.slice(at + 1)]
 }
 
+/** Inspect mode: another database. Its keys replace these once the server has switched (inspectorDb). */
+export function switchDb(state: InspectorState, db: number): InspectorState {
+  return { ...initialState, pattern: state.pattern, clockOffset: state.clockOffset, awaitingDb: db }
+}
+
 /** Selecting a key clears the view until the server's keyView arrives. */
 export function select(state: InspectorState, key: string | null): InspectorState {
   return { ...state, selected: key, view: null }
 }
 
 export function setPattern(state: InspectorState, pattern: string): InspectorState {
-  return { ...state, pattern, keys: [], truncated: false }
+  return { ...state, pattern, keys: [], keysCursor: '0' }
 }
 
 /** Milliseconds left until an absolute server-clock expiry, on the page clock. */

@@ -4,8 +4,8 @@
  * (re)connect, so a dropped socket never leaves a stale view.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { InspectorMessage, MoreFieldsMessage, OpenKeyMessage, WatchKeysMessage } from '../../../../server/src/protocol.ts'
-import { initialState, reduce, select, setPattern, type InspectorState } from './inspectorStore.ts'
+import type { InspectorMessage, InspectorRequest } from '../../../../server/src/protocol.ts'
+import { initialState, reduce, select, setPattern, switchDb, type InspectorState } from './inspectorStore.ts'
 
 /**
  * Where inspector data comes from: the page's own proxy connection, or the instructor's socket
@@ -15,7 +15,7 @@ export type InspectorSource = {
   readonly status: { state: string }
   on(event: 'inspector', listener: (message: InspectorMessage) => void): () => void
   on(event: 'status', listener: (status: { state: string }) => void): () => void
-  inspect(message: WatchKeysMessage | OpenKeyMessage | MoreFieldsMessage): boolean
+  inspect(message: InspectorRequest): boolean
 }
 
 export type InspectorControls = {
@@ -26,7 +26,14 @@ export type InspectorControls = {
   /** Opens a key unless it is already the one open (keeps its scroll and loaded pages). */
   show(key: string): void
   setMatch(match: string): void
+  /** The open hash's next page of fields, or the open list's, set's, sorted set's or stream's next page of items. */
   loadMore(): void
+  /** The next page of keys for the filter. */
+  loadMoreKeys(): void
+  /** Asks the server for every field of the open hash whose value contains `text` (the whole hash, not only what is loaded). */
+  searchValues(text: string): void
+  /** Inspect mode: show database `db` (the terminal's SELECT says so). */
+  selectDb(db: number): void
 }
 
 export function useInspector(connection: InspectorSource | null): InspectorControls {
@@ -63,6 +70,8 @@ export function useInspector(connection: InspectorSource | null): InspectorContr
     }
     const removeMessages = connection.on('inspector', (message) => {
       apply((state) => reduce(state, message, Date.now()))
+      // The server reads the database asked for from now on: list its keys.
+      if (message.type === 'inspectorDb' && current.current.state.awaitingDb === null) ask()
       // Nothing open and a key just appeared or changed (the terminal wrote it): open it, so the
       // first HSET of a lesson is on screen without a click.
       if (message.type === 'keyChanged' && message.info && current.current.state.selected === null) openKey(message.key)
@@ -99,7 +108,21 @@ export function useInspector(connection: InspectorSource | null): InspectorContr
       },
       loadMore: () => {
         const view = current.current.state.view
-        if (view && view.cursor !== '0') connection?.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
+        if (!view || view.cursor === '0') return
+        const type = view.meta?.type === 'hash' ? 'moreFields' : 'moreItems'
+        connection?.inspect({ type, key: view.key, cursor: view.cursor })
+      },
+      loadMoreKeys: () => {
+        const { pattern, keysCursor } = current.current.state
+        if (keysCursor !== '0') connection?.inspect({ type: 'moreKeys', pattern, cursor: keysCursor })
+      },
+      selectDb: (db: number) => {
+        apply((state) => switchDb(state, db))
+        connection?.inspect({ type: 'selectDb', db })
+      },
+      searchValues: (text: string) => {
+        const view = current.current.state.view
+        if (view && text.trim() !== '') connection?.inspect({ type: 'searchValues', key: view.key, text })
       },
     }),
     [connection, apply, openKey]
