@@ -4,7 +4,8 @@
  * `npm start`: from a fresh clone to a running playground.
  *
  * Installs npm dependencies when missing or stale, provisions valkey-server
- * (unless VALKEY_URL points at one), builds the page when its sources changed,
+ * (unless VALKEY_URL points at one, or --inspect / INSPECT_URL names a server to
+ * inspect), builds the page when its sources changed,
  * then runs the server in this same process (TypeScript through tsx).
  */
 import path from 'node:path'
@@ -21,7 +22,10 @@ try {
   // server does, and a failed install should stop before any build work.
   const { ensureValkey } = await import('./lib/valkey.mjs')
   const { ensureWebBuild } = await import('./lib/webBuild.mjs')
-  if (!process.env.VALKEY_URL) {
+  // Inspect mode looks at someone's own server: no embedded Valkey is needed.
+  const inspecting =
+    process.argv.some((arg) => arg === '--inspect' || arg.startsWith('--inspect=')) || Boolean(process.env.INSPECT_URL?.trim())
+  if (!process.env.VALKEY_URL && !inspecting) {
     const valkey = await ensureValkey(root)
     process.env.VALKEY_SERVER = valkey.binary
     console.log(`✓ Valkey ${valkey.version} (${valkey.origin})`)

@@ -33,7 +33,7 @@ import { MemoryQuota, readGrowingCommands } from './sandbox/MemoryQuota.ts'
 import { scriptGuardLine } from './sandbox/scriptGuard.ts'
 import { LuaMemoryBrake } from './sandbox/LuaMemoryBrake.ts'
 import { loadSessionLibrary } from './sessions/loadLibrary.ts'
-import { InstructorKey } from './instructor/InstructorKey.ts'
+import { SecretKey } from './http/SecretKey.ts'
 import { Room } from './instructor/Room.ts'
 import { createInstructorHandler } from './http/instructorApi.ts'
 import { runInDb } from './valkey/runInDb.ts'
@@ -169,7 +169,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     }
 
     const missions = new MissionCatalog(config.missionsDir, log)
-    const instructorKey = config.instructorKey ? new InstructorKey(config.instructorKey) : InstructorKey.random()
+    const instructorKey = config.instructorKey ? new SecretKey(config.instructorKey) : SecretKey.random()
     const room = new Room({
       steps: (id) => missions.get(id)?.steps.map((step) => step.id) ?? null,
       rules: { afterSeconds: config.stuckAfterSeconds, errors: config.stuckErrors },

@@ -3,6 +3,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { LIMITS, STUCK_LIMITS } from './protocol.ts'
+import type { TlsSettings } from './resp/RespConnection.ts'
 
 export type ValkeyTarget = {
   host: string
@@ -11,6 +12,8 @@ export type ValkeyTarget = {
   password?: string
   /** The database the playground keeps its own bookkeeping in; never a sandbox. */
   controlDb: number
+  /** TLS settings (inspect mode's rediss://); absent: plain TCP. */
+  tls?: TlsSettings
 }
 
 export type Config = {

@@ -5,8 +5,10 @@
  * what is missing, provisions valkey-server and builds the page first.
  */
 import os from 'node:os'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, loadConfig, type Config } from './config.ts'
 import { startPlayground } from './app.ts'
+import { loadInspectConfig, type InspectConfig } from './inspect/inspectConfig.ts'
+import { startInspect } from './inspect/startInspect.ts'
 
 function networkUrls(port: number): string[] {
   return Object.values(os.networkInterfaces())
@@ -16,15 +18,23 @@ function networkUrls(port: number): string[] {
 }
 
 export async function main(): Promise<void> {
-  let config
+  let config: Config
+  let inspect: InspectConfig | null
   try {
-    config = loadConfig(process.env, process.argv.slice(2))
+    const argv = process.argv.slice(2)
+    config = loadConfig(process.env, argv)
+    inspect = loadInspectConfig(process.env, argv)
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`)
       process.exit(2)
     }
     throw error
+  }
+  if (inspect) {
+    // Someone's own data: this machine only, unless HOST says otherwise.
+    if (!process.env.HOST?.trim()) config = { ...config, host: '127.0.0.1' }
+    return mainInspect(config, inspect)
   }
 
   const playground = await startPlayground({ config })
@@ -50,15 +60,53 @@ export async function main(): Promise<void> {
     console.log('  Note: this Valkey has no database ACLs (9.1+); COPY and MOVE are disabled in sandboxes.')
   }
   console.log('  Press Ctrl-C to stop.')
+  stopOnSignals(() => playground.close())
+}
 
+async function mainInspect(config: Config, inspect: InspectConfig): Promise<void> {
+  const inspector = await startInspect({ config, inspect })
+  const { facts } = inspector
+  const target = inspect.target
+  const product = facts.product === 'valkey' ? 'Valkey' : 'Redis'
+  console.log('')
+  console.log(
+    `  Inspecting ${product} ${facts.version} at ${target.host}:${target.port}${target.tls ? ' over TLS' : ''}` +
+      `${target.username ? ` as ${target.username}` : ''}, database ${target.db}.`
+  )
+  console.log('')
+  // The one place the key is shown: whoever started the server may share the link, or not.
+  console.log(`  Open:     ${inspector.url}`)
+  console.log("            (the link carries this page's key: whoever has it can read this server)")
+  if (config.host === '0.0.0.0' || config.host === '::') {
+    for (const url of networkUrls(inspector.port)) console.log(`  Network:  ${url}?key=…`)
+  }
+  console.log('')
+  if (!inspect.write) console.log('  Read-only: commands that write or administer the server are refused (--write allows them).')
+  else if (!inspect.dangerous)
+    console.log('  Writes allowed; FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS on a large database stay refused (--dangerous).')
+  else console.log('  Writes allowed, FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS included (--dangerous).')
+  const live = inspector.live.status
+  if (live.mode === 'polling') {
+    console.log(`  Not live: ${live.reason}; the page reads what it shows again every few seconds.`)
+    if (live.enableLine) console.log(`  To make it live: ${live.enableLine} (the page offers to run it).`)
+  } else {
+    console.log('  Live: keyspace notifications are on; changes are pushed.')
+  }
+  if (!facts.fieldExpiry) console.log('  This server has no hash field expiration (Valkey 9, Redis 7.4): no field TTLs.')
+  console.log('  Press Ctrl-C to stop.')
+  stopOnSignals(() => inspector.close(), 'the inspector')
+}
+
+/** `what`: named in the message ("stopping the playground..."). */
+function stopOnSignals(close: () => Promise<void>, what = 'the playground'): void {
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`\n${signal}: stopping the playground...`)
+    console.log(`\n${signal}: stopping ${what}...`)
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
-    playground.close().then(
+    close().then(
       () => process.exit(0),
       (error: Error) => {
         console.error(`error while stopping: ${error.message}`)

@@ -1,11 +1,12 @@
 /**
- * @module The instructor's secret: made at start (or taken from INSTRUCTOR_KEY), checked on every
- * instructor socket and request, never sent to attendees and never written to the log.
+ * @module A secret that a URL carries: the instructor's key (INSTRUCTOR_KEY) and inspect mode's page
+ * key (INSPECT_KEY). Made at start when not given, checked on every socket and request that needs
+ * it, shown once in the start-up banner and never written to the log.
  *
  * Both sides are hashed before the comparison, so timingSafeEqual always compares 32 bytes and the
  * time taken says nothing about the key's length or any prefix of it. An address that keeps
  * presenting wrong keys is refused for a while without a check, which bounds guessing at a short
- * INSTRUCTOR_KEY someone chose by hand.
+ * key someone chose by hand.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
@@ -17,7 +18,7 @@ const FAILURE_WINDOW_MS = 60_000
 /** Addresses remembered at most (a flood from many addresses cannot grow this without bound). */
 const MAX_TRACKED = 10_000
 
-export class InstructorKey {
+export class SecretKey {
   readonly #digest: Buffer
   #failures = new Map<string, { count: number; since: number }>()
 
@@ -29,8 +30,8 @@ export class InstructorKey {
     this.#digest = digest(value)
   }
 
-  static random(): InstructorKey {
-    return new InstructorKey(randomBytes(24).toString('base64url'))
+  static random(): SecretKey {
+    return new SecretKey(randomBytes(24).toString('base64url'))
   }
 
   /** Whether `candidate` is the key; counts a wrong one against `address`. */

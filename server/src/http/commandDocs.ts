@@ -32,13 +32,13 @@ export function cliVersionOf(info: string): string {
 }
 
 /** Reads COMMAND DOCS over a raw connection, keeping simple strings apart from bulk ones. */
-async function fetchDocs(target: ValkeyTarget): Promise<{ cliVersion: string; entries: HelpEntry[] }> {
+async function fetchDocs(target: ValkeyTarget, playgroundCommands: boolean): Promise<{ cliVersion: string; entries: HelpEntry[] }> {
   const connection = await openAdminConnection(target, 'command-docs')
   try {
     const [info, docs] = await Promise.all([connection.send(['INFO', 'server']), connection.send(['COMMAND', 'DOCS'])])
     if (docs.t === 'err') throw new Error(docs.s)
     // The playground's own commands (the session manager) are listed with Valkey's, in order.
-    const entries = [...parseCommandDocs(docs), ...sessionHelpEntries()].sort((a, b) => {
+    const entries = [...parseCommandDocs(docs), ...(playgroundCommands ? sessionHelpEntries() : [])].sort((a, b) => {
       const [x, y] = [a.words.join(' '), b.words.join(' ')]
       return x < y ? -1 : x > y ? 1 : 0
     })
@@ -48,11 +48,12 @@ async function fetchDocs(target: ValkeyTarget): Promise<{ cliVersion: string; en
   }
 }
 
-export function createCommandDocsHandler(target: ValkeyTarget, valkeyVersion: string) {
+/** `playgroundCommands`: the session manager's commands are listed too (not in inspect mode, which has none). */
+export function createCommandDocsHandler(target: ValkeyTarget, valkeyVersion: string, playgroundCommands = true) {
   let prepared: Promise<Prepared> | null = null
 
   const prepare = async (): Promise<Prepared> => {
-    const { cliVersion, entries } = await fetchDocs(target)
+    const { cliVersion, entries } = await fetchDocs(target, playgroundCommands)
     const payload: CommandDocsPayload = { valkeyVersion, cliVersion: cliVersion || valkeyVersion, entries }
     const json = Buffer.from(JSON.stringify(payload))
     return {

@@ -9,7 +9,7 @@ import type { MemoryQuota } from '../sandbox/MemoryQuota.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
 import type { ProgressStore } from '../missions/ProgressStore.ts'
-import type { InstructorKey } from '../instructor/InstructorKey.ts'
+import type { SecretKey } from './SecretKey.ts'
 import type { Room } from '../instructor/Room.ts'
 
 export type GatewayDeps = {
@@ -21,7 +21,7 @@ export type GatewayDeps = {
   progress: ProgressStore
   /** The instructor's grid; instructor sockets must present `instructorKey`. */
   room: Room
-  instructorKey: InstructorKey
+  instructorKey: SecretKey
   valkey: () => { host: string; port: number }
   serverInfo: () => ServerInfo
   allowedOrigins: string[]

@@ -6,7 +6,7 @@
  * checked; a wrong or missing key gets 401 whatever else the request says.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { InstructorKey } from '../instructor/InstructorKey.ts'
+import type { SecretKey } from './SecretKey.ts'
 import type { Room } from '../instructor/Room.ts'
 import { progressCsv } from '../instructor/progressCsv.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
@@ -14,7 +14,7 @@ import { clientAddress } from './clientAddress.ts'
 
 const PREFIX = '/api/instructor'
 
-export type InstructorApiDeps = { room: Room; key: InstructorKey; missions: MissionCatalog; trustedProxies: string[] }
+export type InstructorApiDeps = { room: Room; key: SecretKey; missions: MissionCatalog; trustedProxies: string[] }
 
 /** Answers the request when it is for the instructor API; false otherwise. */
 export function createInstructorHandler({ room, key, missions, trustedProxies }: InstructorApiDeps) {

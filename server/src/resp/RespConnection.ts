@@ -12,6 +12,7 @@
  * denies them so a mistake cannot desynchronise the queue.
  */
 import net from 'node:net'
+import tls from 'node:tls'
 import { EventEmitter } from 'node:events'
 import type { Reply } from '../protocol.ts'
 import { REPLY_LIMITS, RespDecoder, encodeCommand } from './decoder.ts'
@@ -31,14 +32,19 @@ export type RespConnectionOptions = {
   connectTimeoutMs?: number
   /** Keep top-level aggregates of at least this many elements as JSON text (EncodedAggregate). */
   encodeFrom?: number
+  /** TLS (rediss://): absent for plain TCP. */
+  tls?: TlsSettings
 }
+
+/** How a TLS connection checks the server: the CA to trust (else the system's), or no check at all. */
+export type TlsSettings = { ca?: string | Buffer; rejectUnauthorized: boolean; servername?: string }
 
 export interface RespConnectionEvents {
   close: [error: Error | undefined]
 }
 
 export class RespConnection extends EventEmitter<RespConnectionEvents> {
-  #socket: net.Socket | null = null
+  #socket: net.Socket | tls.TLSSocket | null = null
   #queue: Pending[] = []
   #decoder: RespDecoder
   #closed = false
@@ -70,14 +76,23 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
     return this.#queue.length
   }
 
-  #open({ host, port, connectTimeoutMs = 5000 }: RespConnectionOptions): Promise<void> {
+  #open({ host, port, connectTimeoutMs = 5000, tls: secure }: RespConnectionOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port })
+      // A TLS socket is ready once its handshake is done (secureConnect), a plain one on connect.
+      const socket = secure
+        ? tls.connect({
+            host,
+            port,
+            ca: secure.ca,
+            rejectUnauthorized: secure.rejectUnauthorized,
+            servername: secure.servername ?? sniName(host),
+          })
+        : net.connect({ host, port })
       socket.setNoDelay(true)
       const timer = setTimeout(() => {
         socket.destroy(new Error(`connect to ${host}:${port} timed out after ${connectTimeoutMs} ms`))
       }, connectTimeoutMs)
-      socket.once('connect', () => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer)
         socket.off('error', reject)
         socket.on('error', (error) => this.#shutdown(error))
@@ -108,7 +123,7 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
    * waits. After DECODE_SLICE_MS of decoding the socket is paused until the next turn of the
    * event loop; the bytes wait in the kernel meanwhile.
    */
-  #yieldIfBusy(socket: net.Socket, started: number): void {
+  #yieldIfBusy(socket: net.Socket | tls.TLSSocket, started: number): void {
     const now = performance.now()
     // A new burst: the previous one ended with a pause or idle time.
     if (started - this.#busyUntil > 1) this.#busyMs = 0
@@ -182,3 +197,6 @@ export class RespConnection extends EventEmitter<RespConnectionEvents> {
     this.emit('close', error)
   }
 }
+
+/** TLS sends a server name only for names, never for IP addresses (RFC 6066). */
+const sniName = (host: string): string | undefined => (net.isIP(host) === 0 ? host : undefined)

@@ -8,10 +8,10 @@ import { RespConnection } from '../resp/RespConnection.ts'
 
 /** `purpose` names the connection (`playground-<purpose>`) and the sign-in error. */
 export async function openAdminConnection(
-  target: Pick<ValkeyTarget, 'host' | 'port' | 'username' | 'password'>,
+  target: Pick<ValkeyTarget, 'host' | 'port' | 'username' | 'password' | 'tls'>,
   purpose: string
 ): Promise<RespConnection> {
-  const connection = await RespConnection.connect({ host: target.host, port: target.port })
+  const connection = await RespConnection.connect({ host: target.host, port: target.port, ...(target.tls ? { tls: target.tls } : {}) })
   try {
     if (target.password !== undefined) {
       const auth = await connection.send(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password])
