@@ -1,5 +1,6 @@
 /**
- * @module The two pages: the instructor's (`#/teach`) and the playground. The playground's
+ * @module The pages: the instructor's (`#/teach`), the playground, and inspect mode's (`#/inspect`,
+ * the playground's terminal and inspector on someone's own server, without lessons). The playground's
  * layout: header with the attendee's name and the connection state, the instructor's announcement; the lesson on the left, the terminal and
  * the live inspector beside it (stacked on most screens, three columns on very wide ones, one
  * scrolling column on phones). The boundaries between them can be dragged, and are remembered.
@@ -22,6 +23,11 @@ import { AttendeeName } from './panels/Room/AttendeeName.tsx'
 import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
 import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
 import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
+import { InspectTools } from './panels/Inspect/InspectTools.tsx'
+import { useInspectState } from './panels/Inspect/useInspectState.ts'
+import type { InspectInfo, ServerInfo } from '../../server/src/protocol.ts'
+
+const isInspectRoute = (hash: string) => /^#\/inspect(\?|\/|$)/.test(hash)
 
 export function App() {
   const [teach, setTeach] = useState(() => isTeachRoute(window.location.hash))
@@ -38,7 +44,24 @@ function Playground() {
   const { connection, status } = useProxySocket()
   const [bridge] = useState(() => new TerminalBridge())
   const [inspectorBridge] = useState(() => new InspectorBridge())
-  const [lessonsHidden, setLessonsHidden] = useLessonsHidden()
+  const [chosenLessonsHidden, setLessonsHidden] = useLessonsHidden()
+  // Inspect mode: known from the route at once (the server's link opens it), confirmed by welcome.
+  const [inspectRoute] = useState(() => isInspectRoute(window.location.hash))
+  const server = status.state === 'open' ? status.server : null
+  const inspected = server?.inspect ? (server as ServerInfo & { inspect: InspectInfo }) : null
+  const inspecting = inspectRoute || inspected !== null
+  const lessonsHidden = inspecting || chosenLessonsHidden
+  const inspectState = useInspectState(connection)
+  // The database the terminal is on; the inspector shows the same one (inspect mode only).
+  const [db, setDb] = useState<number | null>(null)
+  const startDb = inspected?.inspect.db
+  useEffect(() => {
+    if (startDb === undefined) return
+    // Each (re)connect starts on the URL's database, the terminal's prompt too.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the connection's state, published once per connect
+    setDb(startDb)
+    if (!isInspectRoute(window.location.hash)) window.history.replaceState(window.history.state, '', `${window.location.pathname}#/inspect`)
+  }, [startDb, status])
   const wide = useMediaQuery(WIDE_QUERY)
   const stacked = useMediaQuery(STACKED_QUERY)
   const [lessonShare, setLessonShare] = useStoredNumber('lesson-share', 0.3, 0.18, 0.6)
@@ -60,21 +83,37 @@ function Playground() {
     <div className="app">
       <header className="app-header">
         <h1>
-          <span className="logo">Valkey</span> Hash Playground
+          <span className="logo">Valkey</span> {inspecting ? 'Hash Inspector' : 'Hash Playground'}
         </h1>
         <div className="header-tools">
-          <WatchedBadge connection={connection} />
-          <AttendeeName connection={connection} />
-          <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
+          {inspecting ? (
+            inspected && (
+              <InspectTools
+                connection={connection}
+                state={inspectState}
+                server={inspected}
+                db={db ?? inspected.inspect.db}
+                run={(line) => bridge.run(line)}
+              />
+            )
+          ) : (
+            <>
+              <WatchedBadge connection={connection} />
+              <AttendeeName connection={connection} />
+              <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
+            </>
+          )}
           <ConnectionBadge status={status} />
         </div>
       </header>
-      <AnnouncementBar connection={connection} />
+      {!inspecting && <AnnouncementBar connection={connection} />}
       <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`} style={sizes}>
         {/* Hidden, not unmounted: the mission keeps its state and the server keeps checking. */}
-        <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>
-          <MissionsPanel connection={connection} bridge={bridge} inspector={inspectorBridge} />
-        </section>
+        {!inspecting && (
+          <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>
+            <MissionsPanel connection={connection} bridge={bridge} inspector={inspectorBridge} />
+          </section>
+        )}
         {!lessonsHidden && !stacked && (
           <Splitter
             orientation="vertical"
@@ -88,7 +127,7 @@ function Playground() {
           />
         )}
         <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
-          <TerminalPanel connection={connection} bridge={bridge} />
+          <TerminalPanel connection={connection} bridge={bridge} onDb={inspecting ? setDb : undefined} />
         </section>
         {!stacked && (
           <SharedAxisSplitter
@@ -101,7 +140,14 @@ function Playground() {
           />
         )}
         <section className="panel inspector-panel" data-testid="inspector" aria-label="Inspector">
-          <InspectorPanel connection={connection} bridge={bridge} lessonBridge={inspectorBridge} fieldTtl={fieldTtl} />
+          <InspectorPanel
+            connection={connection}
+            bridge={bridge}
+            lessonBridge={inspectorBridge}
+            fieldTtl={fieldTtl}
+            readOnly={inspected?.inspect.readOnly ?? false}
+            db={inspecting ? db : null}
+          />
         </section>
       </main>
     </div>

@@ -41,6 +41,8 @@ export type LineRunnerOptions = {
   now?: () => number
   /** How the `-> FCALL ...` line is drawn (the browser dims it); plain text by default. */
   styleRan?: (line: string) => string
+  /** The database the prompt shows changed (SELECT, RESET, a failed EXEC). */
+  onDb?: (db: number) => void
 }
 
 export type PlannedLine = {
@@ -64,6 +66,10 @@ export class LineRunner {
   hints = true
   /** Argument splitting as the valkey-cli of the server's version does it. */
   quoteRules: QuoteRules = 'mixed'
+  /** The database valkey-cli's prompt shows (`[2]`), as SELECT replies move it. */
+  db = 0
+  /** Where a failed EXEC or a DISCARD puts the prompt back (a SELECT inside MULTI moved it already). */
+  #preMultiDb = 0
 
   constructor(private readonly options: LineRunnerOptions) {}
 
@@ -148,7 +154,7 @@ export class LineRunner {
           out += this.#ran(result.ran)
           for (const reply of result.replies) {
             out += raw ? formatRawReply(reply) : formatReply(reply)
-            this.#track(name, command.length, reply)
+            this.#track(name, command, reply)
           }
           const elapsed = Math.min(now() - started, result.ms + 50)
           if (elapsed >= 500) out += `(${(elapsed / 1000).toFixed(2)}s)\n`
@@ -176,7 +182,7 @@ export class LineRunner {
           out += this.#ran(result.ran)
           for (const reply of result.replies) {
             out += raw ? formatRawReply(reply) : formatReply(reply)
-            this.#track(name, command.length, reply)
+            this.#track(name, command, reply)
           }
         } catch (error) {
           out += `Error: ${error instanceof Error ? error.message : String(error)}\n`
@@ -191,14 +197,31 @@ export class LineRunner {
   }
 
   /** Prompt state that follows replies, exactly where valkey-cli updates it. */
-  #track(name: string, argc: number, reply: Reply): void {
+  #track(name: string, command: string[], reply: Reply): void {
     const failed = reply.t === 'err'
-    if (name === 'multi' && argc === 1 && !failed) this.inMulti = true
-    else if (name === 'exec' && argc === 1 && this.inMulti) this.inMulti = false
-    else if (name === 'discard' && argc === 1 && !failed) this.inMulti = false
-    else if (name === 'reset' && argc === 1 && !failed) {
+    const argc = command.length
+    if (name === 'multi' && argc === 1 && !failed) {
+      this.inMulti = true
+      this.#preMultiDb = this.db
+    } else if (name === 'exec' && argc === 1 && this.inMulti) {
+      this.inMulti = false
+      if (failed || reply.t === 'nil') this.#setDb(this.#preMultiDb)
+    } else if (name === 'discard' && argc === 1 && !failed) {
+      this.inMulti = false
+      this.#setDb(this.#preMultiDb)
+    } else if (name === 'reset' && argc === 1 && !failed) {
       this.inMulti = false
       this.pubsubMode = false
+      this.#setDb(0)
+    } else if (name === 'select' && argc === 2 && !failed) {
+      // valkey-cli reads the number as atoi does: leading digits, else 0.
+      this.#setDb(Number(/^\s*([+-]?\d+)/.exec(command[1]!)?.[1] ?? 0))
     }
+  }
+
+  #setDb(db: number): void {
+    if (db === this.db) return
+    this.db = db
+    this.options.onDb?.(db)
   }
 }

@@ -43,6 +43,8 @@ export type ReplOptions = {
   transport: Transport
   history?: HistoryStore
   help?: CommandHelp
+  /** The database the terminal is on changed (inspect mode's inspector follows it). */
+  onDb?: (db: number) => void
 }
 
 type Job = { line: string; echoed: boolean; output: () => Promise<string> }
@@ -67,6 +69,8 @@ export class Repl {
   #reading = false
   #completion: Completion | null = null
   #address = '127.0.0.1:6379'
+  /** The prompt names the database (inspect mode; a sandbox is one database of its own). */
+  #showDb = false
   #connected = false
 
   constructor(options: ReplOptions) {
@@ -83,13 +87,15 @@ export class Repl {
       },
       // Dim, so the reply stays what the eye finds first.
       styleRan: (line) => `\x1b[2m${line}\x1b[22m`,
+      onDb: (db) => options.onDb?.(db),
     })
   }
 
   get prompt(): string {
     if (!this.#connected) return 'not connected> '
     const runner = this.#runner
-    return `${this.#address}${runner.inMulti ? '(TX)' : ''}${runner.pubsubMode ? '(subscribed mode)' : ''}> `
+    const db = this.#showDb && runner.db !== 0 ? `[${runner.db}]` : ''
+    return `${this.#address}${db}${runner.inMulti ? '(TX)' : ''}${runner.pubsubMode ? '(subscribed mode)' : ''}> `
   }
 
   get historyLines(): string[] {
@@ -122,10 +128,17 @@ export class Repl {
     this.#redraw()
   }
 
-  /** The server the terminal talks to; its version decides valkey-cli's quoting rules. */
-  setServer(address: string, valkeyVersion?: string): void {
+  /**
+   * The server the terminal talks to; its version decides valkey-cli's quoting rules. `db`: the
+   * database a connection starts on, shown in the prompt as valkey-cli shows it (inspect mode).
+   */
+  setServer(address: string, valkeyVersion?: string, db?: number): void {
     this.#address = address
     if (valkeyVersion) this.#runner.quoteRules = quoteRulesFor(valkeyVersion)
+    if (db !== undefined) {
+      this.#showDb = true
+      this.#runner.db = db
+    }
   }
 
   setConnected(connected: boolean): void {

@@ -20,8 +20,20 @@ import { mirrorScreen } from './screenMirror.ts'
 import { loadCommandHelp } from './loadCommandHelp.ts'
 import type { TerminalBridge } from './TerminalBridge.ts'
 
-export function TerminalPanel({ connection, bridge }: { connection: ProxyConnection | null; bridge: TerminalBridge }) {
+type TerminalPanelProps = {
+  connection: ProxyConnection | null
+  bridge: TerminalBridge
+  /** Told when the terminal's database changes (SELECT): inspect mode's inspector follows it. */
+  onDb?: (db: number) => void
+}
+
+export function TerminalPanel({ connection, bridge, onDb }: TerminalPanelProps) {
   const container = useRef<HTMLDivElement>(null)
+  // Read when the terminal reports a change, so a new callback does not rebuild the terminal.
+  const dbListener = useRef(onDb)
+  useEffect(() => {
+    dbListener.current = onDb
+  }, [onDb])
 
   useEffect(() => {
     const element = container.current
@@ -59,6 +71,7 @@ export function TerminalPanel({ connection, bridge }: { connection: ProxyConnect
       io: { write, columns: () => terminal.cols },
       transport: connection,
       history: localHistoryStore,
+      onDb: (db) => dbListener.current?.(db),
     })
     const input = terminal.onData((data) => repl.input(data))
     disposers.push(() => input.dispose())

@@ -13,7 +13,7 @@ export function connectReplToProxy(repl: Repl, connection: ProxyConnection): () 
   const onStatus = (status: ConnectionStatus) => {
     switch (status.state) {
       case 'open':
-        repl.setServer(status.server.address, status.server.valkeyVersion)
+        repl.setServer(status.server.address, status.server.valkeyVersion, status.server.inspect?.db)
         repl.setConnected(true)
         if (everConnected) {
           repl.notice(

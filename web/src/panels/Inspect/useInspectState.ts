@@ -1,0 +1,22 @@
+/**
+ * @module What inspect mode's header shows, from the server: the databases that hold keys and
+ * how the page stays current (pushed, or polled and why). Listens on the page's one connection.
+ */
+import { useEffect, useState } from 'react'
+import type { DatabaseInfo, InspectorMessage, LiveMessage } from '../../../../server/src/protocol.ts'
+import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+
+export type InspectState = { databases: DatabaseInfo[]; live: LiveMessage | null; clockOffset: number }
+
+export function useInspectState(connection: ProxyConnection | null): InspectState {
+  const [state, setState] = useState<InspectState>({ databases: [], live: null, clockOffset: 0 })
+  useEffect(() => {
+    if (!connection) return
+    return connection.on('inspector', (message: InspectorMessage) => {
+      if (message.type === 'databases') {
+        setState((before) => ({ ...before, databases: message.list, clockOffset: message.now - Date.now() }))
+      } else if (message.type === 'live') setState((before) => ({ ...before, live: message }))
+    })
+  }, [connection])
+  return state
+}
