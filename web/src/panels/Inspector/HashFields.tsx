@@ -153,7 +153,8 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
           </div>
           <FieldTable
             fields={rows}
-            complete={!partial}
+            // While a value search runs, the server brings every match: no paging through the whole hash meanwhile.
+            complete={!partial || wanted !== ''}
             selectedField={selectedField}
             clockOffset={clockOffset}
             onSelect={setSelectedField}

@@ -1,0 +1,165 @@
+/**
+ * Inspect mode in a real browser against a real server the test started and seeded, opened from
+ * the link `npm start -- --inspect` printed: databases to choose, a hash with a field TTL counting
+ * down, a change made by another client appearing (pushed, or polled when notifications are off),
+ * search by value through a hash larger than one page, a write refused, and axe-core finding
+ * nothing with a hash and a list open.
+ */
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
+import { startInspectMode, type InspectSetup } from '../fixtures/inspectMode.ts'
+import { expect, test } from '../fixtures/test.ts'
+
+test.describe.configure({ mode: 'serial' })
+
+/** 5,000 fields (HSCAN brings about 1,000 at a time): three values far apart hold the word the search looks for. */
+function catalog(): string[] {
+  const args = ['HSET', 'catalog']
+  for (let i = 0; i < 5000; i++)
+    args.push(`item:${String(i).padStart(4, '0')}`, i % 1666 === 100 ? `a rare NEEDLE number ${i}` : `plain value ${i}`)
+  return args
+}
+
+async function seed(setup: InspectSetup): Promise<boolean> {
+  const replies = await setup.run([
+    ['HSET', 'session:ada', 'name', 'Ada', 'cart', '{"items":[1,2],"total":12.5}', 'token', 'abc123'],
+    catalog(),
+    ['SET', 'greeting', 'hello'],
+    ['SELECT', '2'],
+    ['RPUSH', 'queue', 'first', 'second', 'third'],
+    ['SELECT', '0'],
+    ['COMMAND', 'INFO', 'HEXPIRE'],
+  ])
+  const fieldExpiration = Array.isArray(replies.at(-1)) && (replies.at(-1) as unknown[])[0] !== null
+  if (fieldExpiration) await setup.run([['HEXPIRE', 'session:ada', '120', 'FIELDS', '1', 'token']])
+  return fieldExpiration
+}
+
+async function openInspector(page: Page, setup: InspectSetup): Promise<void> {
+  await page.goto(setup.url)
+  // The link's key is traded for a cookie and leaves the address bar.
+  await expect(page).toHaveURL(/\/#\/inspect$/)
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'open')
+}
+
+test.describe('inspect mode, notifications on', () => {
+  let setup: InspectSetup
+  let fieldExpiration = false
+  test.beforeAll(async () => {
+    setup = await startInspectMode({ notifications: 'KEA' })
+    fieldExpiration = await seed(setup)
+  })
+  test.afterAll(async () => {
+    await setup?.stop()
+  })
+
+  test('browse databases, watch a hash live, search by value, and see a write refused', async ({ page, inspector, terminal }) => {
+    await openInspector(page, setup)
+    await expect(page.getByTestId('live-status')).toHaveAttribute('data-mode', 'notifications')
+    await expect(page.getByTestId('access-mode')).toHaveAttribute('data-mode', 'read-only')
+    const select = page.getByTestId('db-select')
+    await expect(select.locator('option')).toHaveCount(2)
+    await expect(select.locator('option[data-db="0"]')).toHaveText('db0 · 3 keys')
+    await expect(select.locator('option[data-db="2"]')).toHaveText('db2 · 1 key')
+    // Read-only: no edit controls.
+    await inspector.open('session:ada')
+    await expect(inspector.field('name')).toContainText('Ada')
+    await expect(inspector.root.getByTestId('add-field')).toHaveCount(0)
+
+    if (fieldExpiration) {
+      const ttl = inspector.field('token').getByTestId('field-ttl')
+      await expect.poll(async () => Number(await ttl.getAttribute('data-ttl'))).toBeGreaterThan(100)
+      const first = Number(await ttl.getAttribute('data-ttl'))
+      await expect.poll(async () => Number(await ttl.getAttribute('data-ttl')), { timeout: 5000 }).toBeLessThan(first)
+    }
+
+    // Another client changes the hash: pushed, no reload.
+    await setup.run([['HSET', 'session:ada', 'name', 'Ada Lovelace', 'visits', '1']])
+    await expect(inspector.field('name')).toContainText('Ada Lovelace')
+    await expect(inspector.field('visits')).toContainText('1')
+
+    // The catalog is more than one page of fields; the search by value goes through all of it on the server.
+    await inspector.open('catalog')
+    await expect(inspector.root.getByTestId('field-count')).toContainText('+')
+    await inspector.root.getByTestId('value-search').fill('needle')
+    const status = inspector.root.getByTestId('value-search-status')
+    await expect(status).toHaveAttribute('data-done', 'true')
+    await expect(status).toHaveAttribute('data-found', '3')
+    await expect.poll(async () => (await inspector.fieldNames()).sort()).toEqual(['item:0100', 'item:1766', 'item:3432'])
+
+    // Writes are refused, from the terminal as from anywhere.
+    await terminal.run('HSET catalog item:0001 changed')
+    await expect.poll(() => terminal.text()).toContain('(error) ERR HSET is refused: this inspector is read-only and it writes.')
+    expect(await setup.run([['HGET', 'catalog', 'item:0001']])).toEqual(['plain value 1'])
+
+    // Another database: chosen in the header, run as SELECT in the terminal, followed by the inspector.
+    await select.selectOption('2')
+    await expect.poll(() => terminal.text()).toContain('SELECT 2')
+    await expect.poll(() => terminal.lastLine()).toMatch(/\[2\]> $/)
+    await expect.poll(() => inspector.keyNames()).toEqual(['queue'])
+    await inspector.open('queue')
+    await expect(inspector.root.getByTestId('collection-view')).toHaveAttribute('data-kind', 'list')
+    await expect(inspector.root.getByTestId('item-row')).toHaveCount(3)
+    // And back by typing SELECT: the header and the inspector follow the terminal.
+    await terminal.run('SELECT 0')
+    await expect(select).toHaveValue('0')
+    await expect.poll(() => inspector.keyNames()).toContain('session:ada')
+  })
+
+  test('axe-core finds nothing in inspect mode with a hash and a list open', async ({ page, inspector }) => {
+    await openInspector(page, setup)
+    await inspector.open('session:ada')
+    await inspector.field('cart').click()
+    await expect(inspector.root.getByTestId('field-detail')).toBeVisible()
+    const withHash = await new AxeBuilder({ page }).analyze()
+    expect(
+      withHash.violations.flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')} ${node.failureSummary ?? ''}`))
+    ).toEqual([])
+
+    await page.getByTestId('db-select').selectOption('2')
+    await inspector.open('queue')
+    await inspector.root.getByTestId('item-open').first().click()
+    await expect(inspector.root.getByTestId('item-detail')).toBeVisible()
+    const withList = await new AxeBuilder({ page }).analyze()
+    expect(
+      withList.violations.flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')} ${node.failureSummary ?? ''}`))
+    ).toEqual([])
+  })
+})
+
+test.describe('inspect mode, notifications off', () => {
+  let setup: InspectSetup
+  test.beforeAll(async () => {
+    setup = await startInspectMode({ notifications: '' })
+    await seed(setup)
+  })
+  test.afterAll(async () => {
+    await setup?.stop()
+  })
+
+  test('polls what it shows, says why, and offers the exact line that would make it live', async ({ page, inspector }) => {
+    await openInspector(page, setup)
+    const live = page.getByTestId('live-status')
+    await expect(live).toHaveAttribute('data-mode', 'polling')
+    await live.getByText('Why not live?').click()
+    await expect(page.getByTestId('live-reason')).toContainText('keyspace notifications are off on this server')
+    await expect(page.getByTestId('enable-line')).toHaveText('CONFIG SET notify-keyspace-events KA')
+    await page.getByTestId('poll-interval').selectOption('1')
+    await expect(live).toHaveAttribute('data-poll-seconds', '1')
+
+    await inspector.open('session:ada')
+    await setup.run([
+      ['HSET', 'session:ada', 'name', 'Polled Ada'],
+      ['SET', 'new:key', 'x'],
+    ])
+    await expect(inspector.field('name')).toContainText('Polled Ada', { timeout: 5000 })
+    await expect(inspector.key('new:key')).toBeVisible({ timeout: 5000 })
+    // Nothing was written by the inspector while polling.
+    expect(await setup.run([['CONFIG', 'GET', 'notify-keyspace-events']])).toEqual([['notify-keyspace-events', '']])
+
+    // Asked for, and confirmed, the line runs; from then on it is pushed.
+    await page.getByTestId('enable-notifications').click()
+    await page.getByTestId('enable-notifications-yes').click()
+    await expect(live).toHaveAttribute('data-mode', 'notifications')
+  })
+})
