@@ -150,13 +150,23 @@ export class InspectSocket {
   }
 
   async #sendDatabases(): Promise<void> {
+    const inspector = this.#inspector
     let list: DatabaseInfo[] = []
     try {
-      const reply = await this.#inspector.query(['INFO', 'keyspace'])
+      const reply = await inspector.query(['INFO', 'keyspace'])
       if (reply.t === 'bulk') list = parseKeyspace(reply.s)
+      else {
+        // A user without INFO (it is @dangerous) still learns the size of the database shown.
+        const size = await inspector.query(['DBSIZE'])
+        if (size.t === 'int') list = [{ db: this.#db, keys: Number(size.n), expires: 0 }]
+      }
     } catch (error) {
+      // A read that failed (the connection of a database the page just left, a lost server) says
+      // nothing about the databases: the page keeps the list it has.
       this.deps.log(`inspect: INFO keyspace failed: ${(error as Error).message}`)
+      return
     }
+    if (inspector !== this.#inspector) return
     const shown = withCurrent(list, this.#db)
     const key = JSON.stringify(shown)
     if (this.#closed || key === this.#databases) return

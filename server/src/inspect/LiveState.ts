@@ -51,7 +51,8 @@ export function liveStatus(flags: string | null, subscription: true | false | st
     return {
       mode: 'polling',
       flags,
-      reason: 'this user may not read notify-keyspace-events (CONFIG GET is refused), so the page reads what it shows again instead',
+      reason:
+        'this user may not read notify-keyspace-events (CONFIG GET is refused), so the page reads what it shows again; keyspace events that do arrive are shown at once',
       enableLine: null,
     }
   }

@@ -46,6 +46,8 @@ export type InspectServer = {
   close(): Promise<void>
 }
 
+const TLS_HINT = ' (give the CA that signed it with --tls-ca FILE, or --tls-insecure to skip the check for a test server)'
+
 /** `host:port` as valkey-cli shows it in its prompt (an IPv6 address in brackets). */
 const promptAddress = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
 
@@ -58,7 +60,10 @@ export async function startInspect(options: InspectOptions): Promise<InspectServ
   try {
     facts = await probeTarget(endpoint)
   } catch (error) {
-    throw new Error(`cannot inspect ${where}: ${(error as Error).message}`, { cause: error })
+    const message = (error as Error).message
+    // Node's words for a certificate it cannot trust; the fix is one of two options.
+    const hint = endpoint.tls && /certificate|self-signed|unable to verify/i.test(message) ? TLS_HINT : ''
+    throw new Error(`cannot inspect ${where}: ${message}${hint}`, { cause: error })
   }
 
   const mode: GateMode = { write: inspect.write, dangerous: inspect.dangerous, keysUpTo: inspect.keysUpTo }

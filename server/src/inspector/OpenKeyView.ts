@@ -7,7 +7,7 @@
  * false once another key is opened or the session closed, and a read that finds it so sends
  * nothing: the page has moved on.
  */
-import type { FieldInfo, KeyMeta, ServerMessage } from '../protocol.ts'
+import type { CollectionItem, FieldInfo, KeyMeta, ServerMessage } from '../protocol.ts'
 import { globMatch } from './glob.ts'
 import type { KeyReader } from './KeyReader.ts'
 import { searchValues } from './ValueSearch.ts'
@@ -45,6 +45,8 @@ export class OpenKeyView {
   #searchId = 0
   /** What the last keyView said of a key that is not a hash, so a poll that finds it unchanged stays quiet. */
   #shown = ''
+  /** The elements of another type the page has. */
+  #list: CollectionItem[] = []
 
   constructor(
     readonly key: string,
@@ -69,6 +71,9 @@ export class OpenKeyView {
     if (!this.deps.current()) return
     this.#items += page.items.length
     this.#cursor = page.cursor
+    // What the page now shows, so that a poll finding just this stays quiet.
+    this.#list = [...this.#list, ...page.items]
+    this.#shown = JSON.stringify([meta, this.#list, null, this.#cursor])
     this.deps.send({ type: 'itemsPage', key: this.key, items: page.items, cursor: page.cursor, now: this.deps.now() })
   }
 
@@ -107,6 +112,7 @@ export class OpenKeyView {
     } else if (meta) {
       const page = await reader.itemsPage(meta.type, this.key, '0', items)
       list = page.items
+      this.#list = list
       this.#items = list.length
       this.#cursor = page.cursor
     }
@@ -136,7 +142,9 @@ export class OpenKeyView {
     const wasHash = this.#meta?.type === 'hash'
     if (meta?.type !== 'hash' || !wasHash) {
       // Created, deleted, replaced by another type, or not a hash: shown afresh, as far as loaded.
-      return this.firstPage(Math.min(RELOAD_ITEMS_UP_TO, Math.max(PAGE_ITEMS, this.#items)), events.has('poll'))
+      // One more than the page had once it had everything: an unchanged length then reads as complete.
+      const had = this.#items + (this.#cursor === '0' && this.#items > 0 ? 1 : 0)
+      return this.firstPage(Math.min(RELOAD_ITEMS_UP_TO, Math.max(PAGE_ITEMS, had)), events.has('poll'))
     }
     let upsert: FieldInfo[] = []
     let removed: string[] = []

@@ -66,6 +66,8 @@ export class LineRunner {
   hints = true
   /** Argument splitting as the valkey-cli of the server's version does it. */
   quoteRules: QuoteRules = 'mixed'
+  /** Inspect mode: the terminal talks to someone's own server, not a sandbox (what quit and connect say). */
+  inspecting = false
   /** The database valkey-cli's prompt shows (`[2]`), as SELECT replies move it. */
   db = 0
   /** Where a failed EXEC or a DISCARD puts the prompt back (a SELECT inside MULTI moved it already). */
@@ -96,13 +98,19 @@ export class LineRunner {
 
     if (first === 'quit' || first === 'exit') {
       return local(
-        'The playground keeps this session open (close the tab to leave); your sandbox stays until it has been idle for a while.\n'
+        this.inspecting
+          ? 'The playground keeps this session open (close the tab to leave); the server you inspect is not affected.\n'
+          : 'The playground keeps this session open (close the tab to leave); your sandbox stays until it has been idle for a while.\n'
       )
     }
     if (first.startsWith(':')) return local(this.#preference(args))
     if (first === 'restart') return local("Use 'restart' only in Lua debugging mode.\n")
     if (first === 'connect' && args.length === 3) {
-      return local('connect is not available in the playground: this terminal always talks to your sandbox.\n')
+      return local(
+        this.inspecting
+          ? 'connect is not available here: this terminal talks to the server the inspector was started with (npm start -- --inspect URL).\n'
+          : 'connect is not available in the playground: this terminal always talks to your sandbox.\n'
+      )
     }
     if (first === 'clear' && args.length === 1) {
       return {

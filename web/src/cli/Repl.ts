@@ -130,13 +130,15 @@ export class Repl {
 
   /**
    * The server the terminal talks to; its version decides valkey-cli's quoting rules. `db`: the
-   * database a connection starts on, shown in the prompt as valkey-cli shows it (inspect mode).
+   * database a connection starts on, shown in the prompt as valkey-cli shows it; given only in
+   * inspect mode (a sandbox is one database of its own).
    */
   setServer(address: string, valkeyVersion?: string, db?: number): void {
     this.#address = address
     if (valkeyVersion) this.#runner.quoteRules = quoteRulesFor(valkeyVersion)
     if (db !== undefined) {
       this.#showDb = true
+      this.#runner.inspecting = true
       this.#runner.db = db
     }
   }

@@ -1,5 +1,5 @@
 /**
- * @module The sandbox's keyspace events, newest first: what each command
+ * @module The keyspace events of the database shown (the sandbox's), newest first: what each command
  * did to the data (hset, hdel, expire, expired, hexpired, del, ...).
  */
 import type { LoggedEvent } from './inspectorStore.ts'
@@ -10,7 +10,7 @@ export function EventLog({ events }: { events: LoggedEvent[] }) {
     <div className="event-log" data-testid="event-log">
       <h3>Keyspace events</h3>
       {events.length === 0 ? (
-        <p className="empty">Run a command: its events appear here.</p>
+        <p className="empty">Keyspace events appear here as commands change keys.</p>
       ) : (
         <ol>
           {events.map((event) => (
