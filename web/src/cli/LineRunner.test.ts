@@ -86,4 +86,47 @@ describe('LineRunner', () => {
     expect(output.split('\n').filter(Boolean)).toHaveLength(2500)
     expect(output.endsWith('(integer) 2500\n')).toBe(true)
   })
+
+  it('follows the database as valkey-cli does: SELECT that succeeds, back on a failed EXEC or DISCARD, 0 on RESET', async () => {
+    const answers: Record<string, Reply> = { select: { t: 'str', s: 'OK' }, multi: { t: 'str', s: 'OK' }, discard: { t: 'str', s: 'OK' } }
+    let execReply: Reply = { t: 'arr', a: [] }
+    const moves: number[] = []
+    const lines = new LineRunner({
+      transport: {
+        run: (args) => {
+          const name = args[0]!.toLowerCase()
+          if (name === 'select' && args[1] === '99') return Promise.resolve(reply({ t: 'err', s: 'ERR DB index is out of range' }))
+          if (name === 'reset') return Promise.resolve(reply({ t: 'str', s: 'RESET' }))
+          return Promise.resolve(reply(name === 'exec' ? execReply : (answers[name] ?? { t: 'nil' })))
+        },
+        cancel: () => undefined,
+      },
+      onDb: (db) => moves.push(db),
+    })
+    const run = (line: string) => lines.plan(line).output()
+    await run('SELECT 2')
+    expect(lines.db).toBe(2)
+    await run('SELECT 99')
+    expect(lines.db).toBe(2)
+    // Inside MULTI the SELECT is QUEUED, not an error: the prompt moves at once...
+    await run('MULTI')
+    await run('SELECT 5')
+    expect(lines.db).toBe(5)
+    // ...and comes back when the transaction did not run.
+    execReply = { t: 'err', s: 'EXECABORT Transaction discarded because of previous errors.' }
+    await run('EXEC')
+    expect(lines.db).toBe(2)
+    await run('MULTI')
+    await run('SELECT 7')
+    await run('DISCARD')
+    expect(lines.db).toBe(2)
+    execReply = { t: 'arr', a: [{ t: 'str', s: 'OK' }] }
+    await run('MULTI')
+    await run('SELECT 4')
+    await run('EXEC')
+    expect(lines.db).toBe(4)
+    await run('RESET')
+    expect(lines.db).toBe(0)
+    expect(moves).toEqual([2, 5, 2, 7, 2, 4, 0])
+  })
 })

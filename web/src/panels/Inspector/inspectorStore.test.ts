@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { initialState, reduce, remainingMs, select } from './inspectorStore.ts'
+import { initialState, reduce, remainingMs, select, switchDb } from './inspectorStore.ts'
 
 const meta = { type: 'hash', expiresAt: null, length: 2, encoding: 'listpack', memory: 80, memoryExact: true }
 
@@ -100,5 +100,65 @@ describe('inspectorStore', () => {
 
   it('counts down from the absolute expiry, corrected for the page clock', () => {
     expect(remainingMs(10_000, 500, 7_000)).toBe(2_500)
+  })
+
+  it('adds later pages of keys without repeats, and keeps the cursor', () => {
+    const info = (key: string) => ({ key, type: 'string', expiresAt: null })
+    let state = reduce(initialState, { type: 'keys', pattern: '*', keys: [info('b'), info('d')], cursor: '17', now: 0 }, 0)
+    state = reduce(state, { type: 'keysPage', pattern: '*', keys: [info('a'), info('d')], cursor: '0', now: 0 }, 0)
+    expect(state.keys.map((k) => k.key)).toEqual(['a', 'b', 'd'])
+    expect(state.keysCursor).toBe('0')
+    expect(reduce(state, { type: 'keysPage', pattern: 'x*', keys: [info('x')], cursor: '0', now: 0 }, 0)).toBe(state)
+  })
+
+  it('appends pages of elements, and merges a search by value into the loaded fields with its progress', () => {
+    const listMeta = { ...meta, type: 'list', length: 3 }
+    let state = select(initialState, 'l')
+    state = reduce(
+      state,
+      {
+        type: 'keyView',
+        key: 'l',
+        meta: listMeta,
+        match: '*',
+        fields: [],
+        items: [{ kind: 'list', index: 0, value: 'a' }],
+        cursor: '1',
+        value: null,
+        now: 0,
+      },
+      0
+    )
+    state = reduce(state, { type: 'itemsPage', key: 'l', items: [{ kind: 'list', index: 1, value: 'b' }], cursor: '0', now: 0 }, 0)
+    expect(state.view?.items.map((item) => (item.kind === 'list' ? item.value : ''))).toEqual(['a', 'b'])
+    expect(state.view?.cursor).toBe('0')
+
+    state = select(state, 'h')
+    const field = (name: string) => ({ field: name, value: `v ${name}`, expiresAt: null })
+    state = reduce(
+      state,
+      { type: 'keyView', key: 'h', meta, match: '*', fields: [field('f1')], items: [], cursor: '9', value: null, now: 0 },
+      0
+    )
+    const found = (fields: string[], scanned: number, done: boolean) =>
+      reduce(state, { type: 'valueMatches', key: 'h', text: 'v', fields: fields.map(field), scanned, done, capped: false, now: 0 }, 0)
+    state = found(['f1', 'f7'], 1000, false)
+    state = found(['f9'], 2000, true)
+    expect(state.view?.fields.map((f) => f.field)).toEqual(['f1', 'f7', 'f9'])
+    expect(state.view?.search).toEqual({ text: 'v', found: 3, scanned: 2000, done: true, capped: false })
+  })
+
+  it('after another database is asked for, ignores what arrives until the server confirms the switch', () => {
+    const info = { key: 'old', type: 'string', expiresAt: null }
+    let state = reduce(initialState, { type: 'keys', pattern: '*', keys: [info], cursor: '0', now: 0 }, 0)
+    state = switchDb(state, 3)
+    expect(state.keys).toEqual([])
+    const waiting = state
+    expect(reduce(waiting, { type: 'keyChanged', key: 'old', info, now: 0 }, 0)).toBe(waiting)
+    expect(reduce(waiting, { type: 'inspectorDb', db: 2 }, 0)).toBe(waiting)
+    state = reduce(waiting, { type: 'inspectorDb', db: 3 }, 0)
+    expect(state.awaitingDb).toBeNull()
+    state = reduce(state, { type: 'keys', pattern: '*', keys: [{ ...info, key: 'new' }], cursor: '0', now: 0 }, 0)
+    expect(state.keys.map((k) => k.key)).toEqual(['new'])
   })
 })
