@@ -11,7 +11,8 @@ const terminalText = (page: Page) => page.evaluate(() => window.valkeyPlayground
 const occurrences = (text: string, part: string) => text.split(part).length - 1
 
 test('after each of 20 reloads the inspector lists the sandbox keys, and keeps listing them', async ({ page, terminal, inspector }) => {
-  test.setTimeout(120_000)
+  // Twenty reloads take about a minute alone; on two shared cores beside the other worker, twice that.
+  test.setTimeout(240_000)
   await terminal.open()
   const fields = Array.from({ length: 300 }, (_, i) => `f${i} v${i}`).join(' ')
   await terminal.run('HSET small:h f v')

@@ -125,6 +125,33 @@ test.describe('inspect mode, notifications on', () => {
       withList.violations.flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')} ${node.failureSummary ?? ''}`))
     ).toEqual([])
   })
+
+  test('the database, keys, the elements of a list and their detail are reachable and operable without a mouse', async ({
+    page,
+    inspector,
+  }) => {
+    await openInspector(page, setup)
+    const reach = async (locator: ReturnType<typeof page.locator>, what: string) => {
+      for (let i = 0; i < 60; i++) {
+        if (await locator.evaluate((element) => element === document.activeElement)) return
+        await page.keyboard.press('Tab')
+      }
+      throw new Error(`Tab never reached ${what}`)
+    }
+    await page.getByTestId('db-select').focus()
+    await page.keyboard.press('ArrowDown')
+    await expect.poll(() => inspector.keyNames()).toEqual(['queue'])
+    await inspector.root.getByTestId('key-filter').focus()
+    await reach(inspector.key('queue'), 'the key queue')
+    await page.keyboard.press('Enter')
+    await expect(inspector.root.getByTestId('collection-view')).toHaveAttribute('data-kind', 'list')
+    await reach(inspector.root.getByTestId('item-open').nth(1), 'the second element')
+    await page.keyboard.press('Enter')
+    await expect(inspector.root.getByTestId('item-value-full')).toHaveText('second')
+    await reach(inspector.root.getByTestId('value-mode-hex'), 'the hex view')
+    await page.keyboard.press('Enter')
+    await expect(inspector.root.getByTestId('item-value-full')).toHaveAttribute('data-mode', 'hex')
+  })
 })
 
 test.describe('inspect mode, notifications off', () => {

@@ -12,10 +12,11 @@
  *     beside a minimal system (no root, no system service);
  *  4. otherwise: unavailable, with the reason.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
 import { PrivateApt, DEBIAN_MIRROR, debianCodename } from './privateApt.mjs'
 import { onPath, run, step } from './progress.mjs'
+import { unpackedLibraryPath, writeWrappers } from './unpackedDebs.mjs'
 
 /** @typedef {{ binary: string, cli: string | null, version: string, origin: string }} RedisInstall */
 
@@ -166,10 +167,7 @@ async function unpackDebianRedis7(root, codename) {
   // argv[0] picks the mode of Debian's single binary: named redis-server, it is the server.
   const serverLink = path.join(unpacked, 'usr', 'bin', 'redis-server')
   if (!existsSync(serverLink)) symlinkSync('redis-check-rdb', serverLink)
-  const libDir = path.join(unpacked, 'usr', 'lib')
-  const libs = readdirSync(libDir)
-    .map((name) => path.join(libDir, name))
-    .join(':')
+  const libs = unpackedLibraryPath(unpacked)
 
   // Say which library is missing rather than only "does not run".
   const lddOutput = await run('ldd', [serverLink], { env: { ...process.env, LD_LIBRARY_PATH: libs } }).catch(() => '')
@@ -179,14 +177,7 @@ async function unpackDebianRedis7(root, codename) {
     .map((line) => line.trim().split(' ')[0])
   if (notFound.length > 0) throw new Error(`the unpacked Redis ${version} lacks ${notFound.join(', ')}`)
 
-  for (const name of ['redis-server', 'redis-cli']) {
-    const wrapper = path.join(home, 'bin', name)
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\n# Runs Debian's ${name} ${version} unpacked beside this file.\nLD_LIBRARY_PATH="${libs}\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "${path.join(unpacked, 'usr', 'bin', name)}" "$@"\n`
-    )
-    chmodSync(wrapper, 0o755)
-  }
+  writeWrappers({ home, unpacked, names: ['redis-server', 'redis-cli'], version })
   const binary = path.join(home, 'bin', 'redis-server')
   if ((await redisVersion(binary)) !== version) throw new Error(`the unpacked Redis ${version} does not run`)
   return { binary, cli: path.join(home, 'bin', 'redis-cli'), version, origin: `Debian package unpacked into ${path.relative(root, home)}` }

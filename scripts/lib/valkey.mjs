@@ -14,11 +14,12 @@
  * Valkey 8.0 for the compatibility tests comes from Debian's valkey-tools
  * package, unpacked into .cache (no root, no system service).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, copyFileSync, writeFileSync, chmodSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, copyFileSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PrivateApt, DEBIAN_MIRROR, debianCodename } from './privateApt.mjs'
 import { onPath, run, step } from './progress.mjs'
+import { writeWrappers } from './unpackedDebs.mjs'
 
 /** @typedef {{ binary: string, cli: string | null, version: string, origin: string }} ValkeyInstall */
 
@@ -219,17 +220,7 @@ async function unpackDebianValkey8(root, codename) {
   // Debian's valkey-server is valkey-check-rdb under another name (argv[0] picks the mode).
   const serverLink = path.join(unpacked, 'usr', 'bin', 'valkey-server')
   if (!existsSync(serverLink)) symlinkSync('valkey-check-rdb', serverLink)
-  const libs = readdirSync(path.join(unpacked, 'usr', 'lib'))
-    .map((name) => path.join(unpacked, 'usr', 'lib', name))
-    .join(':')
-  for (const name of ['valkey-server', 'valkey-cli']) {
-    const wrapper = path.join(home, 'bin', name)
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\n# Runs Debian's ${name} ${version} unpacked beside this file.\nLD_LIBRARY_PATH="${libs}\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "${path.join(unpacked, 'usr', 'bin', name)}" "$@"\n`
-    )
-    chmodSync(wrapper, 0o755)
-  }
+  writeWrappers({ home, unpacked, names: ['valkey-server', 'valkey-cli'], version })
   const binary = path.join(home, 'bin', 'valkey-server')
   if ((await serverVersion(binary)) !== version) throw new Error(`the unpacked Valkey ${version} does not run`)
   return { binary, cli: path.join(home, 'bin', 'valkey-cli'), version, origin: `Debian package unpacked into ${path.relative(root, home)}` }

@@ -14,6 +14,7 @@
 import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { LazyConnection } from '../resp/LazyConnection.ts'
+import { ReplyOrder } from '../resp/ReplyOrder.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, SUBSCRIBE_COMMANDS, UNSUBSCRIBE_COMMANDS, upper } from '../sandbox/commandPolicy.ts'
 import { unsubscribedReplies } from '../sandbox/scopedReplies.ts'
 import { breaksPairing } from './pairing.ts'
@@ -48,13 +49,13 @@ export class InspectTerminal {
   /** The database the last SELECT queued in the open transaction names (it applies if EXEC runs). */
   #queuedSelect: number | null = null
   readonly #subscriptions: Subscriptions
-  #entries: Entry[] = []
-  #lastAt = 0
   #sequence: Promise<unknown> = Promise.resolve()
   #slow = 0
-  /** Barrier commands waiting until every earlier reply has been sent. */
-  #headWaiters = new Map<Entry, () => void>()
   #closed = false
+  /** Commands whose replies have not been sent to the page yet, in order. */
+  readonly #order = new ReplyOrder<Entry>((done, ms) => {
+    if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms })
+  })
 
   constructor(private readonly deps: InspectTerminalDeps) {
     this.#db = deps.db
@@ -77,8 +78,8 @@ export class InspectTerminal {
   command(id: number, args: string[]): void {
     const name = upper(args[0]!)
     const entry: Entry = { id, started: performance.now(), replies: null, at: 0, name }
-    this.#entries.push(entry)
-    if (this.#entries.length > LIMITS.maxInFlight) {
+    this.#order.add(entry)
+    if (this.#order.size > LIMITS.maxInFlight) {
       return this.#complete(entry, [err(`ERR too many commands in flight (more than ${LIMITS.maxInFlight}); wait for replies`)])
     }
     const refusal = this.#refusal(args, name)
@@ -119,7 +120,7 @@ export class InspectTerminal {
   /** Ctrl-C: leave subscribed mode, unblock a blocking command, stop a script, or give up on what is running. */
   async cancel(): Promise<void> {
     if (this.#subscriptions.active) return this.#subscriptions.leave()
-    const oldest = this.#entries[0]
+    const oldest = this.#order.head
     if (!oldest) return
     try {
       const side = await this.deps.open(0)
@@ -137,7 +138,7 @@ export class InspectTerminal {
     } catch {
       // The server does not answer at all: giving up on the connection is all that is left.
     }
-    if (this.#entries.length > 0) {
+    if (this.#order.size > 0) {
       this.deps.send({
         type: 'notice',
         level: 'warn',
@@ -194,14 +195,14 @@ export class InspectTerminal {
     }
     if (SUBSCRIBE_COMMANDS.has(name) && !this.#inMulti) {
       return now(
-        this.#afterEarlierReplies(entry).then(() => this.#subscriptions.subscribe(args)),
+        this.#order.afterEarlier(entry).then(() => this.#subscriptions.subscribe(args)),
         true
       )
     }
     if (UNSUBSCRIBE_COMMANDS.has(name) && !this.#inMulti) return now(unsubscribedReplies(args, name))
     if (name === 'RESET')
       return now(
-        this.#afterEarlierReplies(entry).then(() => this.#reset()),
+        this.#order.afterEarlier(entry).then(() => this.#reset()),
         true
       )
     const connection = await this.#connection.get()
@@ -227,17 +228,6 @@ export class InspectTerminal {
     } finally {
       side?.close()
     }
-  }
-
-  /** Resolves once every reply before `entry` has been sent (pushes must not overtake them). */
-  #afterEarlierReplies(entry: Entry): Promise<void> {
-    if (this.#entries[0] === entry) return Promise.resolve()
-    return new Promise((resolve) =>
-      this.#headWaiters.set(entry, () => {
-        this.#headWaiters.delete(entry)
-        resolve()
-      })
-    )
   }
 
   // ------------------------------------------------------------ the connection
@@ -288,17 +278,6 @@ export class InspectTerminal {
   // ------------------------------------------------------------ output, in order
 
   #complete(entry: Entry, replies: Reply[]): void {
-    entry.replies = replies
-    entry.at = performance.now()
-    while (this.#entries.length > 0 && this.#entries[0]!.replies) {
-      const done = this.#entries.shift()!
-      // A pipelined command starts once the one before it is answered; one answered here (a
-      // refusal) may be done before it.
-      const ms = Math.max(0, Math.round(done.at - Math.max(done.started, this.#lastAt)))
-      this.#lastAt = Math.max(this.#lastAt, done.at)
-      if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms })
-    }
-    const head = this.#entries[0]
-    if (head) this.#headWaiters.get(head)?.()
+    this.#order.complete(entry, replies)
   }
 }

@@ -1,6 +1,6 @@
 /**
- * @module Inspect mode's settings (issue 14; the mode itself is not built yet): which server to
- * look at, how to reach it (TLS), the page's secret, and what may be written.
+ * @module Inspect mode's settings: which server to look at, how to reach it (TLS), the page's
+ * secret, and what may be written.
  *
  *   npm start -- --inspect redis://[user[:password]@]host:port[/db] [--write [--dangerous]]
  *                [--tls-ca FILE] [--tls-insecure]

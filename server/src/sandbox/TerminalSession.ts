@@ -8,6 +8,7 @@
  */
 import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
+import { ReplyOrder } from '../resp/ReplyOrder.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
@@ -73,18 +74,16 @@ export class TerminalSession {
   #scriptRestarted = false
   /** Subscribed mode, on a connection of its own. */
   readonly #channel: SubscriberChannel
-  /** Commands whose replies have not been sent to the page yet, in order. */
-  #entries: Entry[] = []
-  /** When the previous reply was ready (performance.now()), for timing pipelined commands. */
-  #lastAt = 0
   /** Commands on their way to Valkey, with this sandbox's share of the server (CommandLane). */
   readonly #lane: CommandLane
   /** Orders the slow path (connecting, scoped views, barriers); the fast path waits for it to be idle. */
   #sequence: Promise<unknown> = Promise.resolve()
   #slow = 0
-  /** Barrier commands waiting until every earlier reply has been sent. */
-  #headWaiters = new Map<Entry, () => void>()
   #closed = false
+  /** Commands whose replies have not been sent to the page yet, in order. */
+  readonly #order = new ReplyOrder<Entry>((done, ms) => {
+    if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms, ...(done.ran ? { ran: done.ran } : {}) })
+  })
 
   constructor(private readonly deps: SessionDeps) {
     this.#channel = new SubscriberChannel({ ...deps, owner: this })
@@ -110,7 +109,7 @@ export class TerminalSession {
   /** Runs one command from the page; its replies are sent in order. */
   command(id: number, typed: string[]): void {
     const entry: Entry = { id, started: performance.now(), replies: null, at: 0 }
-    this.#entries.push(entry)
+    this.#order.add(entry)
     // SESSION.* and CUSTOM.* are the playground's library, run as the FCALL they stand for.
     const translated = translateSessionCommand(typed)
     if (translated && 'error' in translated) {
@@ -133,7 +132,7 @@ export class TerminalSession {
       entry.mapReply = fenced.mapReply
     }
     // A page that does not wait for replies must not queue unbounded work.
-    if (this.#entries.length > LIMITS.maxInFlight) {
+    if (this.#order.size > LIMITS.maxInFlight) {
       this.#complete(entry, [err(`ERR too many commands in flight (more than ${LIMITS.maxInFlight}); wait for replies`)])
       return
     }
@@ -171,7 +170,7 @@ export class TerminalSession {
     // (CLIENT UNBLOCK then answers 0). Either way the press must not be lost:
     // while commands are still waiting for replies, look again shortly.
     for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
-      if (this.#closed || this.#entries.length === 0) return
+      if (this.#closed || this.#order.size === 0) return
       const current = this.#lane.oldest
       if (current && BLOCKING_COMMANDS.has(current.name) && this.#main.clientId) {
         const unblocked = await this.deps.admin.call('client', 'unblock', this.#main.clientId, 'error').catch(() => 0)
@@ -198,29 +197,7 @@ export class TerminalSession {
   // ------------------------------------------------------------ output, in order
 
   #complete(entry: Entry, replies: Reply[]): void {
-    entry.replies = entry.mapReply ? replies.map(entry.mapReply) : replies
-    entry.at = performance.now()
-    while (this.#entries.length > 0 && this.#entries[0]!.replies) {
-      const done = this.#entries.shift()!
-      // A pipelined command only starts once the one before it is answered:
-      // its time is measured from then, not from its arrival.
-      const ms = Math.round(done.at - Math.max(done.started, this.#lastAt))
-      this.#lastAt = done.at
-      if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms, ...(done.ran ? { ran: done.ran } : {}) })
-    }
-    const head = this.#entries[0]
-    if (head) this.#headWaiters.get(head)?.()
-  }
-
-  /** Resolves once every reply before `entry` has been sent (pushes must not overtake them). */
-  #afterEarlierReplies(entry: Entry): Promise<void> {
-    if (this.#entries[0] === entry) return Promise.resolve()
-    return new Promise((resolve) =>
-      this.#headWaiters.set(entry, () => {
-        this.#headWaiters.delete(entry)
-        resolve()
-      })
-    )
+    this.#order.complete(entry, entry.mapReply ? replies.map(entry.mapReply) : replies)
   }
 
   // ------------------------------------------------------------ dispatch
@@ -291,11 +268,11 @@ export class TerminalSession {
       case 'pubsub':
         return { replies: pubsubReply(this.deps.admin, this.deps.users, this.deps.patterns, args), barrier: false }
       case 'subscribe':
-        return { replies: this.#afterEarlierReplies(entry).then(() => this.#channel.subscribe(args, name)), barrier: true }
+        return { replies: this.#order.afterEarlier(entry).then(() => this.#channel.subscribe(args, name)), barrier: true }
       case 'unsubscribe':
-        return { replies: this.#afterEarlierReplies(entry).then(() => this.#unsubscribe(args, name)), barrier: true }
+        return { replies: this.#order.afterEarlier(entry).then(() => this.#unsubscribe(args, name)), barrier: true }
       case 'reset':
-        return { replies: this.#afterEarlierReplies(entry).then(() => this.#reset()), barrier: true }
+        return { replies: this.#order.afterEarlier(entry).then(() => this.#reset()), barrier: true }
       default:
         throw new Error(`no route for ${decision.kind}`)
     }
