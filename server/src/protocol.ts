@@ -1,9 +1,10 @@
 /**
  * @module The WebSocket protocol between the browser and the proxy.
  *
- * This file, with its parts in protocol/ (basics, the inspector's messages), is shared by `web/`
- * and `server/`, so it must stay free of DOM and Node APIs. The server validates every incoming frame once, with
- * {@link parseClientMessage}; everything past that edge trusts these types.
+ * This file, with its parts in protocol/ (basics, the inspector's, the missions' and the room's
+ * messages), is shared by `web/` and `server/`, so it must stay free of DOM and Node APIs. The
+ * server validates every incoming frame once, with {@link parseClientMessage}; everything past that
+ * edge trusts these types.
  *
  * Byte strings: Valkey arguments and replies are bytes, not text. On the wire
  * they travel as JSON strings in which every character is one byte (char codes
@@ -12,11 +13,31 @@
  * either side.
  */
 
-import { ERROR_CODES, LIMITS, fail, isByteString, isIntIn, type ErrorCode, type Refusal, type Reply } from './protocol/basics.ts'
+import {
+  ERROR_CODES,
+  LIMITS,
+  fail,
+  isByteString,
+  isIntIn,
+  type ErrorCode,
+  type Refusal,
+  type Reply,
+  type ServerInfo,
+} from './protocol/basics.ts'
 import { parseInspectorRequest, type InspectorMessage, type InspectorRequest } from './protocol/inspector.ts'
+import type { MissionProgressMessage } from './protocol/missions.ts'
+import type {
+  AnnouncementMessage,
+  AttendeeMessage,
+  InstructorClientMessage,
+  InstructorServerMessage,
+  WatchedMessage,
+} from './protocol/room.ts'
 
 export * from './protocol/basics.ts'
 export * from './protocol/inspector.ts'
+export * from './protocol/missions.ts'
+export * from './protocol/room.ts'
 
 /** An argument type in COMMAND DOCS ('unknown' for anything newer than this code). */
 export type ArgType = 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block' | 'unknown'
@@ -50,36 +71,6 @@ export type CommandDocsPayload = {
   /** How valkey-cli of the same build names itself in `help`: "9.1.2 (git:b108d52b)". */
   cliVersion: string
   entries: HelpEntry[]
-}
-
-/** What the server knows about the Valkey it fronts, sent in `welcome`. */
-export type ServerInfo = {
-  /** `host:port` as valkey-cli would print it in its prompt. */
-  address: string
-  /** The `valkey_version` field of INFO, e.g. "9.1.2". */
-  valkeyVersion: string
-  /** Detected by capability, never by version number. */
-  features: {
-    hashFieldExpiration: boolean
-  }
-  embedded: boolean
-  /** Set in inspect mode (`npm start -- --inspect URL`): the page shows someone's own server. */
-  inspect?: InspectInfo
-}
-
-/** What the page of inspect mode needs to know about the server it shows and what it may do. */
-export type InspectInfo = {
-  /** Commands that write or administer are refused (no --write). */
-  readOnly: boolean
-  /** --dangerous: FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS on a large database are allowed too. */
-  dangerous: boolean
-  /** The database the URL named, where the terminal and the inspector start. */
-  db: number
-  /** The user signed in as (null: the default user). */
-  user: string | null
-  tls: boolean
-  /** Valkey or Redis (from INFO: valkey_version is only in Valkey's). */
-  product: 'valkey' | 'redis'
 }
 
 // ---------------------------------------------------------------- client → server
@@ -123,23 +114,6 @@ export type ClientMessage =
   | MissionOpenMessage
   | MissionResetMessage
 
-// ---------------------------------------------------------------- instructor (client → server)
-
-/** First frame of the instructor page's socket instead of `hello`: it carries the instructor key. */
-export type InstructorHelloMessage = { type: 'instructorHello'; v: number; key: string }
-/** Watch one attendee (null: stop watching). Inspector messages on this socket then read their sandbox. */
-export type WatchAttendeeMessage = { type: 'watchAttendee'; attendee: string | null }
-/** A one-line announcement to every attendee, optionally pointing at a mission step. */
-export type BroadcastMessage = { type: 'broadcast'; text: string; mission: string | null; step: string | null }
-/** Empties one attendee's sandbox and forgets their mission progress. */
-export type ResetSandboxMessage = { type: 'resetSandbox'; attendee: string }
-/** When an attendee counts as stuck: this long on one step, or this many errors on it. */
-export type StuckRules = { afterSeconds: number; errors: number }
-export type StuckRulesMessage = { type: 'stuckRules'; rules: StuckRules }
-
-export type InstructorClientMessage =
-  InstructorHelloMessage | WatchAttendeeMessage | BroadcastMessage | ResetSandboxMessage | StuckRulesMessage
-
 // ---------------------------------------------------------------- server → client
 
 export type WelcomeMessage = {
@@ -178,176 +152,6 @@ export type NoticeMessage = { type: 'notice'; level: 'info' | 'warn' | 'error'; 
 /** A frame the server could not accept; the socket stays open. */
 export type ErrorMessage = { type: 'error'; code: ErrorCode; message: string }
 export type PongMessage = { type: 'pong'; t: number }
-
-// ---------------------------------------------------------------- missions
-
-/** A feature a mission can require; each maps to a capability detected on the server. */
-export type MissionFeature = 'hash-field-expiration'
-export const MISSION_FEATURES: Record<MissionFeature, { label: string; has: (info: ServerInfo) => boolean }> = {
-  'hash-field-expiration': {
-    label: 'hash field expiration (Valkey 9.0 or later)',
-    has: (info) => info.features.hashFieldExpiration,
-  },
-}
-
-/** Expected output of a command block: valkey-cli's text with declared wildcards ({{int A..B}}, {{any}}). */
-export type ResponseSpec = { text: string; unordered: boolean }
-
-export type MissionBlock =
-  /** Rendered markdown: sanitized HTML made on the server (raw HTML in missions is escaped). */
-  /** Text; `withSolution`: it explains a challenge's solution and is shown only with it. */
-  | { kind: 'prose'; html: string; withSolution: boolean }
-  /**
-   * Command lines typed into the terminal, in order. `role`: run (shown with
-   * Run/Copy), solution (hidden until revealed), setup (run by Set up).
-   * `afterSeconds`: the shown response holds only this long after the block before.
-   */
-  | { kind: 'commands'; role: 'run' | 'solution' | 'setup'; lines: string[]; response: ResponseSpec | null; afterSeconds: number | null }
-  /** A challenge hint, opened one at a time. */
-  | { kind: 'hint'; html: string }
-
-/** A block of command lines (Run, solution or Set up). */
-export type MissionCommands = Extract<MissionBlock, { kind: 'commands' }>
-
-export type MissionCheckInfo = { label: string; source: string }
-
-export type MissionStep = {
-  id: string
-  title: string
-  challenge: boolean
-  blocks: MissionBlock[]
-  checks: MissionCheckInfo[]
-  /** Commands of this step's own Set up (else the mission's, for challenges). */
-  setup: MissionCommands | null
-  /** The key the step is about (the first one its checks read), for the inspector to show. */
-  key: string | null
-}
-
-export type MissionSummary = {
-  id: string
-  title: string
-  summary: string
-  minutes: number
-  order: number
-  requires: MissionFeature[]
-  /** False when the server lacks a required feature; `unavailable` says which. */
-  available: boolean
-  unavailable: string | null
-  steps: { id: string; title: string; challenge: boolean }[]
-}
-
-/** GET /api/missions/<id> */
-export type MissionDoc = Omit<MissionSummary, 'steps'> & {
-  intro: MissionBlock[]
-  setup: MissionCommands | null
-  steps: MissionStep[]
-}
-
-/**
- * Progress of this sandbox: done steps of every mission, and, for the open
- * mission, which checks hold right now (per step, in declared order).
- */
-export type MissionProgressMessage = {
-  type: 'missionProgress'
-  done: Record<string, string[]>
-  /** The open mission: each step's checks, and the values its responses captured ({{capture id}}) so far. */
-  open: { id: string; checks: Record<string, boolean[]>; captures: Record<string, string> } | null
-}
-
-// ---------------------------------------------------------------- room (server → attendee)
-
-/** The instructor's announcement; `mission`/`step` make it a link to that step (never a jump). */
-export type Announcement = { id: number; text: string; mission: string | null; step: string | null; at: number }
-export type AnnouncementMessage = { type: 'announcement'; announcement: Announcement }
-/** The instructor started (or stopped) watching this attendee's terminal; while on, send `screen`. */
-export type WatchedMessage = { type: 'watched'; on: boolean }
-/** Tells the attendee the number behind their default name ("Attendee 17"), after welcome. */
-export type AttendeeMessage = { type: 'attendee'; number: number; name: string | null }
-
-// ---------------------------------------------------------------- room (server → instructor)
-
-/** Why an attendee is flagged: time on one step, or errors on it. */
-export type StuckReason = 'time' | 'errors'
-/**
- * One attendee as the instructor's grid shows them. Times are the server's Unix ms (`now` in each
- * room message lets the page correct for its own clock).
- */
-export type AttendeeRow = {
-  /** Stable while the sandbox exists; not the sandbox token (a hash of it). */
-  id: string
-  /** The number of the default name, "Attendee 17". */
-  number: number
-  /** The chosen display name; null: the default. */
-  name: string | null
-  /** Open sockets (tabs) of this attendee. */
-  connected: number
-  /** The mission their lesson panel has open, and its first step not done (null: all done). */
-  mission: string | null
-  step: string | null
-  /** Done steps of every mission, in mission order. */
-  done: Record<string, string[]>
-  /** When the current step became current (the mission opened, or the previous step got done). */
-  stepSince: number | null
-  /** Error replies in the last ERROR_WINDOW_MS. */
-  errors: number
-  /** Error replies since the current step became current. */
-  stepErrors: number
-  stuck: StuckReason | null
-}
-/** Error replies are counted over this window for `AttendeeRow.errors`. */
-export const ERROR_WINDOW_MS = 5 * 60_000
-
-export type InstructorWelcomeMessage = {
-  type: 'instructorWelcome'
-  v: number
-  rules: StuckRules
-  announcement: Announcement | null
-  server: ServerInfo
-}
-/** The whole room, sent once after instructorWelcome. */
-export type RoomMessage = { type: 'room'; attendees: AttendeeRow[]; now: number }
-/** Rows that changed (whole rows) and ids that left, coalesced (at most a few a second). */
-export type RoomChangedMessage = { type: 'roomChanged'; upsert: AttendeeRow[]; removed: string[]; now: number }
-export type StuckRulesChangedMessage = { type: 'stuckRulesChanged'; rules: StuckRules }
-/** A watch began (inspector messages that follow are about this attendee's sandbox) or ended (null). */
-export type WatchingMessage = { type: 'watching'; attendee: string | null; reason: string | null }
-/** The watched attendee's terminal output, relayed as they sent it. */
-export type WatchScreenMessage = { type: 'watchScreen'; attendee: string; data: string; cols: number; rows: number; reset: boolean }
-/** The key the watched attendee's own inspector has open (null: none), so the watch can show the same. */
-export type WatchViewingMessage = { type: 'watchViewing'; attendee: string; key: string | null }
-/** The answer to an instructor action (reset, broadcast). */
-export type InstructorDoneMessage = {
-  type: 'instructorDone'
-  action: 'resetSandbox' | 'broadcast'
-  attendee: string | null
-  ok: boolean
-  text: string
-}
-
-export type InstructorServerMessage =
-  | InstructorWelcomeMessage
-  | RoomMessage
-  | RoomChangedMessage
-  | StuckRulesChangedMessage
-  | WatchingMessage
-  | WatchScreenMessage
-  | WatchViewingMessage
-  | InstructorDoneMessage
-
-/** Every kind only an instructor socket receives (the record makes the list complete). */
-const INSTRUCTOR_KINDS: Record<InstructorServerMessage['type'], true> = {
-  instructorWelcome: true,
-  room: true,
-  roomChanged: true,
-  stuckRulesChanged: true,
-  watching: true,
-  watchScreen: true,
-  watchViewing: true,
-  instructorDone: true,
-}
-export const INSTRUCTOR_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys(INSTRUCTOR_KINDS))
-export const isInstructorMessage = (message: { type: string }): message is InstructorServerMessage =>
-  INSTRUCTOR_MESSAGE_TYPES.has(message.type)
 
 export type ServerMessage =
   | InstructorServerMessage

@@ -1,7 +1,7 @@
 /**
  * @module The protocol's basics, shared by every part of it: its version, the limits the server
- * enforces at its edge, the RESP reply as it travels, error and close codes, and the checks the
- * validators of each part use. Part of the one protocol module (server/src/protocol.ts re-exports
+ * enforces at its edge, the RESP reply as it travels, error and close codes, what the page is told
+ * about the server, and the checks the validators of each part use. Part of the one protocol module (server/src/protocol.ts re-exports
  * it); free of DOM and Node APIs.
  */
 
@@ -97,3 +97,33 @@ export const isShortByteString = (value: unknown): value is string => isByteStri
 
 export const isIntIn = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+
+/** What the server knows about the Valkey it fronts, sent in `welcome`. */
+export type ServerInfo = {
+  /** `host:port` as valkey-cli would print it in its prompt. */
+  address: string
+  /** The `valkey_version` field of INFO, e.g. "9.1.2". */
+  valkeyVersion: string
+  /** Detected by capability, never by version number. */
+  features: {
+    hashFieldExpiration: boolean
+  }
+  embedded: boolean
+  /** Set in inspect mode (`npm start -- --inspect URL`): the page shows someone's own server. */
+  inspect?: InspectInfo
+}
+
+/** What the page of inspect mode needs to know about the server it shows and what it may do. */
+export type InspectInfo = {
+  /** Commands that write or administer are refused (no --write). */
+  readOnly: boolean
+  /** --dangerous: FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS on a large database are allowed too. */
+  dangerous: boolean
+  /** The database the URL named, where the terminal and the inspector start. */
+  db: number
+  /** The user signed in as (null: the default user). */
+  user: string | null
+  tls: boolean
+  /** Valkey or Redis (from INFO: valkey_version is only in Valkey's). */
+  product: 'valkey' | 'redis'
+}

@@ -1,0 +1,79 @@
+/**
+ * @module The missions' part of the protocol: lessons as the page gets them (GET /api/missions),
+ * the features a mission may need, and each sandbox's progress. Part of the one protocol module
+ * (server/src/protocol.ts re-exports it); free of DOM and Node APIs.
+ */
+import type { ServerInfo } from './basics.ts'
+
+/** A feature a mission can require; each maps to a capability detected on the server. */
+export type MissionFeature = 'hash-field-expiration'
+export const MISSION_FEATURES: Record<MissionFeature, { label: string; has: (info: ServerInfo) => boolean }> = {
+  'hash-field-expiration': {
+    label: 'hash field expiration (Valkey 9.0 or later)',
+    has: (info) => info.features.hashFieldExpiration,
+  },
+}
+
+/** Expected output of a command block: valkey-cli's text with declared wildcards ({{int A..B}}, {{any}}). */
+export type ResponseSpec = { text: string; unordered: boolean }
+
+export type MissionBlock =
+  /** Rendered markdown: sanitized HTML made on the server (raw HTML in missions is escaped). */
+  /** Text; `withSolution`: it explains a challenge's solution and is shown only with it. */
+  | { kind: 'prose'; html: string; withSolution: boolean }
+  /**
+   * Command lines typed into the terminal, in order. `role`: run (shown with
+   * Run/Copy), solution (hidden until revealed), setup (run by Set up).
+   * `afterSeconds`: the shown response holds only this long after the block before.
+   */
+  | { kind: 'commands'; role: 'run' | 'solution' | 'setup'; lines: string[]; response: ResponseSpec | null; afterSeconds: number | null }
+  /** A challenge hint, opened one at a time. */
+  | { kind: 'hint'; html: string }
+
+/** A block of command lines (Run, solution or Set up). */
+export type MissionCommands = Extract<MissionBlock, { kind: 'commands' }>
+
+export type MissionCheckInfo = { label: string; source: string }
+
+export type MissionStep = {
+  id: string
+  title: string
+  challenge: boolean
+  blocks: MissionBlock[]
+  checks: MissionCheckInfo[]
+  /** Commands of this step's own Set up (else the mission's, for challenges). */
+  setup: MissionCommands | null
+  /** The key the step is about (the first one its checks read), for the inspector to show. */
+  key: string | null
+}
+
+export type MissionSummary = {
+  id: string
+  title: string
+  summary: string
+  minutes: number
+  order: number
+  requires: MissionFeature[]
+  /** False when the server lacks a required feature; `unavailable` says which. */
+  available: boolean
+  unavailable: string | null
+  steps: { id: string; title: string; challenge: boolean }[]
+}
+
+/** GET /api/missions/<id> */
+export type MissionDoc = Omit<MissionSummary, 'steps'> & {
+  intro: MissionBlock[]
+  setup: MissionCommands | null
+  steps: MissionStep[]
+}
+
+/**
+ * Progress of this sandbox: done steps of every mission, and, for the open
+ * mission, which checks hold right now (per step, in declared order).
+ */
+export type MissionProgressMessage = {
+  type: 'missionProgress'
+  done: Record<string, string[]>
+  /** The open mission: each step's checks, and the values its responses captured ({{capture id}}) so far. */
+  open: { id: string; checks: Record<string, boolean[]>; captures: Record<string, string> } | null
+}
