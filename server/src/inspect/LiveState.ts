@@ -80,6 +80,7 @@ export class LiveState {
   #status: LiveStatus = liveStatus(null, null)
   #listeners = new Set<(status: LiveStatus) => void>()
   #timer: NodeJS.Timeout | null = null
+  #answered: (() => void)[] = []
 
   constructor(
     private readonly endpoint: ValkeyTarget,
@@ -111,6 +112,19 @@ export class LiveState {
   subscription(status: true | false | string): void {
     this.#subscription = status
     this.#update()
+    for (const resolve of this.#answered.splice(0)) resolve()
+  }
+
+  /** Resolves once the server has answered the subscription, or after `ms` (the banner waits for it). */
+  answered(ms: number): Promise<void> {
+    if (this.#subscription !== null) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      this.#answered.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
   }
 
   /** The user asked: CONFIG SET the line shown. Resolves with what to tell them. */

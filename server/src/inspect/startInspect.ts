@@ -89,6 +89,7 @@ export async function startInspect(options: InspectOptions): Promise<InspectServ
   await live.start()
   // A server that refuses the subscription still answers: the pages poll (LiveState says why).
   await watcher.start().catch((error: Error) => log(`inspect: keyspace notifications unavailable for now (${error.message})`))
+  await live.answered(2000)
 
   const serveStatic = config.webRoot ? createStaticHandler(config.webRoot) : null
   const serveCommandDocs = createCommandDocsHandler(endpoint, facts.version, false)
