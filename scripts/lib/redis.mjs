@@ -14,9 +14,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
-import { PrivateApt, DEBIAN_MIRROR, debianCodename } from './privateApt.mjs'
-import { onPath, run, step } from './progress.mjs'
-import { unpackedLibraryPath, writeWrappers } from './unpackedDebs.mjs'
+import { PrivateApt, DEBIAN_MIRROR } from './privateApt.mjs'
+import { run } from './progress.mjs'
+import { optionalServer, unpackedLibraryPath, writeWrappers } from './unpackedDebs.mjs'
 
 /** @typedef {{ binary: string, cli: string | null, version: string, origin: string }} RedisInstall */
 
@@ -82,24 +82,17 @@ async function cached(root) {
  * @param {string} root
  * @returns {Promise<RedisInstall | { unavailable: string }>}
  */
-export async function ensureRedis7(root) {
-  const given = process.env.REDIS_SERVER?.trim()
-  if (given) {
-    const version = await redisVersion(given)
-    if (isRedis7(version)) return { binary: given, cli: null, version: /** @type {string} */ (version), origin: 'REDIS_SERVER' }
-    return { unavailable: `REDIS_SERVER=${given} is not a working Redis 7` }
-  }
-  const found = await cached(root)
-  if (found) return found
-  const codename = debianCodename()
-  if (!codename || !(await onPath('apt-get')) || !(await onPath('dpkg-deb'))) {
-    return { unavailable: 'no Redis 7 on this machine (set REDIS_SERVER to run them)' }
-  }
-  try {
-    return await step("Fetching Redis 7 from Debian's packages", () => unpackDebianRedis7(root, codename))
-  } catch (error) {
-    return { unavailable: `fetching Redis 7 from Debian failed: ${/** @type {Error} */ (error).message.split('\n')[0]}` }
-  }
+export function ensureRedis7(root) {
+  return optionalServer({
+    env: 'REDIS_SERVER',
+    label: 'Redis 7',
+    given: async (binary) => {
+      const version = await redisVersion(binary)
+      return isRedis7(version) ? { binary, cli: null, version: /** @type {string} */ (version), origin: 'REDIS_SERVER' } : null
+    },
+    found: () => cached(root),
+    unpack: (codename) => unpackDebianRedis7(root, codename),
+  })
 }
 
 /**

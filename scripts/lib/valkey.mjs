@@ -19,7 +19,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { PrivateApt, DEBIAN_MIRROR, debianCodename } from './privateApt.mjs'
 import { onPath, run, step } from './progress.mjs'
-import { writeWrappers } from './unpackedDebs.mjs'
+import { optionalServer, writeWrappers } from './unpackedDebs.mjs'
 
 /** @typedef {{ binary: string, cli: string | null, version: string, origin: string }} ValkeyInstall */
 
@@ -170,24 +170,17 @@ export async function ensureValkey(root) {
  * @param {string} root
  * @returns {Promise<ValkeyInstall | { unavailable: string }>}
  */
-export async function ensureValkey8(root) {
-  const given = process.env.VALKEY8_SERVER?.trim()
-  if (given) {
-    const version = await serverVersion(given)
-    if (version && parts(version)[0] === 8) return { binary: given, cli: null, version, origin: 'VALKEY8_SERVER' }
-    return { unavailable: `VALKEY8_SERVER=${given} is not a working Valkey 8` }
-  }
-  const found = (await cached(root, 8)) ?? (await fromPath(8, 8))
-  if (found) return found
-  const codename = debianCodename()
-  if (!codename || !(await onPath('apt-get')) || !(await onPath('dpkg-deb'))) {
-    return { unavailable: 'no Valkey 8 on this machine (set VALKEY8_SERVER to run them)' }
-  }
-  try {
-    return await step("Fetching Valkey 8 from Debian's packages", () => unpackDebianValkey8(root, codename))
-  } catch (error) {
-    return { unavailable: `fetching Valkey 8 from Debian failed: ${/** @type {Error} */ (error).message.split('\n')[0]}` }
-  }
+export function ensureValkey8(root) {
+  return optionalServer({
+    env: 'VALKEY8_SERVER',
+    label: 'Valkey 8',
+    given: async (binary) => {
+      const version = await serverVersion(binary)
+      return version && parts(version)[0] === 8 ? { binary, cli: null, version, origin: 'VALKEY8_SERVER' } : null
+    },
+    found: async () => (await cached(root, 8)) ?? (await fromPath(8, 8)),
+    unpack: (codename) => unpackDebianValkey8(root, codename),
+  })
 }
 
 /**

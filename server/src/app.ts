@@ -13,7 +13,7 @@ import type { ServerInfo } from './protocol.ts'
 import { createCommandDocsHandler } from './http/commandDocs.ts'
 import { KeyspaceWatcher } from './inspector/KeyspaceWatcher.ts'
 import { createMissionsHandler } from './http/missions.ts'
-import { createStaticHandler } from './http/staticFiles.ts'
+import { createStaticHandler, failed, serveAppOrMissing } from './http/staticFiles.ts'
 import { MissionCatalog } from './missions/MissionCatalog.ts'
 import { ProgressStore } from './missions/ProgressStore.ts'
 import { attachGateway, type Gateway } from './http/wsGateway.ts'
@@ -230,25 +230,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         return
       }
       if (url === '/api/command-docs') {
-        serveCommandDocs(request, response).catch(() => {
-          if (!response.headersSent) response.writeHead(500)
-          response.end()
-        })
+        serveCommandDocs(request, response).catch(() => failed(response))
         return
       }
       if (serveMissions(request, response)) return
       if (serveInstructor(request, response)) return
-      const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)
-      handled
-        .then((done) => {
-          if (done) return
-          response.writeHead(serveStatic ? 404 : 503, { 'content-type': 'text/plain; charset=utf-8' })
-          response.end(serveStatic ? 'not found\n' : 'the web app is not built; run `npm start`\n')
-        })
-        .catch(() => {
-          if (!response.headersSent) response.writeHead(500)
-          response.end()
-        })
+      serveAppOrMissing(serveStatic, request, response)
     })
 
     // Registered before the gateway: cleanups run in reverse, and server.close()

@@ -104,3 +104,28 @@ export function createStaticHandler(root: string) {
     return true
   }
 }
+
+/** Answers 500 once a handler failed, unless it had already started its answer. */
+export function failed(response: ServerResponse): void {
+  if (!response.headersSent) response.writeHead(500)
+  response.end()
+}
+
+/**
+ * The last stop of every request: a file of the app (or the page itself), else 404; without a
+ * built app (tests, the API alone) 503 saying how to build it.
+ */
+export function serveAppOrMissing(
+  serveStatic: ReturnType<typeof createStaticHandler> | null,
+  request: IncomingMessage,
+  response: ServerResponse
+): void {
+  const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)
+  handled
+    .then((done) => {
+      if (done) return
+      response.writeHead(serveStatic ? 404 : 503, { 'content-type': 'text/plain; charset=utf-8' })
+      response.end(serveStatic ? 'not found\n' : 'the web app is not built; run `npm start`\n')
+    })
+    .catch(() => failed(response))
+}

@@ -15,10 +15,11 @@ import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { LazyConnection } from '../resp/LazyConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'
+import { SlowLane, type Dispatched } from '../resp/SlowLane.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, SUBSCRIBE_COMMANDS, UNSUBSCRIBE_COMMANDS, upper } from '../sandbox/commandPolicy.ts'
 import { unsubscribedReplies } from '../sandbox/scopedReplies.ts'
 import { breaksPairing } from './pairing.ts'
-import { Subscriptions } from './Subscriptions.ts'
+import { Subscriptions } from '../resp/Subscriptions.ts'
 
 export type InspectTerminalDeps = {
   /** Opens a signed-in connection on database `db` (large replies stay JSON text). */
@@ -33,8 +34,6 @@ export type InspectTerminalDeps = {
 }
 
 type Entry = { id: number; started: number; replies: Reply[] | null; at: number; name: string }
-/** A command on its way: its replies to come, and whether later commands must wait for them. */
-type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
 
 const err = (s: string): Reply => ({ t: 'err', s })
 /** A command no server knows: queued inside MULTI, it makes EXEC fail with EXECABORT. */
@@ -49,8 +48,8 @@ export class InspectTerminal {
   /** The database the last SELECT queued in the open transaction names (it applies if EXEC runs). */
   #queuedSelect: number | null = null
   readonly #subscriptions: Subscriptions
-  #sequence: Promise<unknown> = Promise.resolve()
-  #slow = 0
+  /** Commands that wait for their turn (see SlowLane); while any does, nothing is written at once. */
+  readonly #slow = new SlowLane()
   #closed = false
   /** Commands whose replies have not been sent to the page yet, in order. */
   readonly #order = new ReplyOrder<Entry>((done, ms) => {
@@ -88,29 +87,17 @@ export class InspectTerminal {
     const inMulti = this.#inMulti && !this.#subscriptions.active
     if (refusal === null) this.#judged(args, name)
     const connection = this.#ready
-    if (refusal !== null && (!inMulti || (this.#slow === 0 && connection))) {
+    if (refusal !== null && (!inMulti || (!this.#slow.busy && connection))) {
       if (inMulti) void connection!.send(ABORT_TRANSACTION).catch(() => undefined)
       return this.#complete(entry, [err(refusal)])
     }
     const slow = this.#subscriptions.active || SUBSCRIBE_COMMANDS.has(name) || UNSUBSCRIBE_COMMANDS.has(name) || name === 'RESET'
-    if (refusal === null && !slow && this.#slow === 0 && connection && !this.deps.needsSize(args)) {
+    if (refusal === null && !slow && !this.#slow.busy && connection && !this.deps.needsSize(args)) {
       void this.#write(connection, args, name).then((replies) => this.#complete(entry, replies))
       return
     }
-    this.#slow++
-    const dispatched = this.#sequence.then(() =>
-      refusal !== null ? this.#refuseInMulti(refusal) : this.#dispatch(entry, args, name, inMulti)
-    )
-    // The next slow command waits until this one is written, and a barrier (subscribe, RESET)
-    // until it is answered: what comes after it is judged in the state it leaves.
-    this.#sequence = dispatched
-      .then(
-        (d) => (d.barrier ? d.replies.catch(() => undefined) : undefined),
-        () => undefined
-      )
-      .finally(() => this.#slow--)
-    dispatched
-      .then((d) => d.replies)
+    this.#slow
+      .run(() => (refusal !== null ? this.#refuseInMulti(refusal) : this.#dispatch(entry, args, name, inMulti)))
       .then(
         (replies) => this.#complete(entry, replies),
         (error: unknown) => this.#complete(entry, [this.#failure(error)])

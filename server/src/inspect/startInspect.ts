@@ -14,7 +14,7 @@ import { createCommandDocsHandler } from '../http/commandDocs.ts'
 import { clientAddress } from '../http/clientAddress.ts'
 import { SecretKey } from '../http/SecretKey.ts'
 import type { Gateway } from '../http/socketEdge.ts'
-import { createStaticHandler } from '../http/staticFiles.ts'
+import { createStaticHandler, failed, serveAppOrMissing } from '../http/staticFiles.ts'
 import { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { ServerInfo } from '../protocol.ts'
 import { gate, needsDatabaseSize, type GateMode } from './commandGate.ts'
@@ -96,24 +96,13 @@ export async function startInspect(options: InspectOptions): Promise<InspectServ
   const server = createServer((request, response) => {
     if (access.handle(request, response, clientAddress(request, config.trustedProxies))) return
     const path = new URL(request.url ?? '/', 'http://localhost').pathname
-    const failed = () => {
-      if (!response.headersSent) response.writeHead(500)
-      response.end()
-    }
     if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ mode: 'inspect', server: where, live: live.status.mode }))
       return
     }
-    if (path === '/api/command-docs') return void serveCommandDocs(request, response).catch(failed)
-    const handled = serveStatic ? serveStatic(request, response) : Promise.resolve(false)
-    handled
-      .then((done) => {
-        if (done) return
-        response.writeHead(serveStatic ? 404 : 503, { 'content-type': 'text/plain; charset=utf-8' })
-        response.end(serveStatic ? 'not found\n' : 'the web app is not built; run `npm start`\n')
-      })
-      .catch(failed)
+    if (path === '/api/command-docs') return void serveCommandDocs(request, response).catch(() => failed(response))
+    serveAppOrMissing(serveStatic, request, response)
   })
 
   const gateway = attachInspectGateway(

@@ -9,6 +9,7 @@
 import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'
+import { SlowLane, type Dispatched } from '../resp/SlowLane.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
 import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
@@ -43,7 +44,6 @@ export type SessionDeps = {
   drained?: () => Promise<void>
 }
 
-type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }
 /** A command awaiting its turn to be answered to the page. */
 type Entry = {
   id: number
@@ -77,8 +77,7 @@ export class TerminalSession {
   /** Commands on their way to Valkey, with this sandbox's share of the server (CommandLane). */
   readonly #lane: CommandLane
   /** Orders the slow path (connecting, scoped views, barriers); the fast path waits for it to be idle. */
-  #sequence: Promise<unknown> = Promise.resolve()
-  #slow = 0
+  readonly #slow = new SlowLane()
   #closed = false
   /** Commands whose replies have not been sent to the page yet, in order. */
   readonly #order = new ReplyOrder<Entry>((done, ms) => {
@@ -142,17 +141,9 @@ export class TerminalSession {
     entry.quotaCheck = !frees && (quota?.mayRefuse(this.db, upper(original[0] ?? ''), original) ?? false)
     // Fast path: nothing is ahead in the slow lane, so the command can be
     // written now; a paste is pipelined with one promise per command.
-    if (this.#slow === 0 && !entry.quotaCheck && this.#tryFast(entry, args)) return
-    this.#slow++
-    const dispatched = this.#sequence.then(() => this.#dispatch(args, entry))
-    this.#sequence = dispatched
-      .then(
-        (d) => (d.barrier ? d.replies.catch(() => undefined) : undefined),
-        () => undefined
-      )
-      .finally(() => this.#slow--)
-    dispatched
-      .then((d) => d.replies)
+    if (!this.#slow.busy && !entry.quotaCheck && this.#tryFast(entry, args)) return
+    this.#slow
+      .run(() => this.#dispatch(args, entry))
       .then(
         (replies) => this.#complete(entry, replies),
         (error: unknown) => this.#complete(entry, [this.#failure(error)])
@@ -333,7 +324,7 @@ export class TerminalSession {
   // ------------------------------------------------------------ pub/sub (SubscriberChannel)
 
   async #unsubscribe(args: string[], name: string): Promise<Reply[]> {
-    if (this.#channel.forward(args, name)) return []
+    if (this.#channel.forward(args)) return []
     if (name === 'PING') return this.#write(await this.#main.get(), args, name)
     return unsubscribedReplies(args, name)
   }

@@ -3,7 +3,7 @@
  * right, the keyspace event log below. Everything is pushed by the server
  * from keyspace notifications; nothing here polls.
  */
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { EventLog } from './EventLog.tsx'
@@ -33,8 +33,13 @@ export function InspectorPanel({
   const { state } = inspector
   const { show, selectDb } = inspector
   useEffect(() => lessonBridge.attach(show), [lessonBridge, show])
+  // The first database given is the one the server starts on (the URL's): nothing to switch. A
+  // later change (a SELECT, a reconnect back to the URL's database) switches.
+  const firstDb = useRef<number | null>(null)
   useEffect(() => {
-    if (db !== null) selectDb(db)
+    if (db === null) return
+    if (firstDb.current === null) firstDb.current = db
+    else selectDb(db)
   }, [db, selectDb])
   const run = readOnly ? null : (line: string) => bridge.run(line)
   return (
