@@ -48,6 +48,8 @@ export class InspectorSession implements KeyspaceListener {
   #eventsScheduled = false
   #chain: Promise<void> = Promise.resolve()
   #refreshQueued = false
+  /** The last failure the page was told about. */
+  #lastFailure: string | null = null
   #closed = false
 
   constructor(private readonly deps: InspectorDeps) {}
@@ -187,9 +189,19 @@ export class InspectorSession implements KeyspaceListener {
   }
 
   #enqueue(task: () => Promise<void>): void {
-    this.#chain = this.#chain
-      .then(() => (this.#closed ? undefined : task()))
-      .catch((error: Error) => this.deps.log?.(`inspector: ${error.message}`))
+    this.#chain = this.#chain.then(() => (this.#closed ? undefined : task())).catch((error: Error) => this.#failed(error))
+  }
+
+  /**
+   * A read failed (a reply too large, a right the user lacks, the server gone): the page is told,
+   * once per distinct reason (a poll every few seconds must not repeat it), and the next read
+   * tries again.
+   */
+  #failed(error: Error): void {
+    this.deps.log?.(`inspector: ${error.message}`)
+    if (error.message === this.#lastFailure) return
+    this.#lastFailure = error.message
+    this.#send({ type: 'notice', level: 'warn', text: `The inspector could not read what it shows: ${error.message}` })
   }
 
   #scheduleRefresh(): void {

@@ -50,6 +50,11 @@ export function sandboxReaderConnection(valkey: { host: string; port: number }, 
   }
 }
 
+/** The server answered a read with an error; the message is the server's. */
+export class ReadError extends Error {
+  override name = 'ReadError'
+}
+
 export class KeyReader {
   #connection: Promise<RespConnection> | null = null
 
@@ -79,6 +84,17 @@ export class KeyReader {
     return connection.send(args)
   }
 
+  /**
+   * A read whose answer the view is made of: an error reply (larger than a reply may be, a user
+   * without the right, a key that changed type meanwhile) is thrown, so the page is told instead
+   * of shown an empty view.
+   */
+  async #read(args: string[]): Promise<Reply> {
+    const reply = await this.#send(args)
+    if (reply.t === 'err') throw new ReadError(reply.s)
+    return reply
+  }
+
   /** Any read the sandbox's own user may run (mission checks use it). */
   query(args: string[]): Promise<Reply> {
     return this.#send(args)
@@ -94,7 +110,7 @@ export class KeyReader {
     let next = cursor
     let scans = 0
     do {
-      const reply = asList(await this.#send(['SCAN', next, 'MATCH', pattern, 'COUNT', String(SCAN_COUNT)]))
+      const reply = asList(await this.#read(['SCAN', next, 'MATCH', pattern, 'COUNT', String(SCAN_COUNT)]))
       next = asText(reply[0]) ?? '0'
       for (const name of asList(reply[1])) {
         const text = asText(name)
@@ -135,7 +151,7 @@ export class KeyReader {
   }
 
   async stringValue(key: string, maxBytes: number): Promise<string | null> {
-    return asText(await this.#send(['GETRANGE', key, '0', String(maxBytes - 1)]))
+    return asText(await this.#read(['GETRANGE', key, '0', String(maxBytes - 1)]))
   }
 
   /** Field TTLs for the given fields (all null on servers without hash field expiration). */
@@ -151,7 +167,7 @@ export class KeyReader {
     const pairs: [string, string][] = []
     let next = cursor
     do {
-      const reply = asList(await this.#send(['HSCAN', key, next, 'MATCH', match, 'COUNT', String(SCAN_COUNT)]))
+      const reply = asList(await this.#read(['HSCAN', key, next, 'MATCH', match, 'COUNT', String(SCAN_COUNT)]))
       next = asText(reply[0]) ?? '0'
       const flat = asList(reply[1])
       for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([asText(flat[i]) ?? '', asText(flat[i + 1]) ?? ''])
@@ -178,7 +194,7 @@ export class KeyReader {
   /** The named fields: their value and TTL, or null where the field no longer exists. */
   async fields(key: string, names: string[]): Promise<(FieldInfo | null)[]> {
     if (names.length === 0) return []
-    const [values, expiries] = await Promise.all([this.#send(['HMGET', key, ...names]), this.#fieldExpiry(key, names)])
+    const [values, expiries] = await Promise.all([this.#read(['HMGET', key, ...names]), this.#fieldExpiry(key, names)])
     const list = asList(values)
     return names.map((field, i) => {
       const value = asText(list[i])
@@ -191,12 +207,12 @@ export class KeyReader {
    * cursor back is "0" once the rest is loaded.
    */
   itemsPage(type: string, key: string, cursor: string, want: number): Promise<{ items: CollectionItem[]; cursor: string }> {
-    return collectionPage((args) => this.#send(args), type, key, cursor, want)
+    return collectionPage((args) => this.#read(args), type, key, cursor, want)
   }
 
   /** One HSCAN batch of every field (no MATCH): a search through the values of a whole hash. */
   async scanChunk(key: string, cursor: string): Promise<{ pairs: [string, string][]; cursor: string }> {
-    const reply = asList(await this.#send(['HSCAN', key, cursor, 'COUNT', String(SCAN_COUNT)]))
+    const reply = asList(await this.#read(['HSCAN', key, cursor, 'COUNT', String(SCAN_COUNT)]))
     const flat = asList(reply[1])
     const pairs: [string, string][] = []
     for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([asText(flat[i]) ?? '', asText(flat[i + 1]) ?? ''])
