@@ -92,18 +92,33 @@ function WatchTerminal({ connection, attendee, onScreen }: { connection: Instruc
     })
     terminal.open(element)
     let undrawn = 0
+    // xterm.js parses writes later, in its own queue, while reset() and resize() act at once: a
+    // fresh whole screen that arrives while an earlier frame is still queued would be cleared
+    // before that frame is drawn, and both would show. So every frame waits for the one before.
+    let drawn: Promise<void> = Promise.resolve()
+    let disposed = false
     const remove = connection.on('room', (message) => {
       if (message.type !== 'watchScreen' || message.attendee !== attendee) return
-      if (message.reset) terminal.reset()
-      // As wide as theirs, so lines wrap where they wrap on their screen.
-      if (message.cols !== terminal.cols || message.rows !== terminal.rows) terminal.resize(message.cols, message.rows)
       undrawn++
-      terminal.write(byteArray(message.data), () => undrawn--)
+      drawn = drawn.then(
+        () =>
+          new Promise<void>((resolve) => {
+            if (disposed) return resolve()
+            if (message.reset) terminal.reset()
+            // As wide as theirs, so lines wrap where they wrap on their screen.
+            if (message.cols !== terminal.cols || message.rows !== terminal.rows) terminal.resize(message.cols, message.rows)
+            terminal.write(byteArray(message.data), () => {
+              undrawn--
+              resolve()
+            })
+          })
+      )
       screened.current()
     })
     const api = playgroundApi()
     api.watch = { text: () => readLines(terminal).join('\n'), busy: () => undrawn > 0 }
     return () => {
+      disposed = true
       delete api.watch
       remove()
       terminal.dispose()
