@@ -5,7 +5,7 @@
  * page's terminal prints for a line (without the prompt).
  */
 import WebSocket from 'ws'
-import type { CommandDocsPayload } from '../src/protocol.ts'
+import type { CommandDocsPayload } from '../../common/protocol/index.ts'
 import { createCommandHelp } from '../../web/src/cli/commandHelp.ts'
 import { LineRunner } from '../../web/src/cli/LineRunner.ts'
 import { quoteRulesFor } from '../../web/src/cli/splitArgs.ts'

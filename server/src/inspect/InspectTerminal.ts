@@ -11,7 +11,7 @@
  * connection. The database the terminal is on follows SELECT, so a connection opened again after
  * a loss goes back to it.
  */
-import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
+import { LIMITS, type Reply, type ServerMessage } from '../../../common/protocol/index.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { LazyConnection } from '../resp/LazyConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'

@@ -9,7 +9,7 @@
  * matches everything must not send a million rows.
  */
 import { valueText } from '../../../web/src/cli/valueText.ts'
-import type { FieldInfo } from '../protocol.ts'
+import type { FieldInfo } from '../../../common/protocol/index.ts'
 import type { KeyReader } from './KeyReader.ts'
 
 /** Most fields one search returns. */

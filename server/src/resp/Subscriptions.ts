@@ -6,7 +6,7 @@
  * Inspect mode sends channel names as typed (the user's own server); a sandbox renames them on the
  * way out and back (SubscriberChannel gives `outgoing` and `incoming`).
  */
-import type { Reply, ServerMessage } from '../protocol.ts'
+import type { Reply, ServerMessage } from '../../../common/protocol/index.ts'
 import { UNSUBSCRIBE_COMMANDS } from '../sandbox/commandPolicy.ts'
 import type { RespConnection } from './RespConnection.ts'
 

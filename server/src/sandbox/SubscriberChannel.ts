@@ -8,7 +8,7 @@
  * the sandbox's patterns in use each time, so they do not pile up; patterns are bytes and go to
  * Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'
 import { stripPubSubReply, withPrefix } from './channels.ts'

@@ -6,7 +6,7 @@
  * change what later commands mean (SUBSCRIBE, UNSUBSCRIBE, RESET): those are
  * barriers, so the commands after them are judged in the state they leave.
  */
-import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
+import { LIMITS, type Reply, type ServerMessage } from '../../../common/protocol/index.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'
 import { SlowLane, type Dispatched } from '../resp/SlowLane.ts'

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
-import type { AttendeeRow } from '../../../../server/src/protocol.ts'
+import type { AttendeeRow } from '../../../../common/protocol/index.ts'
 import { byteArray } from '../../cli/bytes.ts'
 import type { InstructorConnection } from '../../hooks/InstructorConnection.ts'
 import { playgroundApi } from '../../testing/playgroundApi.ts'

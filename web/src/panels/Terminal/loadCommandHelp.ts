@@ -7,7 +7,7 @@
  * does when COMMAND DOCS is unavailable. A failed fetch is tried again on
  * the next (re)connect, and so is a server that now reports another version.
  */
-import type { CommandDocsPayload } from '../../../../server/src/protocol.ts'
+import type { CommandDocsPayload } from '../../../../common/protocol/index.ts'
 import { createCommandHelp } from '../../cli/commandHelp.ts'
 import type { Repl } from '../../cli/Repl.ts'
 import type { ConnectionStatus, ProxyConnection } from '../../hooks/ProxyConnection.ts'
