@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import type { CommandDocsPayload } from '../../common/protocol/index.ts'
 import { EmbeddedValkey } from '../src/valkey/EmbeddedValkey.ts'
-import { createCommandHelp } from '../../web/src/cli/commandHelp.ts'
-import { hintForLine } from '../../web/src/cli/hints.ts'
-import { quoteRulesFor } from '../../web/src/cli/splitArgs.ts'
+import { createCommandHelp } from '../../common/cli/commandHelp.ts'
+import { hintForLine } from '../../common/cli/hints.ts'
+import { quoteRulesFor } from '../../common/cli/splitArgs.ts'
 import { startTestPlayground } from './helpers.ts'
 
 const run = promisify(execFile)

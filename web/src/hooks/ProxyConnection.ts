@@ -22,7 +22,7 @@ import {
   type ServerInfo,
   type ServerMessage,
 } from '../../../common/protocol/index.ts'
-import type { CommandResult, Transport } from '../cli/LineRunner.ts'
+import type { CommandResult, Transport } from '../../../common/cli/LineRunner.ts'
 import type { Reply } from '../../../common/protocol/index.ts'
 
 export type ConnectionStatus =
