@@ -16,7 +16,13 @@ import { ConnectionClosedError, type RespConnection } from '../resp/RespConnecti
 import { LazyConnection } from '../resp/LazyConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'
 import { SlowLane, type Dispatched } from '../resp/SlowLane.ts'
-import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, SUBSCRIBE_COMMANDS, UNSUBSCRIBE_COMMANDS, upper } from '../sandbox/commandPolicy.ts'
+import {
+  BLOCKING_COMMANDS,
+  SCRIPT_COMMANDS,
+  SUBSCRIBE_COMMANDS,
+  UNSUBSCRIBE_COMMANDS,
+  upper,
+} from '../../../common/commands/commandNames.ts'
 import { unsubscribedReplies } from '../sandbox/scopedReplies.ts'
 import { breaksPairing } from './pairing.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'

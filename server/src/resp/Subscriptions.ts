@@ -7,7 +7,7 @@
  * way out and back (SubscriberChannel gives `outgoing` and `incoming`).
  */
 import type { Reply, ServerMessage } from '../../../common/protocol/index.ts'
-import { UNSUBSCRIBE_COMMANDS } from '../sandbox/commandPolicy.ts'
+import { UNSUBSCRIBE_COMMANDS } from '../../../common/commands/commandNames.ts'
 import type { RespConnection } from './RespConnection.ts'
 
 export type SubscriptionsDeps = {

@@ -11,7 +11,7 @@
  */
 import type { Reply } from '../../../common/protocol/index.ts'
 import type { RespConnection } from '../resp/RespConnection.ts'
-import { SCRIPT_COMMANDS } from './commandPolicy.ts'
+import { SCRIPT_COMMANDS } from '../../../common/commands/commandNames.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
 
 /** A heavy command that took this long (sent to reply out) holds the window as long again, up to PACE_MAX_MS. */

@@ -12,7 +12,7 @@ import type { Reply } from '../../../common/protocol/index.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'
 import { stripPubSubReply, withPrefix } from './channels.ts'
-import { upper } from './commandPolicy.ts'
+import { upper } from '../../../common/commands/commandNames.ts'
 import type { SessionDeps } from './TerminalSession.ts'
 
 /** Distinct PSUBSCRIBE patterns one sandbox may hold (each is an ACL rule on its subscriber user). */

@@ -7,7 +7,7 @@ import type { Reply } from '../../../common/protocol/index.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
 import { stripNames } from './channels.ts'
-import { upper } from './commandPolicy.ts'
+import { upper } from '../../../common/commands/commandNames.ts'
 import type { PatternBook } from './PatternBook.ts'
 import { scopeInfo } from './scopedInfo.ts'
 
