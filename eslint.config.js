@@ -3,8 +3,8 @@
  * @module ESLint (flat config): the rules this codebase follows, checked by `npm run lint` and `npm test`.
  *
  * Type-aware rules run with typescript-eslint's project service, which picks each file's own
- * tsconfig (web/, server/, server/test/, e2e/, bench/, scripts/), so a rule sees the same types the
- * compiler does. Formatting is Prettier's job (eslint-config-prettier switches off the overlap).
+ * tsconfig (common/, web/, server/, server/test/, e2e/, bench/, scripts/), so a rule sees the same
+ * types the compiler does. Formatting is Prettier's job (eslint-config-prettier switches off the overlap).
  */
 import js from '@eslint/js'
 import comments from '@eslint-community/eslint-plugin-eslint-comments/configs'
@@ -14,6 +14,41 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 import { defineConfig } from 'eslint/config'
+import { builtinModules } from 'node:module'
+
+/**
+ * What may import what, between the top-level folders. common/ holds the runtime-neutral code (the
+ * protocol, the terminal's valkey-cli emulation, command tables) and is the only way code crosses
+ * between server/ and web/; it imports from neither. `serverFromWeb` lists the files of web/ (relative
+ * to it) that server/ may still import: only the temporary exception below.
+ * @param {string[]} [serverFromWeb]
+ */
+function boundaryZones(serverFromWeb = []) {
+  return [
+    {
+      target: './common',
+      from: ['./server', './web', './e2e', './bench', './scripts'],
+      message: 'common/ is imported by both server/ and web/, so it imports from neither: move what it needs into common/.',
+    },
+    {
+      target: './server',
+      from: './web',
+      except: serverFromWeb,
+      message: 'server/ may not import from web/: code both need lives in common/.',
+    },
+    {
+      target: './web',
+      from: './server',
+      message: 'web/ may not import from server/: code both need (the protocol included) lives in common/.',
+    },
+  ]
+}
+
+/** The one file still allowed a server-to-web import (see its config entry below). */
+const PAGE_TERMINAL = 'server/test/pageTerminal.ts'
+
+/** Node's built-in modules, with or without the `node:` prefix, and their subpaths (fs/promises). */
+const NODE_BUILTIN = `^(node:.*|(${builtinModules.join('|')})(/.*)?)$`
 
 /** The one module that may open a WebSocket in the page: the connection the socket hook owns. */
 // One socket owner per page: the playground's and the instructor page's.
@@ -68,8 +103,7 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    // The page: React hooks rules, one socket owner per page, and nothing from the server but the shared
-    // protocol (and the response matcher the missions panel shares with the server).
+    // The page: React hooks rules and one socket owner per page.
     files: ['web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: globals.browser },
@@ -82,17 +116,6 @@ export default defineConfig(
           message: `Only ${SOCKET_OWNERS.join(' and ')} open sockets; panels reach them through useProxySocket / useInstructorSocket.`,
         },
       ],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '/server/src/(?!protocol\\.ts$|missions/responsePattern\\.ts$)',
-              message: 'The page may import only the shared protocol (server/src/protocol.ts) from the server.',
-            },
-          ],
-        },
-      ],
     },
   },
   {
@@ -100,18 +123,54 @@ export default defineConfig(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    // The server never reaches into the page, except web/src/cli, which is runtime-neutral by design.
-    files: ['server/src/**/*.ts'],
+    // Where code may cross between folders: see boundaryZones. Paths are resolved, so a relative import
+    // is judged by the file it reaches, whatever its spelling. (An import that does not resolve is not
+    // judged here; tsc fails on it, and each tsconfig project also rejects files outside its own.)
+    files: ['**/*.{ts,tsx,mjs,js}'],
+    ignores: [PAGE_TERMINAL],
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: boundaryZones() }] },
+  },
+  {
+    // TEMPORARY: server/test/pageTerminal.ts drives the page's terminal pipeline in Node, through the page's
+    // connection class. That one import is allowed until the page's connection classes move to common/.
+    files: [PAGE_TERMINAL],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { basePath: import.meta.dirname, zones: boundaryZones(['./src/hooks/ProxyConnection.ts']) },
+      ],
+    },
+  },
+  {
+    // common/ runs in the page and in the server alike: no Node built-ins, no package that only one of
+    // them can load, and no browser or Node globals (common/tsconfig.json has neither the DOM nor the
+    // Node types, so the compiler rejects `window` or `process`; these rules catch the imports).
+    files: ['common/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '/web/src/(?!cli/)',
-              message: 'The server may use only web/src/cli (no DOM, no React) from the page.',
+              regex: NODE_BUILTIN,
+              message: 'common/ also runs in the browser: Node built-in modules belong in server/ (or pass in what you need).',
+            },
+            {
+              group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@xterm/*'],
+              message: 'common/ also runs in Node: browser-only packages (React, xterm.js) belong in web/.',
+            },
+            {
+              group: ['ws', 'ws/*', 'iovalkey', 'iovalkey/*', 'tsx', 'tsx/*'],
+              message: 'common/ also runs in the browser: server-only packages (ws, iovalkey) belong in server/.',
             },
           ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression',
+          message: 'common/ imports statically, so the import rules above see every module it loads.',
         },
       ],
     },

@@ -5,7 +5,7 @@
  *    rendering, a few milliseconds, comes on top);
  *  - how long until the first rows of a 100,000-field hash arrive.
  */
-import type { InspectorMessage } from '../server/src/protocol.ts'
+import type { InspectorMessage } from '../common/protocol/index.ts'
 import type { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
 import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'

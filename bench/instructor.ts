@@ -28,7 +28,7 @@ import {
   type ClientMessage,
   type MissionProgressMessage,
   type ServerMessage,
-} from '../server/src/protocol.ts'
+} from '../common/protocol/index.ts'
 import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
 import { measureInstructorPage, type PageFigures } from './instructorPage.ts'
 import { startPlaygroundProcess } from './playgroundProcess.ts'

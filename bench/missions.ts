@@ -5,7 +5,7 @@
  * the push), measured at the page's connection. Our own target: well under
  * what a person notices (p95 < 100 ms); the issue sets none.
  */
-import type { MissionProgressMessage } from '../server/src/protocol.ts'
+import type { MissionProgressMessage } from '../common/protocol/index.ts'
 import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'
 

@@ -6,7 +6,7 @@
  * interleaved in blocks so background noise affects both alike.
  */
 import { Redis } from 'iovalkey'
-import { LineRunner } from '../web/src/cli/LineRunner.ts'
+import { LineRunner } from '../common/cli/LineRunner.ts'
 import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'
 

@@ -4,7 +4,7 @@
  * turning green live and surviving a reload; URLs per step; Reset; and a
  * mission this server cannot run.
  */
-import type { MissionSummary } from '../../server/src/protocol.ts'
+import type { MissionSummary } from '../../common/protocol/index.ts'
 import { expect, test } from '../fixtures/test.ts'
 
 // Whole missions are long stories (dozens of commands typed key by key), not slow code.

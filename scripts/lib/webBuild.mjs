@@ -11,7 +11,7 @@ import path from 'node:path'
 import { run, step } from './progress.mjs'
 
 /** Everything the bundle is made from. */
-const INPUTS = ['web', 'missions', 'server/src/protocol.ts', 'package-lock.json']
+const INPUTS = ['web', 'common', 'missions', 'package-lock.json']
 
 /** @param {string} root @param {string} entry @param {import('node:crypto').Hash} hash */
 function addToHash(root, entry, hash) {

@@ -2,7 +2,7 @@
  * @module Configuration from the environment, parsed and checked once at start-up.
  */
 import { fileURLToPath } from 'node:url'
-import { LIMITS, STUCK_LIMITS } from './protocol.ts'
+import { LIMITS, STUCK_LIMITS } from '../../common/protocol/index.ts'
 import type { TlsSettings } from './resp/RespConnection.ts'
 
 export type ValkeyTarget = {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { Playground } from '../src/app.ts'
-import { CLOSE_CODES, LIMITS } from '../src/protocol.ts'
+import { CLOSE_CODES, LIMITS } from '../../common/protocol/index.ts'
 import { TestClient, bulk, eventually, startTestPlayground } from './helpers.ts'
 
 let playground: Playground

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { ServerMessage } from '../src/protocol.ts'
+import type { ServerMessage } from '../../common/protocol/index.ts'
 import { bulk, eventually, startTestPlayground, TestClient } from './helpers.ts'
 
 describe('Ctrl-C on a blocking command', () => {

@@ -7,7 +7,7 @@ import { inject } from 'vitest'
 import WebSocket from 'ws'
 import { startPlayground, type Playground, type PlaygroundOptions } from '../src/app.ts'
 import type { Config } from '../src/config.ts'
-import { PROTOCOL_VERSION, type Reply, type ServerMessage, type WelcomeMessage } from '../src/protocol.ts'
+import { PROTOCOL_VERSION, type Reply, type ServerMessage, type WelcomeMessage } from '../../common/protocol/index.ts'
 
 /** The instructor key test playgrounds use unless a test sets its own. */
 export const TEST_INSTRUCTOR_KEY = 'test-instructor-key-0123456789'

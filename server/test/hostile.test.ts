@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { Reply } from '../src/protocol.ts'
+import type { Reply } from '../../common/protocol/index.ts'
 import { sha1 } from '../src/sandbox/ScriptBook.ts'
 import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InspectServer } from '../src/inspect/startInspect.ts'
-import type { FieldInfo } from '../src/protocol.ts'
+import type { FieldInfo } from '../../common/protocol/index.ts'
 import { bulk, int } from './helpers.ts'
 import {
   ask,

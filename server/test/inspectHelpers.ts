@@ -6,7 +6,7 @@
 import { inject } from 'vitest'
 import { parseInspectUrl } from '../src/inspect/inspectConfig.ts'
 import { startInspect, type InspectServer } from '../src/inspect/startInspect.ts'
-import { PROTOCOL_VERSION, type ClientMessage, type Reply, type ServerMessage } from '../src/protocol.ts'
+import { PROTOCOL_VERSION, type ClientMessage, type Reply, type ServerMessage } from '../../common/protocol/index.ts'
 import { eventually, TestClient } from './helpers.ts'
 import { runCommands, type TargetServer } from './targetServer.ts'
 

@@ -8,7 +8,7 @@
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InspectServer } from '../src/inspect/startInspect.ts'
-import { ERROR_CODES, LIMITS, type Reply } from '../src/protocol.ts'
+import { ERROR_CODES, LIMITS, type Reply } from '../../common/protocol/index.ts'
 import type { TestClient } from './helpers.ts'
 import { ask, connectInspect, inspectTargets, next, startInspectOn, TARGET_PASSWORD, Teardown } from './inspectHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'

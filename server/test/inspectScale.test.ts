@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InspectServer } from '../src/inspect/startInspect.ts'
-import { LIMITS } from '../src/protocol.ts'
+import { LIMITS } from '../../common/protocol/index.ts'
 import { MAX_MATCHES } from '../src/inspector/ValueSearch.ts'
 import { PAGE_FIELDS } from '../src/inspector/KeyReader.ts'
 import { bulk, int, ok } from './helpers.ts'

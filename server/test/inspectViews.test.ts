@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InspectServer } from '../src/inspect/startInspect.ts'
-import { PROTOCOL_VERSION, type CollectionItem, type FieldInfo } from '../src/protocol.ts'
+import { PROTOCOL_VERSION, type CollectionItem, type FieldInfo } from '../../common/protocol/index.ts'
 import { bulk, int, ok, TestClient } from './helpers.ts'
 import {
   arr,

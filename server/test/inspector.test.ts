@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { FieldInfo, ServerMessage } from '../src/protocol.ts'
+import type { FieldInfo, ServerMessage } from '../../common/protocol/index.ts'
 import { EXACT_MEMORY_UP_TO } from '../src/inspector/KeyReader.ts'
 import { eventually, int, isError, startTestPlayground, TestClient } from './helpers.ts'
 

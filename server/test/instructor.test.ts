@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import { CLOSE_CODES, INSTRUCTOR_MESSAGE_TYPES, PROTOCOL_VERSION, type AttendeeRow } from '../src/protocol.ts'
+import { CLOSE_CODES, INSTRUCTOR_MESSAGE_TYPES, PROTOCOL_VERSION, type AttendeeRow } from '../../common/protocol/index.ts'
 import { eventually, int, isError, startTestPlayground, TEST_INSTRUCTOR_KEY, TestClient } from './helpers.ts'
 
 /** Message kinds meant for the instructor page alone. */

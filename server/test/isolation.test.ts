@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { Reply } from '../src/protocol.ts'
+import type { Reply } from '../../common/protocol/index.ts'
 import { createAdminClient } from '../src/valkey/adminClient.ts'
 import { TestClient, bulk, eventually, int, isError, ok, startTestPlayground } from './helpers.ts'
 

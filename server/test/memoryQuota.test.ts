@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { Reply } from '../src/protocol.ts'
+import type { Reply } from '../../common/protocol/index.ts'
 import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 /** The script: 2,000 values of 1 MB, 2 GB in all. */

@@ -10,8 +10,8 @@
  *  - a step's checks do not report it done after its commands ran.
  */
 import { expect } from 'vitest'
-import { fillCaptures, responseCaptures } from '../src/missions/responsePattern.ts'
-import type { MissionBlock, MissionDoc, MissionProgressMessage } from '../src/protocol.ts'
+import { fillCaptures, responseCaptures } from '../../common/missions/responsePattern.ts'
+import type { MissionBlock, MissionDoc, MissionProgressMessage } from '../../common/protocol/index.ts'
 import { eventually } from './helpers.ts'
 import type { PageTerminal } from './pageTerminal.ts'
 

@@ -5,10 +5,10 @@
  * page's terminal prints for a line (without the prompt).
  */
 import WebSocket from 'ws'
-import type { CommandDocsPayload } from '../src/protocol.ts'
-import { createCommandHelp } from '../../web/src/cli/commandHelp.ts'
-import { LineRunner } from '../../web/src/cli/LineRunner.ts'
-import { quoteRulesFor } from '../../web/src/cli/splitArgs.ts'
+import type { CommandDocsPayload } from '../../common/protocol/index.ts'
+import { createCommandHelp } from '../../common/cli/commandHelp.ts'
+import { LineRunner } from '../../common/cli/LineRunner.ts'
+import { quoteRulesFor } from '../../common/cli/splitArgs.ts'
 import { ProxyConnection, type TokenStore } from '../../web/src/hooks/ProxyConnection.ts'
 import { eventually } from './helpers.ts'
 

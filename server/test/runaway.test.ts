@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { Reply } from '../src/protocol.ts'
+import type { Reply } from '../../common/protocol/index.ts'
 import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 const WRITE_THEN_LOOP = "server.call('SET','x','1') local i=0 while true do i=i+1 end"

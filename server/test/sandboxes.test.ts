@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import { CLOSE_CODES } from '../src/protocol.ts'
+import { CLOSE_CODES } from '../../common/protocol/index.ts'
 import { TestClient, bulk, eventually, int, ok, startTestPlayground } from './helpers.ts'
 
 describe('sandboxes', () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { Reply, ServerMessage } from '../src/protocol.ts'
+import type { Reply, ServerMessage } from '../../common/protocol/index.ts'
 import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

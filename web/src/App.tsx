@@ -25,7 +25,7 @@ import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
 import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
 import { InspectTools } from './panels/Inspect/InspectTools.tsx'
 import { useInspectState } from './panels/Inspect/useInspectState.ts'
-import type { InspectInfo, ServerInfo } from '../../server/src/protocol.ts'
+import type { InspectInfo, ServerInfo } from '../../common/protocol/index.ts'
 
 const isInspectRoute = (hash: string) => /^#\/inspect(\?|\/|$)/.test(hash)
 

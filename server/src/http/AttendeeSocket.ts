@@ -13,7 +13,7 @@ import {
   type ScreenMessage,
   type ServerMessage,
   type SetNameMessage,
-} from '../protocol.ts'
+} from '../../../common/protocol/index.ts'
 import { inspectorRequest, type InspectorViewRequest } from '../inspector/inspectorRequest.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
-import type { ServerMessage } from '../protocol.ts'
+import type { ServerMessage } from '../../../common/protocol/index.ts'
 import { FrameWriter } from './FrameWriter.ts'
 
 /** Stands in for a ws socket: records what is sent and reassembles fragmented messages. */

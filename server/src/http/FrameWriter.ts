@@ -14,7 +14,7 @@
  * message cannot be taken back.
  */
 import type { WebSocket } from 'ws'
-import type { ServerMessage } from '../protocol.ts'
+import type { ServerMessage } from '../../../common/protocol/index.ts'
 import { encodeFrames } from './encodeFrames.ts'
 import { PIECE_WEIGHT, jsonPieces, weight } from './jsonPieces.ts'
 

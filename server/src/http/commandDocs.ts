@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import type { ValkeyTarget } from '../config.ts'
 import { openAdminConnection } from '../valkey/adminConnection.ts'
-import type { CommandDocsPayload, HelpEntry } from '../protocol.ts'
+import type { CommandDocsPayload, HelpEntry } from '../../../common/protocol/index.ts'
 import { parseCommandDocs } from '../valkey/commandDocs.ts'
 import { sessionHelpEntries } from '../sessions/sessionCommands.ts'
 

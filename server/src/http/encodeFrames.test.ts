@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Reply, ServerMessage } from '../protocol.ts'
+import type { Reply, ServerMessage } from '../../../common/protocol/index.ts'
 import { encodeFrames } from './encodeFrames.ts'
 
 /** A reply JSON.stringify cannot encode: nested far past the stack. */

@@ -6,7 +6,7 @@
  * (REPLY_LIMITS); this is the second fence, so that even a reply that slips through costs its
  * command an error reply instead of taking the process, and every other sandbox, down.
  */
-import type { ServerMessage } from '../protocol.ts'
+import type { ServerMessage } from '../../../common/protocol/index.ts'
 
 const unsendable = (error: unknown) =>
   `ERR the playground could not send this reply to the page (${error instanceof Error ? error.message : String(error)})`

@@ -1,5 +1,5 @@
 /** @module What the WebSocket gateway and the per-socket sessions it makes are given by the app. */
-import type { ServerInfo } from '../protocol.ts'
+import type { ServerInfo } from '../../../common/protocol/index.ts'
 import type { SandboxRegistry } from '../sandbox/SandboxRegistry.ts'
 import type { PatternBook } from '../sandbox/PatternBook.ts'
 import type { ScriptBook } from '../sandbox/ScriptBook.ts'

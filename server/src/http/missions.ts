@@ -4,7 +4,7 @@
  * is re-read when a file in the missions folder changes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { MISSION_ID, type ServerInfo } from '../protocol.ts'
+import { MISSION_ID, type ServerInfo } from '../../../common/protocol/index.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
 
 const PREFIX = '/api/missions'

@@ -22,7 +22,7 @@ import {
   type ErrorCode,
   type ReplyMessage,
   type ServerMessage,
-} from '../protocol.ts'
+} from '../../../common/protocol/index.ts'
 import { clientAddress } from './clientAddress.ts'
 import { FrameWriter } from './FrameWriter.ts'
 

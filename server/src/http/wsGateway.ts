@@ -5,7 +5,7 @@
  * this only decides what it means and hands it on.
  */
 import type { Server } from 'node:http'
-import { CLOSE_CODES, ERROR_CODES, PROTOCOL_VERSION, type ClientMessage } from '../protocol.ts'
+import { CLOSE_CODES, ERROR_CODES, PROTOCOL_VERSION, type ClientMessage } from '../../../common/protocol/index.ts'
 import { SandboxUnavailableError } from '../sandbox/SandboxRegistry.ts'
 import { InstructorSession } from '../instructor/InstructorSession.ts'
 import { AttendeeSocket } from './AttendeeSocket.ts'

@@ -11,7 +11,7 @@ import {
   type InspectorRequest,
   type ServerInfo,
   type ServerMessage,
-} from '../protocol.ts'
+} from '../../../common/protocol/index.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { inspectorRequest, isInspectModeRequest } from '../inspector/inspectorRequest.ts'
 import { KeyReader } from '../inspector/KeyReader.ts'

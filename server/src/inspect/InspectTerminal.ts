@@ -11,12 +11,18 @@
  * connection. The database the terminal is on follows SELECT, so a connection opened again after
  * a loss goes back to it.
  */
-import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
+import { LIMITS, type Reply, type ServerMessage } from '../../../common/protocol/index.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { LazyConnection } from '../resp/LazyConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'
 import { SlowLane, type Dispatched } from '../resp/SlowLane.ts'
-import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, SUBSCRIBE_COMMANDS, UNSUBSCRIBE_COMMANDS, upper } from '../sandbox/commandPolicy.ts'
+import {
+  BLOCKING_COMMANDS,
+  SCRIPT_COMMANDS,
+  SUBSCRIBE_COMMANDS,
+  UNSUBSCRIBE_COMMANDS,
+  upper,
+} from '../../../common/commands/commandNames.ts'
 import { unsubscribedReplies } from '../sandbox/scopedReplies.ts'
 import { breaksPairing } from './pairing.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'

@@ -9,7 +9,7 @@
  * noticed and polling stops.
  */
 import type { ValkeyTarget } from '../config.ts'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { openTarget } from './targetConnection.ts'
 
 /** Event classes the inspector needs: generic, strings, lists, sets, hashes, sorted sets, expired, streams. */

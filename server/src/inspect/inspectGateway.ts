@@ -5,7 +5,7 @@
  * mean nothing here and are refused as such.
  */
 import type { Server } from 'node:http'
-import { ERROR_CODES, PROTOCOL_VERSION, type ClientMessage } from '../protocol.ts'
+import { ERROR_CODES, PROTOCOL_VERSION, type ClientMessage } from '../../../common/protocol/index.ts'
 import { attachSocketServer, type EdgeOptions, type Gateway, type SocketContext, type SocketRouter } from '../http/socketEdge.ts'
 import { InspectSocket, type InspectSocketDeps } from './InspectSocket.ts'
 

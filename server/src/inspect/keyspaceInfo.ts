@@ -1,5 +1,5 @@
 /** @module INFO keyspace, read: which logical databases hold keys, and how many. */
-import type { DatabaseInfo } from '../protocol.ts'
+import type { DatabaseInfo } from '../../../common/protocol/index.ts'
 
 const LINE = /^db(\d+):keys=(\d+),expires=(\d+)/
 

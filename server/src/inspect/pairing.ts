@@ -4,7 +4,7 @@
  * forever, CLIENT REPLY OFF/SKIP answers nothing, RESP3 sends pushes the terminal would pair with
  * the wrong command), or ends the connection under the terminal (QUIT).
  */
-import { upper } from '../sandbox/commandPolicy.ts'
+import { upper } from '../../../common/commands/commandNames.ts'
 
 const WHOLE: Record<string, string> = {
   MONITOR:

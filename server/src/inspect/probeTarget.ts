@@ -5,7 +5,7 @@
  * table, which the gate judges every command by.
  */
 import type { ValkeyTarget } from '../config.ts'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { parseCommandTable, type CommandTable } from './commandGate.ts'
 import { openTarget } from './targetConnection.ts'
 

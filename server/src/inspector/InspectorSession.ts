@@ -13,7 +13,7 @@
  *  - another opened type: its contents again, as far as the page had loaded them.
  * Nothing is read without an event or a poll.
  */
-import { LIMITS, type KeyInfo, type ServerMessage } from '../protocol.ts'
+import { LIMITS, type KeyInfo, type ServerMessage } from '../../../common/protocol/index.ts'
 import { globMatch } from './glob.ts'
 import type { KeyReader } from './KeyReader.ts'
 import type { KeyspaceListener } from './KeyspaceWatcher.ts'

@@ -5,7 +5,7 @@
  * never queue behind the attendee's blocking commands or MULTI. In inspect mode it is signed in
  * as the user the URL names, on the database being shown.
  */
-import type { CollectionItem, FieldInfo, KeyInfo, KeyMeta, Reply } from '../protocol.ts'
+import type { CollectionItem, FieldInfo, KeyInfo, KeyMeta, Reply } from '../../../common/protocol/index.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
 import { collectionPage } from './collectionPages.ts'

@@ -12,7 +12,7 @@
  * keys when the watcher reports that it is connected again.
  */
 import type { ValkeyTarget } from '../config.ts'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import type { RespConnection } from '../resp/RespConnection.ts'
 import { openAdminConnection } from '../valkey/adminConnection.ts'
 

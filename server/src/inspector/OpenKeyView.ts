@@ -7,7 +7,7 @@
  * false once another key is opened or the session closed, and a read that finds it so sends
  * nothing: the page has moved on.
  */
-import type { CollectionItem, FieldInfo, KeyMeta, ServerMessage } from '../protocol.ts'
+import type { CollectionItem, FieldInfo, KeyMeta, ServerMessage } from '../../../common/protocol/index.ts'
 import { globMatch } from './glob.ts'
 import type { KeyReader } from './KeyReader.ts'
 import { searchValues } from './ValueSearch.ts'

@@ -8,8 +8,8 @@
  * for something else (a newer search, another key), or after MAX_MATCHES matches: a search that
  * matches everything must not send a million rows.
  */
-import { valueText } from '../../../web/src/cli/valueText.ts'
-import type { FieldInfo } from '../protocol.ts'
+import { valueText } from '../../../common/cli/valueText.ts'
+import type { FieldInfo } from '../../../common/protocol/index.ts'
 import type { KeyReader } from './KeyReader.ts'
 
 /** Most fields one search returns. */

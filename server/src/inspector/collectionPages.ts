@@ -8,7 +8,7 @@
  *  - streams oldest first (XRANGE), the cursor the last id read, the next page starting after it.
  * A cursor of "0" going in means "from the start", coming out "nothing more".
  */
-import type { CollectionItem, Reply } from '../protocol.ts'
+import type { CollectionItem, Reply } from '../../../common/protocol/index.ts'
 import { asList, asText } from './replyValues.ts'
 
 type Send = (args: string[]) => Promise<Reply>

@@ -1,5 +1,5 @@
 /** @module Hands the page's inspector requests to an inspector session (the playground's, a watch's, inspect mode's). */
-import type { InspectorRequest } from '../protocol.ts'
+import type { InspectorRequest } from '../../../common/protocol/index.ts'
 import type { InspectorSession } from './InspectorSession.ts'
 
 /** What any inspector answers; inspect mode's own requests (databases, polling) are not among them. */

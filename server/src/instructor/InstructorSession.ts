@@ -7,8 +7,8 @@
  * the inspector messages this socket sends (watchKeys, openKey, moreFields) read the watched
  * sandbox, and nothing on this socket runs commands in it.
  */
-import type { InstructorClientMessage, ServerInfo, ServerMessage } from '../protocol.ts'
-import { PROTOCOL_VERSION } from '../protocol.ts'
+import type { InstructorClientMessage, ServerInfo, ServerMessage } from '../../../common/protocol/index.ts'
+import { PROTOCOL_VERSION } from '../../../common/protocol/index.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'
 import { inspectorRequest, type InspectorViewRequest } from '../inspector/inspectorRequest.ts'

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AttendeeRow, ServerMessage } from '../protocol.ts'
+import type { AttendeeRow, ServerMessage } from '../../../common/protocol/index.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
 import { attendeeId, Room, SCREEN_BYTES_PER_SECOND, type AttendeeSocket } from './Room.ts'
 

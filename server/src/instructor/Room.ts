@@ -13,7 +13,14 @@
  * (their progress is in Valkey); a sandbox recycled while idle leaves the room.
  */
 import { createHash } from 'node:crypto'
-import type { Announcement, AttendeeRow, MissionProgressMessage, ServerMessage, StuckRules, WatchScreenMessage } from '../protocol.ts'
+import type {
+  Announcement,
+  AttendeeRow,
+  MissionProgressMessage,
+  ServerMessage,
+  StuckRules,
+  WatchScreenMessage,
+} from '../../../common/protocol/index.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
 import { currentStep, recentErrors, stuckReason } from './roomRow.ts'
 

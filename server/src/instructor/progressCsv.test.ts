@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AttendeeRow } from '../protocol.ts'
+import type { AttendeeRow } from '../../../common/protocol/index.ts'
 import { csvField, progressCsv } from './progressCsv.ts'
 
 const row = (over: Partial<AttendeeRow>): AttendeeRow => ({

@@ -5,7 +5,7 @@
  * Names are typed by attendees, so a name that a spreadsheet would run as a formula (starting
  * with = + - @ or a tab) gets a leading apostrophe: opening the export must never run anything.
  */
-import type { AttendeeRow } from '../protocol.ts'
+import type { AttendeeRow } from '../../../common/protocol/index.ts'
 
 export type CsvMission = { id: string; steps: readonly string[] }
 

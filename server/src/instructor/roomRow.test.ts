@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ERROR_WINDOW_MS } from '../protocol.ts'
+import { ERROR_WINDOW_MS } from '../../../common/protocol/index.ts'
 import { currentStep, recentErrors, stuckReason } from './roomRow.ts'
 
 describe('currentStep', () => {

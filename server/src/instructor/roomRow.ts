@@ -2,7 +2,7 @@
  * @module The pure rules of the instructor's grid: which step an attendee is on, and when they
  * count as stuck. Kept apart from the room's bookkeeping so they are tested without sockets.
  */
-import { ERROR_WINDOW_MS, type StuckReason, type StuckRules } from '../protocol.ts'
+import { ERROR_WINDOW_MS, type StuckReason, type StuckRules } from '../../../common/protocol/index.ts'
 
 /** The first step of the mission not yet done; null when every step is done (or the mission is unknown). */
 export function currentStep(stepIds: readonly string[], done: readonly string[] | undefined): string | null {

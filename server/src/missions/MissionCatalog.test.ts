@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ServerInfo } from '../protocol.ts'
+import type { ServerInfo } from '../../../common/protocol/index.ts'
 import { MissionCatalog } from './MissionCatalog.ts'
 
 const valkey8: ServerInfo = { address: '', valkeyVersion: '8.0.1', embedded: true, features: { hashFieldExpiration: false } }

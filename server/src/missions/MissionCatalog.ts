@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { MISSION_FEATURES, type MissionDoc, type MissionSummary, type ServerInfo } from '../protocol.ts'
+import { MISSION_FEATURES, type MissionDoc, type MissionSummary, type ServerInfo } from '../../../common/protocol/index.ts'
 import { parseMission, type ParsedMission } from './parseMission.ts'
 
 export type CatalogError = { file: string; message: string }

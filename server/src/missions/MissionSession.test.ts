@@ -3,7 +3,7 @@
  * thing is exercised by server/test/missions.test.ts).
  */
 import { describe, expect, it } from 'vitest'
-import type { MissionProgressMessage, Reply, ServerInfo } from '../protocol.ts'
+import type { MissionProgressMessage, Reply, ServerInfo } from '../../../common/protocol/index.ts'
 import type { MissionCatalog } from './MissionCatalog.ts'
 import { MissionSession, replyValue } from './MissionSession.ts'
 import { parseMission } from './parseMission.ts'

@@ -13,7 +13,7 @@
  * next one starts from the newest state, so a burst of commands costs a few
  * rounds of reads. Nothing is read while no mission is open.
  */
-import type { MissionProgressMessage, Reply, ServerInfo, ServerMessage } from '../protocol.ts'
+import type { MissionProgressMessage, Reply, ServerInfo, ServerMessage } from '../../../common/protocol/index.ts'
 import type { KeyspaceListener } from '../inspector/KeyspaceWatcher.ts'
 import { commandMatches, meets, type Check, type CheckValue, type Probe } from './checkLanguage.ts'
 import { missingFeatures, type MissionCatalog } from './MissionCatalog.ts'

@@ -9,13 +9,13 @@
  * blocks it shows. Only one-line blocks capture (parseMission makes sure), so an output belongs
  * to one command.
  */
-import { formatReply } from '../../../web/src/cli/formatReply.ts'
-import { ranLine } from '../../../web/src/cli/LineRunner.ts'
-import { splitArgs } from '../../../web/src/cli/splitArgs.ts'
-import type { Reply, ResponseSpec } from '../protocol.ts'
+import { formatReply } from '../../../common/cli/formatReply.ts'
+import { ranLine } from '../../../common/cli/LineRunner.ts'
+import { splitArgs } from '../../../common/cli/splitArgs.ts'
+import type { Reply, ResponseSpec } from '../../../common/protocol/index.ts'
 import type { Expectation, Probe } from './checkLanguage.ts'
 import type { ParsedMission } from './parseMission.ts'
-import { capturedNames, fillCaptures, responseCaptures, usedNames } from './responsePattern.ts'
+import { capturedNames, fillCaptures, responseCaptures, usedNames } from '../../../common/missions/responsePattern.ts'
 
 export type CaptureSource = { line: string; response: ResponseSpec }
 

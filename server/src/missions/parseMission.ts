@@ -32,9 +32,9 @@ import {
   type MissionFeature,
   type MissionStep,
   type MissionSummary,
-} from '../protocol.ts'
+} from '../../../common/protocol/index.ts'
 import { CheckSyntaxError, parseCheck, type Check } from './checkLanguage.ts'
-import { capturedNames, usedNames } from './responsePattern.ts'
+import { capturedNames, usedNames } from '../../../common/missions/responsePattern.ts'
 
 /** Wildcard words, which a capture may not take as its name. */
 const RESERVED_NAMES = new Set(['int', 'any', 'uuid', 'u64', 'timestamp', 'word', 'capture'])

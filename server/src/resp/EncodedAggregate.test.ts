@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { REPLY_LIMITS, RespDecoder } from './decoder.ts'
 import { EncodedAggregate } from './EncodedAggregate.ts'
 

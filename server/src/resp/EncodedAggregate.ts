@@ -9,7 +9,7 @@
  * mission check on the reply, the script fence's error mapping) reads `a`, which parses the text
  * once, on first use.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 
 type AggregateType = 'arr' | 'map' | 'set' | 'push'
 

@@ -5,7 +5,7 @@
  * delivered with the time it took. A command that waits for earlier replies to go out first (a
  * SUBSCRIBE, whose pushes must not overtake them) can ask when that is.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 
 export type Ordered = { id: number; started: number; replies: Reply[] | null; at: number }
 

@@ -14,7 +14,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import { EventEmitter } from 'node:events'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { REPLY_LIMITS, RespDecoder, encodeCommand } from './decoder.ts'
 
 /** Decoding time one connection may take before the others get a turn. */

@@ -5,7 +5,7 @@
  * (SUBSCRIBE, RESET) once the one before it has been answered. While anything waits here, the
  * fast path (writing a command at once) must wait too, or it would overtake.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 
 /** A command on its way: its replies to come, and whether later commands must wait for them. */
 export type Dispatched = { replies: Promise<Reply[]>; barrier: boolean }

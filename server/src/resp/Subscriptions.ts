@@ -6,8 +6,8 @@
  * Inspect mode sends channel names as typed (the user's own server); a sandbox renames them on the
  * way out and back (SubscriberChannel gives `outgoing` and `incoming`).
  */
-import type { Reply, ServerMessage } from '../protocol.ts'
-import { UNSUBSCRIBE_COMMANDS } from '../sandbox/commandPolicy.ts'
+import type { Reply, ServerMessage } from '../../../common/protocol/index.ts'
+import { UNSUBSCRIBE_COMMANDS } from '../../../common/commands/commandNames.ts'
 import type { RespConnection } from './RespConnection.ts'
 
 export type SubscriptionsDeps = {

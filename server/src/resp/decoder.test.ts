@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { REPLY_LIMITS, RespDecoder, RespProtocolError, encodeCommand } from './decoder.ts'
 
 function decodeAll(...chunks: (string | Buffer)[]): Reply[] {

@@ -4,13 +4,13 @@
  * iovalkey cannot tell `+OK` from `$2 OK`, loses integers above 2^53 and
  * cannot read RESP3; the terminal needs all three to print exactly what
  * valkey-cli prints. Bytes are decoded as latin1 "byte strings" (see
- * protocol.ts), so nothing is lost.
+ * common/protocol/index.ts), so nothing is lost.
  *
  * The decoder is resumable: aggregates under construction live on an explicit
  * stack, so a reply split over many TCP chunks is parsed once, and a large bulk
  * string is buffered without repeated copying until all of it has arrived.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { EncodedAggregate, JsonChunker } from './EncodedAggregate.ts'
 
 const CR = 13

@@ -9,9 +9,9 @@
  * meanwhile), and when it took more than PACE_FROM_MS, as long again: one attendee's heavy
  * commands get about half of Valkey's and the proxy's time at most, whatever they ask for.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import type { RespConnection } from '../resp/RespConnection.ts'
-import { SCRIPT_COMMANDS } from './commandPolicy.ts'
+import { SCRIPT_COMMANDS } from '../../../common/commands/commandNames.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
 
 /** A heavy command that took this long (sent to reply out) holds the window as long again, up to PACE_MAX_MS. */

@@ -19,7 +19,7 @@
  * - Memory outside keys (client buffers, the Lua heap) is not anyone's usage.
  */
 import type { ValkeyTarget } from '../config.ts'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { LazyConnection } from '../resp/LazyConnection.ts'
 import type { RespConnection } from '../resp/RespConnection.ts'
 import { openAdminConnection } from '../valkey/adminConnection.ts'

@@ -17,9 +17,9 @@
  * holds up to 500 scripts and 4 MB per sandbox (the oldest go first, as Valkey evicts).
  */
 import { createHash } from 'node:crypto'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
-import { upper } from './commandPolicy.ts'
+import { upper } from '../../../common/commands/commandNames.ts'
 
 const MAX_SCRIPTS = 500
 const MAX_BYTES = 4 * 1024 * 1024

@@ -8,11 +8,11 @@
  * the sandbox's patterns in use each time, so they do not pile up; patterns are bytes and go to
  * Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'
 import { stripPubSubReply, withPrefix } from './channels.ts'
-import { upper } from './commandPolicy.ts'
+import { upper } from '../../../common/commands/commandNames.ts'
 import type { SessionDeps } from './TerminalSession.ts'
 
 /** Distinct PSUBSCRIBE patterns one sandbox may hold (each is an ACL rule on its subscriber user). */

@@ -6,13 +6,14 @@
  * change what later commands mean (SUBSCRIBE, UNSUBSCRIBE, RESET): those are
  * barriers, so the commands after them are judged in the state they leave.
  */
-import { LIMITS, type Reply, type ServerMessage } from '../protocol.ts'
+import { LIMITS, type Reply, type ServerMessage } from '../../../common/protocol/index.ts'
 import { ConnectionClosedError, type RespConnection } from '../resp/RespConnection.ts'
 import { ReplyOrder } from '../resp/ReplyOrder.ts'
 import { SlowLane, type Dispatched } from '../resp/SlowLane.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
-import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, decide, upper, type Decision } from './commandPolicy.ts'
+import { BLOCKING_COMMANDS, SCRIPT_COMMANDS, upper } from '../../../common/commands/commandNames.ts'
+import { decide, type Decision } from './commandPolicy.ts'
 import type { PatternBook } from './PatternBook.ts'
 import { translateSessionCommand } from '../sessions/sessionCommands.ts'
 import { CommandLane } from './CommandLane.ts'

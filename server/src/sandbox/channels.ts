@@ -5,7 +5,7 @@
  * sandbox's channels live under its own prefix: `PUBLISH news hi` publishes
  * on `playground:7:news`. The attendee never sees the prefix.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 
 export function withPrefix(args: readonly string[], prefix: string, from = 1): string[] {
   return args.map((arg, index) => (index >= from ? prefix + arg : arg))

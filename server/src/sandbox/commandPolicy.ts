@@ -7,6 +7,7 @@
  * RESET, QUIT), the server-wide views it scopes to the sandbox (INFO, PUBSUB),
  * and pub/sub, whose channel names it prefixes.
  */
+import { SUBSCRIBE_COMMANDS, UNSUBSCRIBE_COMMANDS, upper } from '../../../common/commands/commandNames.ts'
 
 export type Decision =
   | { kind: 'send' }
@@ -79,16 +80,6 @@ const REFUSED_SUB: Record<string, string> = {
   'SCRIPT DEBUG': `SCRIPT DEBUG ${NOT_HERE}`,
 }
 
-export const SUBSCRIBE_COMMANDS = new Set(['SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE'])
-export const UNSUBSCRIBE_COMMANDS = new Set(['UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE'])
-
-/** Uppercases ASCII letters only: arguments are bytes, not text. */
-export function upper(text: string): string {
-  // toUpperCase would also change bytes above 0x7f (0xe9 'é' -> 0xc9), so it
-  // is only used when there are none; command names are ASCII in practice.
-  return /[^\x00-\x7f]/.test(text) ? text.replace(/[a-z]+/g, (letters) => letters.toUpperCase()) : text.toUpperCase()
-}
-
 export type PolicyState = { subscribed: boolean }
 
 /** Commands that have refused subcommands (REFUSED_SUB is keyed by them). */
@@ -143,22 +134,3 @@ export function decide(args: readonly string[], state: PolicyState, name = upper
       return { kind: 'send' }
   }
 }
-
-/** Commands that wait for data; Ctrl-C unblocks them with CLIENT UNBLOCK. */
-export const BLOCKING_COMMANDS = new Set([
-  'BLPOP',
-  'BRPOP',
-  'BRPOPLPUSH',
-  'BLMOVE',
-  'BLMPOP',
-  'BZPOPMIN',
-  'BZPOPMAX',
-  'BZMPOP',
-  'XREAD',
-  'XREADGROUP',
-  'WAIT',
-  'WAITAOF',
-])
-
-/** Commands that run a script; Ctrl-C and the watchdog stop them with SCRIPT/FUNCTION KILL. */
-export const SCRIPT_COMMANDS = new Set(['EVAL', 'EVALSHA', 'EVAL_RO', 'EVALSHA_RO', 'FCALL', 'FCALL_RO'])

@@ -3,11 +3,11 @@
  * server: INFO without other databases' lines, PUBSUB with only the sandbox's channels, and the
  * confirmations of UNSUBSCRIBE/PUNSUBSCRIBE outside subscribed mode.
  */
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import type { SandboxUsers } from './aclRules.ts'
 import { stripNames } from './channels.ts'
-import { upper } from './commandPolicy.ts'
+import { upper } from '../../../common/commands/commandNames.ts'
 import type { PatternBook } from './PatternBook.ts'
 import { scopeInfo } from './scopedInfo.ts'
 

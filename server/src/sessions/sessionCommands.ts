@@ -11,7 +11,7 @@
  * These ten names are the only commands the playground adds to Valkey's.
  */
 import { randomUUID } from 'node:crypto'
-import type { HelpArg, HelpEntry } from '../protocol.ts'
+import type { HelpArg, HelpEntry } from '../../../common/protocol/index.ts'
 
 type SessionCommand = {
   /** Arguments the module requires; `exact`: and no more. */

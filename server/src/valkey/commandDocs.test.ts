@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Reply } from '../protocol.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 import { parseCommandDocs } from './commandDocs.ts'
 
 const b = (s: string): Reply => ({ t: 'bulk', s })

@@ -6,7 +6,7 @@
  * the page all read this table, so a Valkey 9 server brings the hints of
  * its new commands with it.
  */
-import type { ArgType, HelpArg, HelpEntry, Reply } from '../protocol.ts'
+import type { ArgType, HelpArg, HelpEntry, Reply } from '../../../common/protocol/index.ts'
 
 const ARG_TYPES = new Set<string>(['string', 'integer', 'double', 'key', 'pattern', 'unix-time', 'pure-token', 'oneof', 'block'])
 

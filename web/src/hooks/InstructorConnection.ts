@@ -17,7 +17,7 @@ import {
   type InspectorRequest,
   type ServerMessage,
   type StuckRules,
-} from '../../../server/src/protocol.ts'
+} from '../../../common/protocol/index.ts'
 
 export type InstructorStatus =
   | { state: 'connecting' }

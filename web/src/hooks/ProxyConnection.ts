@@ -21,9 +21,9 @@ import {
   type InspectorRequest,
   type ServerInfo,
   type ServerMessage,
-} from '../../../server/src/protocol.ts'
-import type { CommandResult, Transport } from '../cli/LineRunner.ts'
-import type { Reply } from '../../../server/src/protocol.ts'
+} from '../../../common/protocol/index.ts'
+import type { CommandResult, Transport } from '../../../common/cli/LineRunner.ts'
+import type { Reply } from '../../../common/protocol/index.ts'
 
 export type ConnectionStatus =
   | { state: 'connecting'; attempt: number }

@@ -3,7 +3,7 @@
  * with how many. Choosing one runs SELECT in the terminal, so the terminal, its prompt and the
  * inspector move together, and the command shows how it is done.
  */
-import type { DatabaseInfo } from '../../../../server/src/protocol.ts'
+import type { DatabaseInfo } from '../../../../common/protocol/index.ts'
 
 type Props = { databases: DatabaseInfo[]; db: number; onChoose: (db: number) => void }
 

@@ -3,7 +3,7 @@
  * what may be done to it (read-only, writes, or everything), the database shown, and whether the
  * view is live.
  */
-import type { InspectInfo, ServerInfo } from '../../../../server/src/protocol.ts'
+import type { InspectInfo, ServerInfo } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import { DatabaseSelect } from './DatabaseSelect.tsx'
 import { LiveStatus } from './LiveStatus.tsx'

@@ -4,7 +4,7 @@
  * it live and a button that runs it after asking (the server may refuse; the page says so).
  */
 import { useState } from 'react'
-import { POLL_SECONDS, type LiveMessage } from '../../../../server/src/protocol.ts'
+import { POLL_SECONDS, type LiveMessage } from '../../../../common/protocol/index.ts'
 import { useNow } from '../Inspector/clock.ts'
 
 type Props = {

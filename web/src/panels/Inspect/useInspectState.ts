@@ -3,7 +3,7 @@
  * how the page stays current (pushed, or polled and why). Listens on the page's one connection.
  */
 import { useEffect, useState } from 'react'
-import type { DatabaseInfo, InspectorMessage, LiveMessage } from '../../../../server/src/protocol.ts'
+import type { DatabaseInfo, InspectorMessage, LiveMessage } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 
 export type InspectState = { databases: DatabaseInfo[]; live: LiveMessage | null; clockOffset: number }

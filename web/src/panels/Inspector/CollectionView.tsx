@@ -4,7 +4,7 @@
  * text on the page, and the selected element in full below the table.
  */
 import { useMemo, useState } from 'react'
-import type { CollectionItem } from '../../../../server/src/protocol.ts'
+import type { CollectionItem } from '../../../../common/protocol/index.ts'
 import { showName, showValue } from './displayValue.ts'
 import type { KeyView } from './inspectorStore.ts'
 import { ValuePane } from './ValueModes.tsx'

@@ -3,7 +3,7 @@
  * key-level edits (set or remove the TTL, delete the key after asking), run in the terminal.
  */
 import { useState } from 'react'
-import type { KeyMeta } from '../../../../server/src/protocol.ts'
+import type { KeyMeta } from '../../../../common/protocol/index.ts'
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'

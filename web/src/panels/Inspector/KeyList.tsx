@@ -3,7 +3,7 @@
  * keys, a tree by `:` segments (session:han_solo → session ▸ han_solo).
  */
 import { useEffect, useMemo, useState } from 'react'
-import { LIMITS, type KeyInfo } from '../../../../server/src/protocol.ts'
+import { LIMITS, type KeyInfo } from '../../../../common/protocol/index.ts'
 import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'
 import { useFlash } from './useFlash.ts'

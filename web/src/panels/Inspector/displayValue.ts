@@ -3,7 +3,7 @@
  * is that, with anything unprintable escaped as valkey-cli would (\n, \x00);
  * otherwise valkey-cli's own escaped form. Recognises numbers and JSON.
  */
-import { valueText } from '../../cli/valueText.ts'
+import { valueText } from '../../../../common/cli/valueText.ts'
 
 export type Shown = { text: string; kind: 'text' | 'number' | 'json' | 'binary'; bytes: number }
 

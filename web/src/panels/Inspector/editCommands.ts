@@ -2,8 +2,8 @@
  * @module The commands behind the inspector's edit buttons. They run in the
  * terminal, so each click shows (and teaches) the exact command.
  */
-import { utf8Bytes } from '../../cli/bytes.ts'
-import { quoteArgs } from '../../cli/quoteArgs.ts'
+import { utf8Bytes } from '../../../../common/cli/bytes.ts'
+import { quoteArgs } from '../../../../common/cli/quoteArgs.ts'
 
 /** Key and field names are byte strings already; typed values are text and become UTF-8. */
 export const typed = (text: string) => utf8Bytes(text)

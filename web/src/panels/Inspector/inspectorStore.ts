@@ -5,7 +5,7 @@
  * Each message carries the server's clock (`now`), so expiry times (absolute,
  * server clock) are turned into countdowns with the page's clock corrected.
  */
-import type { CollectionItem, FieldInfo, InspectorMessage, KeyInfo, KeyMeta } from '../../../../server/src/protocol.ts'
+import type { CollectionItem, FieldInfo, InspectorMessage, KeyInfo, KeyMeta } from '../../../../common/protocol/index.ts'
 
 /** A field row, with when it last changed on the page's clock (0: loaded as is). */
 export type FieldRow = FieldInfo & { changedAt: number }

@@ -4,7 +4,7 @@
  * (re)connect, so a dropped socket never leaves a stale view.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { InspectorMessage, InspectorRequest } from '../../../../server/src/protocol.ts'
+import type { InspectorMessage, InspectorRequest } from '../../../../common/protocol/index.ts'
 import { initialState, reduce, select, setPattern, switchDb, type InspectorState } from './inspectorStore.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { utf8Bytes } from '../../cli/bytes.ts'
+import { utf8Bytes } from '../../../../common/cli/bytes.ts'
 import { editForm, fromEditForm, hexDump } from './valueForms.ts'
 
 describe('value forms', () => {

@@ -3,9 +3,9 @@
  * edited in — plain text when the value is readable UTF-8, otherwise valkey-cli's own escaped,
  * quoted form ("\x00\xff..."), which a person can change and which splits back into exact bytes.
  */
-import { utf8Bytes } from '../../cli/bytes.ts'
-import { quoteArg } from '../../cli/quoteArgs.ts'
-import { splitArgs } from '../../cli/splitArgs.ts'
+import { utf8Bytes } from '../../../../common/cli/bytes.ts'
+import { quoteArg } from '../../../../common/cli/quoteArgs.ts'
+import { splitArgs } from '../../../../common/cli/splitArgs.ts'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 /** Control characters other than newline and tab cannot be typed in a text box as they are. */

@@ -7,7 +7,7 @@
  * only the time cells, not three hundred rows.
  */
 import { memo } from 'react'
-import type { AttendeeRow } from '../../../../server/src/protocol.ts'
+import type { AttendeeRow } from '../../../../common/protocol/index.ts'
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { useNow } from '../../shared/useNow.ts'
 import { displayName, doneCount, secondsOnStep, type FilterKey, type MissionSteps, type SortKey } from './roomStore.ts'

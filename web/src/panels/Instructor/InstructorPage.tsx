@@ -7,7 +7,7 @@
  * the room and asks for the instructor URL.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import type { MissionSummary } from '../../../../server/src/protocol.ts'
+import type { MissionSummary } from '../../../../common/protocol/index.ts'
 import { useNow } from '../../shared/useNow.ts'
 import { AttendeeGrid } from './AttendeeGrid.tsx'
 import { rememberInstructorKey, takeInstructorKey } from './instructorKey.ts'

@@ -3,7 +3,7 @@
  * (a one-line announcement, optionally pointing everyone at a mission step).
  */
 import { useEffect, useState } from 'react'
-import { LIMITS, STUCK_LIMITS, type MissionSummary, type StuckRules } from '../../../../server/src/protocol.ts'
+import { LIMITS, STUCK_LIMITS, type MissionSummary, type StuckRules } from '../../../../common/protocol/index.ts'
 import type { InstructorConnection } from '../../hooks/InstructorConnection.ts'
 
 export function StuckRulesForm({ rules, connection }: { rules: StuckRules | null; connection: InstructorConnection }) {

@@ -2,7 +2,7 @@
  * @module For the room's mission, how many attendees have done each step: a bar per step, so
  * the instructor sees when most of the room is ready to move on.
  */
-import type { AttendeeRow, MissionSummary } from '../../../../server/src/protocol.ts'
+import type { AttendeeRow, MissionSummary } from '../../../../common/protocol/index.ts'
 import { stepCounts } from './roomStore.ts'
 
 type Props = {

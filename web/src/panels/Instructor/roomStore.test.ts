@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AttendeeRow } from '../../../../server/src/protocol.ts'
+import type { AttendeeRow } from '../../../../common/protocol/index.ts'
 import { initialRoom, reduceRoom, roomMission, secondsOnStep, stepCounts, visibleRows } from './roomStore.ts'
 
 const row = (id: string, over: Partial<AttendeeRow> = {}): AttendeeRow => ({

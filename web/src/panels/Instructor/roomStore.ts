@@ -2,7 +2,7 @@
  * @module The instructor's grid as data, folded from the room messages, and the views of it the
  * page shows (sorted, filtered, per-step counts). Pure: the page feeds it and React reads it.
  */
-import type { AttendeeRow, InstructorServerMessage, ServerInfo, StuckRules } from '../../../../server/src/protocol.ts'
+import type { AttendeeRow, InstructorServerMessage, ServerInfo, StuckRules } from '../../../../common/protocol/index.ts'
 
 export type RoomState = {
   /** Rows by id, in the order attendees first appeared. */

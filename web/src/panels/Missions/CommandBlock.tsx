@@ -6,8 +6,8 @@
  * until they exist, Run waits and says which block gives them.
  */
 import { useState } from 'react'
-import { fillCaptures, usedNames } from '../../../../server/src/missions/responsePattern.ts'
-import type { MissionCommands } from '../../../../server/src/protocol.ts'
+import { fillCaptures, usedNames } from '../../../../common/missions/responsePattern.ts'
+import type { MissionCommands } from '../../../../common/protocol/index.ts'
 import { copyText } from '../../shared/copyText.ts'
 import { ResponseView } from './ResponseView.tsx'
 

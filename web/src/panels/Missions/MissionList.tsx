@@ -1,5 +1,5 @@
 /** @module The missions, in order, with this sandbox's progress on each. */
-import type { MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import type { MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
 import { missionHref } from './missionRoute.ts'
 
 export function MissionList({ list, progress }: { list: MissionSummary[]; progress: MissionProgressMessage | null }) {

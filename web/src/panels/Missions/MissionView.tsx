@@ -3,7 +3,7 @@
  * way to the previous and next missions. A mission this server cannot run
  * (it needs a feature Valkey lacks here) is readable but not runnable.
  */
-import type { MissionCommands, MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import type { MissionCommands, MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
 import { ProgressBar } from './ProgressBar.tsx'

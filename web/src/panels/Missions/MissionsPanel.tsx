@@ -7,9 +7,9 @@
  * again on the data that was there.
  */
 import { useState } from 'react'
-import type { MissionCommands } from '../../../../server/src/protocol.ts'
+import type { MissionCommands } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
-import { utf8Bytes } from '../../cli/bytes.ts'
+import { utf8Bytes } from '../../../../common/cli/bytes.ts'
 import type { InspectorBridge } from '../Inspector/InspectorBridge.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.tsx'

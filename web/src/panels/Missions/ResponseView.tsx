@@ -4,8 +4,8 @@
  * are drawn as chips that say what may differ, so nobody thinks their
  * different number is wrong.
  */
-import type { ResponseSpec } from '../../../../server/src/protocol.ts'
-import { describeWildcard, fillCaptures, responseSegments } from '../../../../server/src/missions/responsePattern.ts'
+import type { ResponseSpec } from '../../../../common/protocol/index.ts'
+import { describeWildcard, fillCaptures, responseSegments } from '../../../../common/missions/responsePattern.ts'
 
 /** `captures`: values earlier replies gave ({{id}}), shown as they are once known. */
 export function ResponseView({ response, captures = {} }: { response: ResponseSpec; captures?: Readonly<Record<string, string>> }) {

@@ -4,8 +4,8 @@
  * hides its solution, opens hints one at a time, and offers Set up.
  */
 import { useEffect, useRef, useState } from 'react'
-import type { MissionCommands, MissionStep } from '../../../../server/src/protocol.ts'
-import { fillCaptures } from '../../../../server/src/missions/responsePattern.ts'
+import type { MissionCommands, MissionStep } from '../../../../common/protocol/index.ts'
+import { fillCaptures } from '../../../../common/missions/responsePattern.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
 

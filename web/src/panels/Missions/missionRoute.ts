@@ -4,7 +4,7 @@
  * can put one of these on the screen and everyone lands on the same step.
  * Kept in the hash so the server serves the same page for every route.
  */
-import { MISSION_ID } from '../../../../server/src/protocol.ts'
+import { MISSION_ID } from '../../../../common/protocol/index.ts'
 
 export type MissionRoute = { mission: string | null; step: string | null }
 

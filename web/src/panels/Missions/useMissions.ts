@@ -6,7 +6,7 @@
  * the right steps.
  */
 import { useEffect, useState } from 'react'
-import type { MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../server/src/protocol.ts'
+import type { MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import { parseMissionRoute, type MissionRoute } from './missionRoute.ts'
 

@@ -4,7 +4,7 @@
  * a dismissed announcement stays dismissed on reload.
  */
 import { useEffect, useState } from 'react'
-import type { Announcement } from '../../../../server/src/protocol.ts'
+import type { Announcement } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 import { missionHref } from '../Missions/missionRoute.ts'
 

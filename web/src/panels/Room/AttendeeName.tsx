@@ -3,7 +3,7 @@
  * the instructor sees it; the attendee can change it at any time (it is kept in the browser).
  */
 import { useEffect, useState } from 'react'
-import { LIMITS } from '../../../../server/src/protocol.ts'
+import { LIMITS } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 
 export function AttendeeName({ connection }: { connection: ProxyConnection | null }) {

@@ -2,7 +2,7 @@
  * @module `?name=Ada` in the page's URL presets the attendee's display name (an instructor can
  * hand out personal links). Read once at start, before the socket says hello.
  */
-import { LIMITS } from '../../../../server/src/protocol.ts'
+import { LIMITS } from '../../../../common/protocol/index.ts'
 import type { NameStore } from '../../hooks/ProxyConnection.ts'
 
 export function applyNamePreset(search: string, names: NameStore): void {

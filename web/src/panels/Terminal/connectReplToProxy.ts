@@ -2,7 +2,7 @@
  * @module Tells the REPL what happens on the connection: which server it is
  * on, drops and reconnects, pub/sub messages, notices from the playground.
  */
-import type { Repl } from '../../cli/Repl.ts'
+import type { Repl } from '../../../../common/cli/Repl.ts'
 import type { ConnectionStatus, ProxyConnection } from '../../hooks/ProxyConnection.ts'
 
 /** Returns a function that removes every listener it added. */

@@ -1,5 +1,5 @@
 /** @module Terminal history kept per browser in localStorage (like ~/.valkeycli_history). */
-import type { HistoryStore } from '../../cli/History.ts'
+import type { HistoryStore } from '../../../../common/cli/History.ts'
 
 const KEY = 'valkey-playground:history'
 

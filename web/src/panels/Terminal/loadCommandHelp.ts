@@ -7,9 +7,9 @@
  * does when COMMAND DOCS is unavailable. A failed fetch is tried again on
  * the next (re)connect, and so is a server that now reports another version.
  */
-import type { CommandDocsPayload } from '../../../../server/src/protocol.ts'
-import { createCommandHelp } from '../../cli/commandHelp.ts'
-import type { Repl } from '../../cli/Repl.ts'
+import type { CommandDocsPayload } from '../../../../common/protocol/index.ts'
+import { createCommandHelp } from '../../../../common/cli/commandHelp.ts'
+import type { Repl } from '../../../../common/cli/Repl.ts'
 import type { ConnectionStatus, ProxyConnection } from '../../hooks/ProxyConnection.ts'
 
 export function loadCommandHelp(repl: Repl, connection: ProxyConnection, url = '/api/command-docs'): () => void {

@@ -10,7 +10,7 @@
  */
 import type { Terminal } from '@xterm/xterm'
 import { SerializeAddon } from '@xterm/addon-serialize'
-import { LIMITS } from '../../../../server/src/protocol.ts'
+import { LIMITS } from '../../../../common/protocol/index.ts'
 import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
 
 const FLUSH_MS = 40

@@ -1,7 +1,7 @@
 /**
  * @module The terminal's hints, help and completion for one server, from its COMMAND DOCS.
  */
-import type { CommandDocsPayload } from '../../../server/src/protocol.ts'
+import type { CommandDocsPayload } from '../protocol/index.ts'
 import { CompletionTopics } from './completion.ts'
 import { helpText } from './help.ts'
 import { displayedHint } from './hints.ts'

@@ -2,7 +2,7 @@
  * @module The room's part of the protocol: what the instructor page sends (with its key), what
  * attendees get from the room (announcements, the watch notice, their number) and what the
  * instructor page gets (rows, watches, answers). Part of the one protocol module
- * (server/src/protocol.ts re-exports it); free of DOM and Node APIs.
+ * (common/protocol/index.ts re-exports it); free of DOM and Node APIs.
  */
 import type { ServerInfo } from './basics.ts'
 

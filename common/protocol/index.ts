@@ -1,8 +1,9 @@
 /**
  * @module The WebSocket protocol between the browser and the proxy.
  *
- * This file, with its parts in protocol/ (basics, the inspector's, the missions' and the room's
- * messages), is shared by `web/` and `server/`, so it must stay free of DOM and Node APIs. The
+ * This entry module, with its parts beside it (basics, the inspector's, the missions' and the
+ * room's messages), is shared by `web/` and `server/` through common/, so it must stay free of DOM
+ * and Node APIs. The
  * server validates every incoming frame once, with {@link parseClientMessage}; everything past that
  * edge trusts these types.
  *
@@ -13,31 +14,15 @@
  * either side.
  */
 
-import {
-  ERROR_CODES,
-  LIMITS,
-  fail,
-  isByteString,
-  isIntIn,
-  type ErrorCode,
-  type Refusal,
-  type Reply,
-  type ServerInfo,
-} from './protocol/basics.ts'
-import { parseInspectorRequest, type InspectorMessage, type InspectorRequest } from './protocol/inspector.ts'
-import type { MissionProgressMessage } from './protocol/missions.ts'
-import type {
-  AnnouncementMessage,
-  AttendeeMessage,
-  InstructorClientMessage,
-  InstructorServerMessage,
-  WatchedMessage,
-} from './protocol/room.ts'
+import { ERROR_CODES, LIMITS, fail, isByteString, isIntIn, type ErrorCode, type Refusal, type Reply, type ServerInfo } from './basics.ts'
+import { parseInspectorRequest, type InspectorMessage, type InspectorRequest } from './inspector.ts'
+import type { MissionProgressMessage } from './missions.ts'
+import type { AnnouncementMessage, AttendeeMessage, InstructorClientMessage, InstructorServerMessage, WatchedMessage } from './room.ts'
 
-export * from './protocol/basics.ts'
-export * from './protocol/inspector.ts'
-export * from './protocol/missions.ts'
-export * from './protocol/room.ts'
+export * from './basics.ts'
+export * from './inspector.ts'
+export * from './missions.ts'
+export * from './room.ts'
 
 /** An argument type in COMMAND DOCS ('unknown' for anything newer than this code). */
 export type ArgType = 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block' | 'unknown'

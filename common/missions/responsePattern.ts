@@ -20,7 +20,7 @@
  * Shared by the server (mission checks at load time), the doc test and the
  * page (which draws wildcards as "varies" chips).
  */
-import type { ResponseSpec } from '../protocol.ts'
+import type { ResponseSpec } from '../protocol/index.ts'
 
 type ValueKind = 'uuid' | 'u64' | 'timestamp' | 'word'
 export type Wildcard = { kind: 'int'; min: number; max: number } | { kind: 'any' } | { kind: ValueKind; capture?: string }

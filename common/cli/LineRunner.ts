@@ -11,7 +11,7 @@
  * first word before the repeat count is removed; help is answered locally
  * whatever the count; `(N.NNs)` follows any command that took 500 ms or more.
  */
-import type { Reply } from '../../../server/src/protocol.ts'
+import type { Reply } from '../protocol/index.ts'
 import { utf8Bytes } from './bytes.ts'
 import { formatRawReply, formatReply, isRawOutputCommand } from './formatReply.ts'
 import { isSensitive } from './History.ts'

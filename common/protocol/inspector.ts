@@ -2,7 +2,7 @@
  * @module The inspector's part of the protocol: what the page asks to see (keys, a key's contents,
  * more pages, a search by value) and what the server pushes (key lists, views, targeted changes,
  * keyspace events), in the playground and in inspect mode alike; and inspect mode's own messages
- * (which database, live or polled). Part of the one protocol module (server/src/protocol.ts
+ * (which database, live or polled). Part of the one protocol module (common/protocol/index.ts
  * re-exports it); free of DOM and Node APIs.
  *
  * Key names, fields and values are byte strings. Expiry times are absolute Unix milliseconds on

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, parseClientMessage, plainLine } from './protocol.ts'
+import { LIMITS, parseClientMessage, plainLine } from './index.ts'
 
 describe('parseClientMessage', () => {
   it('accepts well-formed messages', () => {

@@ -6,7 +6,7 @@
  * sdscatrepr in the C locale, so any byte outside 0x20-0x7e, UTF-8 included,
  * shows as \xhh.
  */
-import type { Reply } from '../../../server/src/protocol.ts'
+import type { Reply } from '../protocol/index.ts'
 
 /** sdscatrepr: the quoted, escaped form of a byte string. */
 export function escapeBulk(bytes: string): string {

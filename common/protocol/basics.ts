@@ -1,7 +1,7 @@
 /**
  * @module The protocol's basics, shared by every part of it: its version, the limits the server
  * enforces at its edge, the RESP reply as it travels, error and close codes, what the page is told
- * about the server, and the checks the validators of each part use. Part of the one protocol module (server/src/protocol.ts re-exports
+ * about the server, and the checks the validators of each part use. Part of the one protocol module (common/protocol/index.ts re-exports
  * it); free of DOM and Node APIs.
  */
 

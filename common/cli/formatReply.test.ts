@@ -3,7 +3,7 @@
  * differential test checks the same end to end, on every run).
  */
 import { describe, expect, it } from 'vitest'
-import type { Reply } from '../../../server/src/protocol.ts'
+import type { Reply } from '../protocol/index.ts'
 import { escapeBulk, formatRawReply, formatReply, isRawOutputCommand } from './formatReply.ts'
 
 const bulk = (s: string): Reply => ({ t: 'bulk', s })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Reply } from '../../../server/src/protocol.ts'
+import type { Reply } from '../protocol/index.ts'
 import { LineRunner, type CommandResult, type Transport } from './LineRunner.ts'
 
 function runner(answer: (args: string[]) => CommandResult, now?: () => number) {

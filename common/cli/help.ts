@@ -6,7 +6,7 @@
  * without arguments shows "(null)" as its syntax (C's printf of a NULL
  * string), a deprecation is not mentioned, and no match prints a bare \r\n.
  */
-import type { HelpEntry } from '../../../server/src/protocol.ts'
+import type { HelpEntry } from '../protocol/index.ts'
 import { asciiLower, describeArgs } from './hints.ts'
 
 /** What `help` alone prints; valkey-cli shows its own version, which here is the server's. */

@@ -2,7 +2,7 @@
  * A few help entries shaped like Valkey's COMMAND DOCS, for unit tests of
  * hints, help and completion. The integration tests use the live server's docs.
  */
-import type { HelpArg, HelpEntry } from '../../../../server/src/protocol.ts'
+import type { HelpArg, HelpEntry } from '../../protocol/index.ts'
 
 const arg = (name: string, type: HelpArg['type'], extra: Partial<HelpArg> = {}): HelpArg => ({ name, type, ...extra })
 

@@ -15,7 +15,7 @@
  *  - if the typed words do not fit the syntax, the hint is empty.
  * The same code renders the full syntax that `help` prints.
  */
-import type { HelpArg, HelpEntry } from '../../../server/src/protocol.ts'
+import type { HelpArg, HelpEntry } from '../protocol/index.ts'
 import { splitArgs, type QuoteRules } from './splitArgs.ts'
 
 /** Per-call matching progress for one argument (the docs themselves stay immutable). */

@@ -14,7 +14,7 @@
  * on an empty line do not end the session (there is nothing to return to);
  * pub/sub messages print as they arrive even while the prompt is shown.
  */
-import type { Reply } from '../../../server/src/protocol.ts'
+import type { Reply } from '../protocol/index.ts'
 import { utf8Bytes } from './bytes.ts'
 import { formatReply } from './formatReply.ts'
 import { History, type HistoryStore } from './History.ts'

@@ -1,7 +1,7 @@
 /**
  * @module The missions' part of the protocol: lessons as the page gets them (GET /api/missions),
  * the features a mission may need, and each sandbox's progress. Part of the one protocol module
- * (server/src/protocol.ts re-exports it); free of DOM and Node APIs.
+ * (common/protocol/index.ts re-exports it); free of DOM and Node APIs.
  */
 import type { ServerInfo } from './basics.ts'
 

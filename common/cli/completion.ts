@@ -7,7 +7,7 @@
  * too and the typed `help ` prefix is kept. Only the whole line is completed:
  * `hset k ` + Tab offers nothing, as in valkey-cli.
  */
-import type { HelpEntry } from '../../../server/src/protocol.ts'
+import type { HelpEntry } from '../protocol/index.ts'
 import { asciiLower } from './hints.ts'
 
 const SPACE = /[ \t\n\v\f\r]/

@@ -3,7 +3,7 @@
  * (the real pipeline is covered end to end in server/test and e2e/).
  */
 import { describe, expect, it } from 'vitest'
-import type { Reply } from '../../../server/src/protocol.ts'
+import type { Reply } from '../protocol/index.ts'
 import { MAX_LINE_BYTES } from './LineEditor.ts'
 import { Repl, type CommandResult, type Transport } from './Repl.ts'
 

@@ -5,7 +5,7 @@
  * wraps onto the next rows and every redraw clears the rows the previous one
  * used. The buffer holds code points, so the cursor moves by character.
  */
-import { LIMITS } from '../../../server/src/protocol.ts'
+import { LIMITS } from '../protocol/index.ts'
 import { utf8Length } from './bytes.ts'
 import { charWidth, displayWidth } from './displayWidth.ts'
 
