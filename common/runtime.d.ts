@@ -19,5 +19,11 @@ declare class TextDecoder {
   decode(input?: ArrayBufferView | ArrayBufferLike, options?: { stream?: boolean }): string
 }
 
-/** A timer callback (used by tests to let pending promise callbacks run). */
+/** Timers (the connections' backoff and heartbeat; tests letting pending promise callbacks run). */
 declare function setTimeout(callback: (...args: unknown[]) => void, ms?: number): unknown
+declare function clearTimeout(timer: unknown): void
+declare function setInterval(callback: () => void, ms?: number): unknown
+declare function clearInterval(timer: unknown): void
+
+/** Runs a callback after the current task, before any timer (a connection's outgoing frame). */
+declare function queueMicrotask(callback: () => void): void
