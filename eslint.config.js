@@ -18,41 +18,35 @@ import { builtinModules } from 'node:module'
 
 /**
  * What may import what, between the top-level folders. common/ holds the runtime-neutral code (the
- * protocol, the terminal's valkey-cli emulation, command tables) and is the only way code crosses
- * between server/ and web/; it imports from neither. `serverFromWeb` lists the files of web/ (relative
- * to it) that server/ may still import: only the temporary exception below.
- * @param {string[]} [serverFromWeb]
+ * protocol, the page's connection classes, the terminal's valkey-cli emulation, command tables) and is
+ * the only way code crosses between server/ and web/; it imports from neither.
  */
-function boundaryZones(serverFromWeb = []) {
-  return [
-    {
-      target: './common',
-      from: ['./server', './web', './e2e', './bench', './scripts'],
-      message: 'common/ is imported by both server/ and web/, so it imports from neither: move what it needs into common/.',
-    },
-    {
-      target: './server',
-      from: './web',
-      except: serverFromWeb,
-      message: 'server/ may not import from web/: code both need lives in common/.',
-    },
-    {
-      target: './web',
-      from: './server',
-      message: 'web/ may not import from server/: code both need (the protocol included) lives in common/.',
-    },
-  ]
-}
-
-/** The one file still allowed a server-to-web import (see its config entry below). */
-const PAGE_TERMINAL = 'server/test/pageTerminal.ts'
+const BOUNDARY_ZONES = [
+  {
+    target: './common',
+    from: ['./server', './web', './e2e', './bench', './scripts'],
+    message: 'common/ is imported by both server/ and web/, so it imports from neither: move what it needs into common/.',
+  },
+  {
+    target: './server',
+    from: './web',
+    message: 'server/ may not import from web/: code both need lives in common/.',
+  },
+  {
+    target: './web',
+    from: './server',
+    message: 'web/ may not import from server/: code both need (the protocol included) lives in common/.',
+  },
+]
 
 /** Node's built-in modules, with or without the `node:` prefix, and their subpaths (fs/promises). */
 const NODE_BUILTIN = `^(node:.*|(${builtinModules.join('|')})(/.*)?)$`
 
-/** The one module that may open a WebSocket in the page: the connection the socket hook owns. */
-// One socket owner per page: the playground's and the instructor page's.
-const SOCKET_OWNERS = ['web/src/hooks/ProxyConnection.ts', 'web/src/hooks/InstructorConnection.ts']
+/**
+ * The one module of web/ that may touch the browser's WebSocket: it hands the class to the connections
+ * (common/connection), which the playground's and the instructor page's socket hooks own.
+ */
+const SOCKET_OWNER = 'web/src/connection/browserSocket.ts'
 
 export default defineConfig(
   {
@@ -103,43 +97,31 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    // The page: React hooks rules and one socket owner per page.
+    // The page: React hooks rules, and one module that touches the browser's WebSocket.
     files: ['web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: globals.browser },
     rules: {
       ...reactHooks.configs['recommended-latest'].rules,
-      'no-restricted-syntax': [
+      'no-restricted-globals': [
         'error',
         {
-          selector: "NewExpression[callee.name='WebSocket']",
-          message: `Only ${SOCKET_OWNERS.join(' and ')} open sockets; panels reach them through useProxySocket / useInstructorSocket.`,
+          name: 'WebSocket',
+          message: `Only ${SOCKET_OWNER} uses WebSocket; panels reach the page's connection through useConnection() / useInstructorConnection().`,
         },
       ],
     },
   },
   {
-    files: SOCKET_OWNERS,
-    rules: { 'no-restricted-syntax': 'off' },
+    files: [SOCKET_OWNER],
+    rules: { 'no-restricted-globals': 'off' },
   },
   {
-    // Where code may cross between folders: see boundaryZones. Paths are resolved, so a relative import
+    // Where code may cross between folders: see BOUNDARY_ZONES. Paths are resolved, so a relative import
     // is judged by the file it reaches, whatever its spelling. (An import that does not resolve is not
     // judged here; tsc fails on it, and each tsconfig project also rejects files outside its own.)
     files: ['**/*.{ts,tsx,mjs,js}'],
-    ignores: [PAGE_TERMINAL],
-    rules: { 'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: boundaryZones() }] },
-  },
-  {
-    // TEMPORARY: server/test/pageTerminal.ts drives the page's terminal pipeline in Node, through the page's
-    // connection class. That one import is allowed until the page's connection classes move to common/.
-    files: [PAGE_TERMINAL],
-    rules: {
-      'import-x/no-restricted-paths': [
-        'error',
-        { basePath: import.meta.dirname, zones: boundaryZones(['./src/hooks/ProxyConnection.ts']) },
-      ],
-    },
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: BOUNDARY_ZONES }] },
   },
   {
     // common/ runs in the page and in the server alike: no Node built-ins, no package that only one of

@@ -4,11 +4,8 @@
  * event loop. Usage (by noisyNeighbour.ts): node --import tsx bench/floodProcess.ts PORT KIND.
  * Prints "ready" once its data is in place, floods until SIGTERM or 60 s, whichever is first.
  */
-import WebSocket from 'ws'
-import type { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import type { ProxyConnection } from '../common/connection/ProxyConnection.ts'
 import { openPageConnection } from './connection.ts'
-
-;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
 
 export const FLOODS = {
   paste4000: '4,000-line HSET pastes, 1 KB values',

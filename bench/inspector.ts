@@ -6,7 +6,7 @@
  *  - how long until the first rows of a 100,000-field hash arrive.
  */
 import type { InspectorMessage } from '../common/protocol/index.ts'
-import type { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import type { ProxyConnection } from '../common/connection/ProxyConnection.ts'
 import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'
 

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import type { ProxyConnection } from '../common/connection/ProxyConnection.ts'
 import { openPageConnection } from './connection.ts'
 import { FLOODS, type FloodKind } from './floodProcess.ts'
 import { summarize, type Summary } from './stats.ts'

@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import WebSocket from 'ws'
 import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
 import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { round } from './stats.ts'
@@ -17,8 +16,6 @@ import { benchMissions } from './missions.ts'
 import { benchNoisyNeighbour } from './noisyNeighbour.ts'
 import { benchWorkshop } from './workshop.ts'
 import { benchTerminal } from './terminal.ts'
-
-;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const binary = process.env.VALKEY_SERVER

@@ -5,7 +5,7 @@
  * CPU the proxy and Valkey used meanwhile. Bounded: 500 x 20 commands.
  */
 import { readFileSync } from 'node:fs'
-import type { ProxyConnection } from '../web/src/hooks/ProxyConnection.ts'
+import type { ProxyConnection } from '../common/connection/ProxyConnection.ts'
 import { openPageConnection } from './connection.ts'
 import { summarize, type Summary } from './stats.ts'
 

@@ -1,6 +1,6 @@
 /**
  * The page's own terminal pipeline, in Node: ProxyConnection over a real
- * WebSocket, LineRunner with the server's command docs, valkey-cli's quoting
+ * WebSocket (the ws package's), LineRunner with the server's command docs, valkey-cli's quoting
  * rules for the server's version. What `output` returns is exactly what the
  * page's terminal prints for a line (without the prompt).
  */
@@ -9,7 +9,8 @@ import type { CommandDocsPayload } from '../../common/protocol/index.ts'
 import { createCommandHelp } from '../../common/cli/commandHelp.ts'
 import { LineRunner } from '../../common/cli/LineRunner.ts'
 import { quoteRulesFor } from '../../common/cli/splitArgs.ts'
-import { ProxyConnection, type TokenStore } from '../../web/src/hooks/ProxyConnection.ts'
+import { ProxyConnection } from '../../common/connection/ProxyConnection.ts'
+import { memoryStore, type TokenStore } from '../../common/connection/stores.ts'
 import { eventually } from './helpers.ts'
 
 export type PageTerminal = {
@@ -22,8 +23,7 @@ export type PageTerminal = {
 
 /** A browser's localStorage stand-in: share one between connections to come back to the same sandbox. */
 export function memoryTokenStore(): TokenStore {
-  let token: string | null = null
-  return { get: () => token, set: (value) => (token = value) }
+  return memoryStore()
 }
 
 /** Opens a browser-like connection to the playground on `port` (a fresh sandbox unless `tokens` holds one). */
@@ -32,9 +32,7 @@ export async function openPageTerminal(
   valkeyVersion: string,
   tokens: TokenStore = memoryTokenStore()
 ): Promise<PageTerminal> {
-  // The page's connection code uses the browser's WebSocket; in Node, ws provides it.
-  ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
-  const connection = new ProxyConnection(`ws://127.0.0.1:${port}/ws`, tokens)
+  const connection = new ProxyConnection({ url: `ws://127.0.0.1:${port}/ws`, WebSocket, tokens, names: memoryStore() })
   connection.start()
   await eventually(() => (connection.status.state === 'open' ? true : undefined), 'playground connection')
   const docs = (await (await fetch(`http://127.0.0.1:${port}/api/command-docs`)).json()) as CommandDocsPayload

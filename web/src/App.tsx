@@ -6,7 +6,7 @@
  * scrolling column on phones). The boundaries between them can be dragged, and are remembered.
  */
 import { useEffect, useState, type CSSProperties } from 'react'
-import { useProxySocket } from './hooks/useProxySocket.ts'
+import { ConnectionProvider, useConnectionStatus } from './connection/ConnectionContext.tsx'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
 import { LessonToggle, useLessonsHidden } from './panels/Header/LessonToggle.tsx'
 import { InspectorBridge } from './panels/Inspector/InspectorBridge.ts'
@@ -41,7 +41,15 @@ export function App() {
 }
 
 function Playground() {
-  const { connection, status } = useProxySocket()
+  return (
+    <ConnectionProvider>
+      <PlaygroundLayout />
+    </ConnectionProvider>
+  )
+}
+
+function PlaygroundLayout() {
+  const status = useConnectionStatus()
   const [bridge] = useState(() => new TerminalBridge())
   const [inspectorBridge] = useState(() => new InspectorBridge())
   const [chosenLessonsHidden, setLessonsHidden] = useLessonsHidden()
@@ -51,7 +59,7 @@ function Playground() {
   const inspected = server?.inspect ? (server as ServerInfo & { inspect: InspectInfo }) : null
   const inspecting = inspectRoute || inspected !== null
   const lessonsHidden = inspecting || chosenLessonsHidden
-  const inspectState = useInspectState(connection)
+  const inspectState = useInspectState()
   // The database the terminal is on; the inspector shows the same one (inspect mode only).
   const [db, setDb] = useState<number | null>(null)
   const startDb = inspected?.inspect.db
@@ -88,30 +96,24 @@ function Playground() {
         <div className="header-tools">
           {inspecting ? (
             inspected && (
-              <InspectTools
-                connection={connection}
-                state={inspectState}
-                server={inspected}
-                db={db ?? inspected.inspect.db}
-                run={(line) => bridge.run(line)}
-              />
+              <InspectTools state={inspectState} server={inspected} db={db ?? inspected.inspect.db} run={(line) => bridge.run(line)} />
             )
           ) : (
             <>
-              <WatchedBadge connection={connection} />
-              <AttendeeName connection={connection} />
+              <WatchedBadge />
+              <AttendeeName />
               <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
             </>
           )}
-          <ConnectionBadge status={status} />
+          <ConnectionBadge />
         </div>
       </header>
-      {!inspecting && <AnnouncementBar connection={connection} />}
+      {!inspecting && <AnnouncementBar />}
       <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`} style={sizes}>
         {/* Hidden, not unmounted: the mission keeps its state and the server keeps checking. */}
         {!inspecting && (
           <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>
-            <MissionsPanel connection={connection} bridge={bridge} inspector={inspectorBridge} />
+            <MissionsPanel bridge={bridge} inspector={inspectorBridge} />
           </section>
         )}
         {!lessonsHidden && !stacked && (
@@ -127,7 +129,7 @@ function Playground() {
           />
         )}
         <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
-          <TerminalPanel connection={connection} bridge={bridge} onDb={inspecting ? setDb : undefined} />
+          <TerminalPanel bridge={bridge} onDb={inspecting ? setDb : undefined} />
         </section>
         {!stacked && (
           <SharedAxisSplitter
@@ -141,7 +143,6 @@ function Playground() {
         )}
         <section className="panel inspector-panel" data-testid="inspector" aria-label="Inspector">
           <InspectorPanel
-            connection={connection}
             bridge={bridge}
             lessonBridge={inspectorBridge}
             fieldTtl={fieldTtl}

@@ -1,7 +1,8 @@
 /** @module Shows whether the page is connected, and to which Valkey. */
-import type { ConnectionStatus } from '../../hooks/ProxyConnection.ts'
+import { useConnectionStatus } from '../../connection/ConnectionContext.tsx'
 
-export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
+export function ConnectionBadge() {
+  const status = useConnectionStatus()
   const [label, tone, title] =
     status.state === 'open'
       ? [

@@ -4,14 +4,13 @@
  * view is live.
  */
 import type { InspectInfo, ServerInfo } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { DatabaseSelect } from './DatabaseSelect.tsx'
 import { LiveStatus } from './LiveStatus.tsx'
 import type { InspectState } from './useInspectState.ts'
 import './inspect.css'
 
 type Props = {
-  connection: ProxyConnection | null
   /** Kept by the page from its first message on (useInspectState), so nothing sent before this mounts is missed. */
   state: InspectState
   server: ServerInfo & { inspect: InspectInfo }
@@ -20,7 +19,8 @@ type Props = {
   run: (line: string) => void
 }
 
-export function InspectTools({ connection, state, server, db, run }: Props) {
+export function InspectTools({ state, server, db, run }: Props) {
+  const connection = useConnection()
   const { databases, live, clockOffset } = state
   const { inspect } = server
   const product = inspect.product === 'valkey' ? 'Valkey' : 'Redis'

@@ -4,11 +4,12 @@
  */
 import { useEffect, useState } from 'react'
 import type { DatabaseInfo, InspectorMessage, LiveMessage } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 
 export type InspectState = { databases: DatabaseInfo[]; live: LiveMessage | null; clockOffset: number }
 
-export function useInspectState(connection: ProxyConnection | null): InspectState {
+export function useInspectState(): InspectState {
+  const connection = useConnection()
   const [state, setState] = useState<InspectState>({ databases: [], live: null, clockOffset: 0 })
   useEffect(() => {
     if (!connection) return

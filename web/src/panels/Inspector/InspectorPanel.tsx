@@ -4,7 +4,7 @@
  * from keyspace notifications; nothing here polls.
  */
 import { useEffect, useRef } from 'react'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { EventLog } from './EventLog.tsx'
 import type { InspectorBridge } from './InspectorBridge.ts'
@@ -13,14 +13,12 @@ import { useInspector } from './useInspector.ts'
 import './inspector.css'
 
 export function InspectorPanel({
-  connection,
   bridge,
   lessonBridge,
   fieldTtl,
   readOnly = false,
   db = null,
 }: {
-  connection: ProxyConnection | null
   bridge: TerminalBridge
   lessonBridge: InspectorBridge
   fieldTtl: boolean
@@ -29,7 +27,7 @@ export function InspectorPanel({
   /** Inspect mode: the database to show (the terminal's); null in the playground. */
   db?: number | null
 }) {
-  const inspector = useInspector(connection)
+  const inspector = useInspector(useConnection())
   const { state } = inspector
   const { show, selectDb } = inspector
   useEffect(() => lessonBridge.attach(show), [lessonBridge, show])

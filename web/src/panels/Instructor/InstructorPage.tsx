@@ -14,6 +14,7 @@ import { rememberInstructorKey, takeInstructorKey } from './instructorKey.ts'
 import { BroadcastForm, StuckRulesForm } from './RoomControls.tsx'
 import { roomMission, visibleRows, type FilterKey, type SortKey } from './roomStore.ts'
 import { StepBars } from './StepBars.tsx'
+import { InstructorConnectionContext } from './InstructorConnectionContext.tsx'
 import { useInstructorSocket } from './useInstructorSocket.ts'
 import { WatchPane } from './WatchPane.tsx'
 import { downloadProgressCsv } from './downloadCsv.ts'
@@ -79,72 +80,73 @@ export function InstructorPage() {
   }
 
   return (
-    <div className="app teach" data-testid="instructor" data-state={status.state}>
-      <header className="app-header">
-        <h1>
-          <span className="logo">Valkey</span> Hash Playground · Instructor
-        </h1>
-        <div className="header-tools">
-          <button
-            type="button"
-            data-testid="export-csv"
-            onClick={() => void downloadProgressCsv(key).then(setExportNote)}
-            title="The progress table as CSV"
-          >
-            Export CSV
-          </button>
-          {exportNote && <span className="error">{exportNote}</span>}
-          <span
-            className={`badge badge-${status.state === 'open' ? 'ok' : 'wait'}`}
-            data-testid="connection-status"
-            data-state={status.state}
-          >
-            <span className="dot" aria-hidden="true" />
-            {status.state === 'open' ? `${room.rows.size} in the room` : status.state === 'closed' ? 'Reconnecting…' : 'Connecting…'}
-          </span>
-        </div>
-      </header>
-      <main className="teach-main">
-        {connection && (
-          <section className="room-controls" aria-label="Room controls">
-            <StuckRulesForm rules={room.rules} connection={connection} />
-            <BroadcastForm missions={missions} connection={connection} />
-          </section>
-        )}
-        <StepBars rows={allRows} missions={missions} mission={mission} onMission={setChosenMission} />
-        {resetNote && (
-          <p className="muted" role="status" data-testid="reset-result">
-            {resetNote}
-          </p>
-        )}
-        <div className={`teach-split${watching ? ' with-watch' : ''}`}>
-          <AttendeeGrid
-            rows={rows}
-            total={allRows.length}
-            missions={steps}
-            titles={titles}
-            clockOffset={room.clockOffset}
-            sort={sort}
-            filter={filter}
-            watching={watching}
-            onSort={setSort}
-            onFilter={setFilter}
-            onWatch={onWatch}
-            onReset={onReset}
-          />
-          {watching && connection && (
-            <WatchPane
-              key={watching}
-              connection={connection}
-              attendee={watching}
-              row={room.rows.get(watching)}
-              fieldTtl={room.server?.features.hashFieldExpiration ?? false}
-              onClose={() => setWatching(null)}
-            />
+    <InstructorConnectionContext value={connection}>
+      <div className="app teach" data-testid="instructor" data-state={status.state}>
+        <header className="app-header">
+          <h1>
+            <span className="logo">Valkey</span> Hash Playground · Instructor
+          </h1>
+          <div className="header-tools">
+            <button
+              type="button"
+              data-testid="export-csv"
+              onClick={() => void downloadProgressCsv(key).then(setExportNote)}
+              title="The progress table as CSV"
+            >
+              Export CSV
+            </button>
+            {exportNote && <span className="error">{exportNote}</span>}
+            <span
+              className={`badge badge-${status.state === 'open' ? 'ok' : 'wait'}`}
+              data-testid="connection-status"
+              data-state={status.state}
+            >
+              <span className="dot" aria-hidden="true" />
+              {status.state === 'open' ? `${room.rows.size} in the room` : status.state === 'closed' ? 'Reconnecting…' : 'Connecting…'}
+            </span>
+          </div>
+        </header>
+        <main className="teach-main">
+          {connection && (
+            <section className="room-controls" aria-label="Room controls">
+              <StuckRulesForm rules={room.rules} />
+              <BroadcastForm missions={missions} />
+            </section>
           )}
-        </div>
-      </main>
-    </div>
+          <StepBars rows={allRows} missions={missions} mission={mission} onMission={setChosenMission} />
+          {resetNote && (
+            <p className="muted" role="status" data-testid="reset-result">
+              {resetNote}
+            </p>
+          )}
+          <div className={`teach-split${watching ? ' with-watch' : ''}`}>
+            <AttendeeGrid
+              rows={rows}
+              total={allRows.length}
+              missions={steps}
+              titles={titles}
+              clockOffset={room.clockOffset}
+              sort={sort}
+              filter={filter}
+              watching={watching}
+              onSort={setSort}
+              onFilter={setFilter}
+              onWatch={onWatch}
+              onReset={onReset}
+            />
+            {watching && connection && (
+              <WatchPane
+                key={watching}
+                attendee={watching}
+                row={room.rows.get(watching)}
+                fieldTtl={room.server?.features.hashFieldExpiration ?? false}
+                onClose={() => setWatching(null)}
+              />
+            )}
+          </div>
+        </main>
+      </div>
+    </InstructorConnectionContext>
   )
 }
 

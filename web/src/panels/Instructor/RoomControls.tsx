@@ -4,9 +4,10 @@
  */
 import { useEffect, useState } from 'react'
 import { LIMITS, STUCK_LIMITS, type MissionSummary, type StuckRules } from '../../../../common/protocol/index.ts'
-import type { InstructorConnection } from '../../hooks/InstructorConnection.ts'
+import { useInstructorConnection } from './InstructorConnectionContext.tsx'
 
-export function StuckRulesForm({ rules, connection }: { rules: StuckRules | null; connection: InstructorConnection }) {
+export function StuckRulesForm({ rules }: { rules: StuckRules | null }) {
+  const connection = useInstructorConnection()
   const [seconds, setSeconds] = useState('')
   const [errors, setErrors] = useState('')
   const after = Number(seconds || rules?.afterSeconds)
@@ -60,7 +61,8 @@ export function StuckRulesForm({ rules, connection }: { rules: StuckRules | null
   )
 }
 
-export function BroadcastForm({ missions, connection }: { missions: readonly MissionSummary[]; connection: InstructorConnection }) {
+export function BroadcastForm({ missions }: { missions: readonly MissionSummary[] }) {
+  const connection = useInstructorConnection()
   const [text, setText] = useState('')
   const [target, setTarget] = useState('')
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null)

@@ -9,17 +9,18 @@ import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { AttendeeRow } from '../../../../common/protocol/index.ts'
 import { byteArray } from '../../../../common/cli/bytes.ts'
-import type { InstructorConnection } from '../../hooks/InstructorConnection.ts'
 import { playgroundApi } from '../../testing/playgroundApi.ts'
 import { InspectorBody } from '../Inspector/InspectorBody.tsx'
 import { useInspector } from '../Inspector/useInspector.ts'
 import '../Inspector/inspector.css'
 import { readLines } from '../Terminal/readLines.ts'
+import { useInstructorConnection } from './InstructorConnectionContext.tsx'
 import { displayName } from './roomStore.ts'
 
-type Props = { connection: InstructorConnection; attendee: string; row: AttendeeRow | undefined; fieldTtl: boolean; onClose(): void }
+type Props = { attendee: string; row: AttendeeRow | undefined; fieldTtl: boolean; onClose(): void }
 
-export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Props) {
+export function WatchPane({ attendee, row, fieldTtl, onClose }: Props) {
+  const connection = useInstructorConnection()
   // Declared before the inspector's hook: its requests must reach the server after the watch.
   useEffect(() => {
     connection.watch(attendee)
@@ -60,7 +61,7 @@ export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Prop
       </header>
       <div className="watch-body">
         <div className="watch-terminal-wrap">
-          <WatchTerminal connection={connection} attendee={attendee} onScreen={() => setScreens((count) => count + 1)} />
+          <WatchTerminal attendee={attendee} onScreen={() => setScreens((count) => count + 1)} />
           {screens === 0 && <p className="muted watch-waiting">Waiting for their terminal… (it appears once their page is open)</p>}
         </div>
         <div className="inspector watch-inspector" data-testid="watch-inspector">
@@ -71,7 +72,8 @@ export function WatchPane({ connection, attendee, row, fieldTtl, onClose }: Prop
   )
 }
 
-function WatchTerminal({ connection, attendee, onScreen }: { connection: InstructorConnection; attendee: string; onScreen(): void }) {
+function WatchTerminal({ attendee, onScreen }: { attendee: string; onScreen(): void }) {
+  const connection = useInstructorConnection()
   const host = useRef<HTMLDivElement>(null)
   const screened = useRef(onScreen)
   useEffect(() => {

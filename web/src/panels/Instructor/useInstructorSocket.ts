@@ -2,8 +2,8 @@
  * @module The one hook that owns the instructor page's socket, and the room state folded from it.
  */
 import { useEffect, useState } from 'react'
-import { proxyUrl } from '../../hooks/useProxySocket.ts'
-import { InstructorConnection, type InstructorStatus } from '../../hooks/InstructorConnection.ts'
+import { InstructorConnection, type InstructorStatus } from '../../../../common/connection/InstructorConnection.ts'
+import { browserWebSocket, socketUrl } from '../../connection/browserSocket.ts'
 import { initialRoom, reduceRoom, type RoomState } from './roomStore.ts'
 
 export function useInstructorSocket(key: string | null): {
@@ -17,7 +17,8 @@ export function useInstructorSocket(key: string | null): {
 
   useEffect(() => {
     if (key === null) return
-    const created = new InstructorConnection(proxyUrl(window.location), key)
+    const created = new InstructorConnection({ url: socketUrl(window.location), WebSocket: browserWebSocket, key })
+    // The room is folded from the first message on: these listeners are in place before the socket opens.
     const removers = [
       created.on('status', setStatus),
       created.on('room', (message) => setRoom((state) => reduceRoom(state, message, Date.now()))),

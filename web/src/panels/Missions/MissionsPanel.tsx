@@ -8,7 +8,7 @@
  */
 import { useState } from 'react'
 import type { MissionCommands } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { utf8Bytes } from '../../../../common/cli/bytes.ts'
 import type { InspectorBridge } from '../Inspector/InspectorBridge.ts'
 import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
@@ -18,10 +18,11 @@ import { MissionView } from './MissionView.tsx'
 import { useMissions } from './useMissions.ts'
 import './missions.css'
 
-export type MissionsPanelProps = { connection: ProxyConnection | null; bridge: TerminalBridge; inspector: InspectorBridge }
+export type MissionsPanelProps = { bridge: TerminalBridge; inspector: InspectorBridge }
 
-export function MissionsPanel({ connection, bridge, inspector }: MissionsPanelProps) {
-  const { route, list, doc, progress, error } = useMissions(connection)
+export function MissionsPanel({ bridge, inspector }: MissionsPanelProps) {
+  const connection = useConnection()
+  const { route, list, doc, progress, error } = useMissions()
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null)
   // A new mission instance (after Reset) starts with hints and solutions closed again.
   const [generation, setGeneration] = useState(0)

@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'react'
 import type { MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { parseMissionRoute, type MissionRoute } from './missionRoute.ts'
 
 export type MissionsState = {
@@ -24,7 +24,8 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T
 }
 
-export function useMissions(connection: ProxyConnection | null): MissionsState {
+export function useMissions(): MissionsState {
+  const connection = useConnection()
   const [route, setRoute] = useState(() => parseMissionRoute(window.location.hash))
   const [list, setList] = useState<MissionSummary[] | null>(null)
   // The fetched document remembers which mission it is, so a route change shows "loading" at

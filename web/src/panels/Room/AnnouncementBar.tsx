@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react'
 import type { Announcement } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { missionHref } from '../Missions/missionRoute.ts'
 
 const DISMISSED = 'valkey-playground:dismissed-announcement'
@@ -26,7 +26,8 @@ function dismiss(id: number): void {
   }
 }
 
-export function AnnouncementBar({ connection }: { connection: ProxyConnection | null }) {
+export function AnnouncementBar() {
+  const connection = useConnection()
   const [announcement, setAnnouncement] = useState<Announcement | null>(null)
   useEffect(() => connection?.on('announcement', (next) => setAnnouncement(next.id === dismissedId() ? null : next)), [connection])
   if (!announcement) return null

@@ -4,9 +4,10 @@
  */
 import { useEffect, useState } from 'react'
 import { LIMITS } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 
-export function AttendeeName({ connection }: { connection: ProxyConnection | null }) {
+export function AttendeeName() {
+  const connection = useConnection()
   const [who, setWho] = useState<{ number: number; name: string | null } | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
   useEffect(() => connection?.on('attendee', (number, name) => setWho({ number, name })), [connection])

@@ -3,9 +3,10 @@
  * attendee should know it is happening.
  */
 import { useEffect, useState } from 'react'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 
-export function WatchedBadge({ connection }: { connection: ProxyConnection | null }) {
+export function WatchedBadge() {
+  const connection = useConnection()
   const [watched, setWatched] = useState(false)
   useEffect(() => {
     if (!connection) return

@@ -3,7 +3,7 @@
  * hand out personal links). Read once at start, before the socket says hello.
  */
 import { LIMITS } from '../../../../common/protocol/index.ts'
-import type { NameStore } from '../../hooks/ProxyConnection.ts'
+import type { NameStore } from '../../../../common/connection/stores.ts'
 
 export function applyNamePreset(search: string, names: NameStore): void {
   const given = new URLSearchParams(search).get('name')?.trim()

@@ -11,7 +11,7 @@ import { FitAddon } from '@xterm/addon-fit'
 import '@xterm/xterm/css/xterm.css'
 import { byteArray } from '../../../../common/cli/bytes.ts'
 import { Repl } from '../../../../common/cli/Repl.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { playgroundApi } from '../../testing/playgroundApi.ts'
 import { localHistoryStore } from './historyStore.ts'
 import { readLines } from './readLines.ts'
@@ -21,13 +21,13 @@ import { loadCommandHelp } from './loadCommandHelp.ts'
 import type { TerminalBridge } from './TerminalBridge.ts'
 
 type TerminalPanelProps = {
-  connection: ProxyConnection | null
   bridge: TerminalBridge
   /** Told when the terminal's database changes (SELECT): inspect mode's inspector follows it. */
   onDb?: (db: number) => void
 }
 
-export function TerminalPanel({ connection, bridge, onDb }: TerminalPanelProps) {
+export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
+  const connection = useConnection()
   const container = useRef<HTMLDivElement>(null)
   // Read when the terminal reports a change, so a new callback does not rebuild the terminal.
   const dbListener = useRef(onDb)

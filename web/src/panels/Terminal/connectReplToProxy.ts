@@ -3,7 +3,7 @@
  * on, drops and reconnects, pub/sub messages, notices from the playground.
  */
 import type { Repl } from '../../../../common/cli/Repl.ts'
-import type { ConnectionStatus, ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import type { ConnectionStatus, ProxyConnection } from '../../../../common/connection/ProxyConnection.ts'
 
 /** Returns a function that removes every listener it added. */
 export function connectReplToProxy(repl: Repl, connection: ProxyConnection): () => void {

@@ -10,7 +10,7 @@
 import type { CommandDocsPayload } from '../../../../common/protocol/index.ts'
 import { createCommandHelp } from '../../../../common/cli/commandHelp.ts'
 import type { Repl } from '../../../../common/cli/Repl.ts'
-import type { ConnectionStatus, ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import type { ConnectionStatus, ProxyConnection } from '../../../../common/connection/ProxyConnection.ts'
 
 export function loadCommandHelp(repl: Repl, connection: ProxyConnection, url = '/api/command-docs'): () => void {
   let loadedFor: string | null = null

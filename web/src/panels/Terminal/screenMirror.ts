@@ -11,7 +11,7 @@
 import type { Terminal } from '@xterm/xterm'
 import { SerializeAddon } from '@xterm/addon-serialize'
 import { LIMITS } from '../../../../common/protocol/index.ts'
-import type { ProxyConnection } from '../../hooks/ProxyConnection.ts'
+import type { ProxyConnection } from '../../../../common/connection/ProxyConnection.ts'
 
 const FLUSH_MS = 40
 /** Scrollback rows the first frame of a watch includes besides the screen. */
