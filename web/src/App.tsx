@@ -23,8 +23,8 @@ import { AttendeeName } from './panels/Room/AttendeeName.tsx'
 import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
 import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
 import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
-import { InspectTools } from './panels/Inspect/InspectTools.tsx'
-import { useInspectState } from './panels/Inspect/useInspectState.ts'
+import { OwnValkeyTools } from './panels/OwnValkey/OwnValkeyTools.tsx'
+import { useOwnValkeyState } from './panels/OwnValkey/useOwnValkeyState.ts'
 import type { InspectInfo, ServerInfo } from '../../common/protocol/index.ts'
 
 const isInspectRoute = (hash: string) => /^#\/inspect(\?|\/|$)/.test(hash)
@@ -59,7 +59,7 @@ function PlaygroundLayout() {
   const inspected = server?.inspect ? (server as ServerInfo & { inspect: InspectInfo }) : null
   const inspecting = inspectRoute || inspected !== null
   const lessonsHidden = inspecting || chosenLessonsHidden
-  const inspectState = useInspectState()
+  const ownValkeyState = useOwnValkeyState()
   // The database the terminal is on; the inspector shows the same one (inspect mode only).
   const [db, setDb] = useState<number | null>(null)
   const startDb = inspected?.inspect.db
@@ -96,7 +96,7 @@ function PlaygroundLayout() {
         <div className="header-tools">
           {inspecting ? (
             inspected && (
-              <InspectTools state={inspectState} server={inspected} db={db ?? inspected.inspect.db} run={(line) => bridge.run(line)} />
+              <OwnValkeyTools state={ownValkeyState} server={inspected} db={db ?? inspected.inspect.db} run={(line) => bridge.run(line)} />
             )
           ) : (
             <>

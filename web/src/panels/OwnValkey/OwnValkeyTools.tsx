@@ -7,19 +7,19 @@ import type { InspectInfo, ServerInfo } from '../../../../common/protocol/index.
 import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { DatabaseSelect } from './DatabaseSelect.tsx'
 import { LiveStatus } from './LiveStatus.tsx'
-import type { InspectState } from './useInspectState.ts'
-import './inspect.css'
+import type { OwnValkeyState } from './useOwnValkeyState.ts'
+import './ownValkey.css'
 
 type Props = {
-  /** Kept by the page from its first message on (useInspectState), so nothing sent before this mounts is missed. */
-  state: InspectState
+  /** Kept by the page from its first message on (useOwnValkeyState), so nothing sent before this mounts is missed. */
+  state: OwnValkeyState
   server: ServerInfo & { inspect: InspectInfo }
   db: number
   /** Runs a line in the terminal (choosing a database runs SELECT). */
   run: (line: string) => void
 }
 
-export function InspectTools({ state, server, db, run }: Props) {
+export function OwnValkeyTools({ state, server, db, run }: Props) {
   const connection = useConnection()
   const { databases, live, clockOffset } = state
   const { inspect } = server

@@ -6,11 +6,11 @@ import { useEffect, useState } from 'react'
 import type { DatabaseInfo, InspectorMessage, LiveMessage } from '../../../../common/protocol/index.ts'
 import { useConnection } from '../../connection/ConnectionContext.tsx'
 
-export type InspectState = { databases: DatabaseInfo[]; live: LiveMessage | null; clockOffset: number }
+export type OwnValkeyState = { databases: DatabaseInfo[]; live: LiveMessage | null; clockOffset: number }
 
-export function useInspectState(): InspectState {
+export function useOwnValkeyState(): OwnValkeyState {
   const connection = useConnection()
-  const [state, setState] = useState<InspectState>({ databases: [], live: null, clockOffset: 0 })
+  const [state, setState] = useState<OwnValkeyState>({ databases: [], live: null, clockOffset: 0 })
   useEffect(() => {
     if (!connection) return
     return connection.on('inspector', (message: InspectorMessage) => {
