@@ -2,7 +2,7 @@
  * @module A TTL that counts down, valkey-cli style in whole seconds
  * (TTL rounds up), with the exact PTTL in the tooltip.
  */
-import { useNow } from './clock.ts'
+import { useNow } from '../../shared/useNow.ts'
 import { remainingMs } from './inspectorStore.ts'
 
 export function formatSeconds(totalSeconds: number): string {

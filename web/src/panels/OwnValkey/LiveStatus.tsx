@@ -5,7 +5,7 @@
  */
 import { useState } from 'react'
 import { POLL_SECONDS, type LiveMessage } from '../../../../common/protocol/index.ts'
-import { useNow } from '../Inspector/clock.ts'
+import { useNow } from '../../shared/useNow.ts'
 
 type Props = {
   live: LiveMessage | null
