@@ -53,8 +53,8 @@ export type Watcher = {
   viewing(key: string | null): void
 }
 
-/** One attendee socket, as the room sees it. */
-export type AttendeeSocket = {
+/** One of a member's sockets (an attendee's page), as the room sees it: http/AttendeeSocket is what implements it. */
+export type RoomMemberSocket = {
   send(message: ServerMessage): void
   /** The instructor reset this sandbox: the socket's own views read it again. */
   sandboxReset(): void
@@ -75,11 +75,11 @@ type Member = {
   db: number
   users: SandboxUsers
   /** Sockets in the order they joined; the newest one streams its screen while watched. */
-  sockets: AttendeeSocket[]
+  sockets: RoomMemberSocket[]
   errorTimes: number[]
   watchers: Set<Watcher>
   /** The socket asked to stream its screen, while someone watches. */
-  streaming: AttendeeSocket | null
+  streaming: RoomMemberSocket | null
   /** The row as instructors last received it (JSON): a change that changes nothing shown is not sent. */
   sent: string
   /** The key the attendee's inspector has open, in the tab last to open one. */
@@ -131,7 +131,7 @@ export class Room {
   // ------------------------------------------------------------ attendees
 
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
-  join(lease: { token: string; users: SandboxUsers }, name: string | null, socket: AttendeeSocket): AttendeeHandle {
+  join(lease: { token: string; users: SandboxUsers }, name: string | null, socket: RoomMemberSocket): AttendeeHandle {
     const id = attendeeId(lease.token)
     const db = lease.users.db
     // The same database under another token: the old sandbox was recycled and its row is stale.
@@ -191,7 +191,7 @@ export class Room {
   }
 
   /** @internal AttendeeHandle */
-  left(member: Member, socket: AttendeeSocket): void {
+  left(member: Member, socket: RoomMemberSocket): void {
     member.sockets = member.sockets.filter((each) => each !== socket)
     member.row.connected = member.sockets.length
     if (member.streaming === socket) {
@@ -237,7 +237,7 @@ export class Room {
   }
 
   /** @internal AttendeeHandle: the member's socket sent terminal output. */
-  screen(member: Member, socket: AttendeeSocket, message: Omit<WatchScreenMessage, 'type' | 'attendee'>): void {
+  screen(member: Member, socket: RoomMemberSocket, message: Omit<WatchScreenMessage, 'type' | 'attendee'>): void {
     // Only the socket asked to stream is relayed; anything else (a second tab, a page that keeps
     // sending after the watch ended) is dropped.
     if (member.streaming !== socket) return
@@ -360,7 +360,7 @@ export class Room {
   // ------------------------------------------------------------ internals
 
   /** Asks `socket` (re)starting now to stream its screen; a previous streamer stops. */
-  #stream(member: Member, socket: AttendeeSocket): void {
+  #stream(member: Member, socket: RoomMemberSocket): void {
     if (member.streaming && member.streaming !== socket) member.streaming.send({ type: 'watched', on: false })
     member.streaming = socket
     socket.send({ type: 'watched', on: true })
@@ -426,7 +426,7 @@ export class AttendeeHandle {
   constructor(
     private readonly room: Room,
     private readonly member: Member,
-    private readonly socket: AttendeeSocket
+    private readonly socket: RoomMemberSocket
   ) {}
 
   get id(): string {
