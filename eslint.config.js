@@ -15,6 +15,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 import { defineConfig } from 'eslint/config'
 import { builtinModules } from 'node:module'
+import typeImportCycles from './scripts/lint/typeImportCycles.mjs'
 
 /**
  * What may import what, between the top-level folders. common/ holds the runtime-neutral code (the
@@ -68,7 +69,7 @@ export default defineConfig(
         tsconfigRootDir: import.meta.dirname,
       },
     },
-    plugins: { 'import-x': importX },
+    plugins: { 'import-x': importX, cycles: typeImportCycles },
     settings: { 'import-x/extensions': ['.ts', '.tsx', '.mjs', '.js'] },
     rules: {
       // Control characters in patterns are the subject matter here (byte strings, RESP, ANSI
@@ -86,8 +87,12 @@ export default defineConfig(
       // A disable comment must say why (`-- reason`), and must still be needed.
       '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],
       '@eslint-community/eslint-comments/disable-enable-pair': ['error', { allowWholeFile: true }],
-      // No import cycles anywhere: they make start-up order matter and hide layering mistakes.
-      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // No import cycles anywhere: they make start-up order matter and hide layering mistakes. A
+      // dynamic import() counts too. import-x/no-cycle skips type-only imports (it has no option to
+      // count them), so cycles/no-type-cycle reports the cycles that pass through one: a cycle of
+      // types still ties two modules together.
+      'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
+      'cycles/no-type-cycle': 'error',
       'import-x/no-self-import': 'error',
     },
   },

@@ -7,8 +7,8 @@
 import os from 'node:os'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { startPlayground } from './app.ts'
-import { loadInspectConfig, type InspectConfig } from './inspect/inspectConfig.ts'
-import { startInspect } from './inspect/startInspect.ts'
+import { loadOwnValkeyConfig, type OwnValkeyConfig } from './ownValkey/ownValkeyConfig.ts'
+import { startOwnValkey } from './ownValkey/startOwnValkey.ts'
 
 function networkUrls(port: number): string[] {
   return Object.values(os.networkInterfaces())
@@ -19,11 +19,11 @@ function networkUrls(port: number): string[] {
 
 export async function main(): Promise<void> {
   let config: Config
-  let inspect: InspectConfig | null
+  let inspect: OwnValkeyConfig | null
   try {
     const argv = process.argv.slice(2)
     config = loadConfig(process.env, argv)
-    inspect = loadInspectConfig(process.env, argv)
+    inspect = loadOwnValkeyConfig(process.env, argv)
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`)
@@ -34,7 +34,7 @@ export async function main(): Promise<void> {
   if (inspect) {
     // Someone's own data: this machine only, unless HOST says otherwise.
     if (!process.env.HOST?.trim()) config = { ...config, host: '127.0.0.1' }
-    return mainInspect(config, inspect)
+    return mainOwnValkey(config, inspect)
   }
 
   const playground = await startPlayground({ config })
@@ -63,9 +63,9 @@ export async function main(): Promise<void> {
   stopOnSignals(() => playground.close())
 }
 
-async function mainInspect(config: Config, inspect: InspectConfig): Promise<void> {
-  const inspector = await startInspect({ config, inspect })
-  const { facts } = inspector
+async function mainOwnValkey(config: Config, inspect: OwnValkeyConfig): Promise<void> {
+  const server = await startOwnValkey({ config, inspect })
+  const { facts } = server
   const target = inspect.target
   const product = facts.product === 'valkey' ? 'Valkey' : 'Redis'
   console.log('')
@@ -75,17 +75,17 @@ async function mainInspect(config: Config, inspect: InspectConfig): Promise<void
   )
   console.log('')
   // The one place the key is shown: whoever started the server may share the link, or not.
-  console.log(`  Open:     ${inspector.url}`)
+  console.log(`  Open:     ${server.url}`)
   console.log("            (the link carries this page's key: whoever has it can read this server)")
   if (config.host === '0.0.0.0' || config.host === '::') {
-    for (const url of networkUrls(inspector.port)) console.log(`  Network:  ${url}?key=…`)
+    for (const url of networkUrls(server.port)) console.log(`  Network:  ${url}?key=…`)
   }
   console.log('')
   if (!inspect.write) console.log('  Read-only: commands that write or administer the server are refused (--write allows them).')
   else if (!inspect.dangerous)
     console.log('  Writes allowed; FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS on a large database stay refused (--dangerous).')
   else console.log('  Writes allowed, FLUSHALL, FLUSHDB, SHUTDOWN, DEBUG and KEYS included (--dangerous).')
-  const live = inspector.live.status
+  const live = server.live.status
   if (live.mode === 'polling') {
     console.log(`  Not live: ${live.reason}; the page reads what it shows again every few seconds.`)
     if (live.enableLine) console.log(`  To make it live: ${live.enableLine} (the page offers to run it).`)
@@ -94,7 +94,7 @@ async function mainInspect(config: Config, inspect: InspectConfig): Promise<void
   }
   if (!facts.fieldExpiry) console.log('  This server has no hash field expiration (Valkey 9, Redis 7.4): no field TTLs.')
   console.log('  Press Ctrl-C to stop.')
-  stopOnSignals(() => inspector.close(), 'the inspector')
+  stopOnSignals(() => server.close(), 'the inspector')
 }
 
 /** `what`: named in the message ("stopping the playground..."). */

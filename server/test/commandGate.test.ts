@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import { gate, parseCommandTable, type CommandTable } from '../src/inspect/commandGate.ts'
+import { gate, parseCommandTable, type CommandTable } from '../src/ownValkey/commandGate.ts'
 import { startTestPlayground } from './helpers.ts'
 
 let playground: Playground

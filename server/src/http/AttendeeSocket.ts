@@ -20,7 +20,7 @@ import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'
 import { MissionSession } from '../missions/MissionSession.ts'
 import type { SandboxLease } from '../sandbox/SandboxRegistry.ts'
 import { TerminalSession } from '../sandbox/TerminalSession.ts'
-import type { AttendeeHandle } from '../instructor/Room.ts'
+import type { AttendeeHandle } from '../instructor/AttendeeHandle.ts'
 import type { GatewayDeps } from './gatewayDeps.ts'
 
 /** Commands after which the inspector reads everything again: they change keys without notifications. */

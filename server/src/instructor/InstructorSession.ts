@@ -14,7 +14,8 @@ import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'
 import { inspectorRequest, type InspectorViewRequest } from '../inspector/inspectorRequest.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
-import type { Room, Watcher } from './Room.ts'
+import type { Room } from './Room.ts'
+import type { Watcher } from './WatchRelay.ts'
 
 export type InstructorDeps = {
   room: Room

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AttendeeRow, ServerMessage } from '../../../common/protocol/index.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
-import { attendeeId, Room, SCREEN_BYTES_PER_SECOND, type AttendeeSocket } from './Room.ts'
+import { Room } from './Room.ts'
+import { attendeeId, type RoomMemberSocket } from './roomMembers.ts'
+import { SCREEN_BYTES_PER_SECOND } from './WatchRelay.ts'
 
 const users = (db: number) => ({ db }) as SandboxUsers
 const lease = (token: string, db: number) => ({ token, users: users(db) })
 
-class FakeSocket implements AttendeeSocket {
+class FakeSocket implements RoomMemberSocket {
   readonly sent: ServerMessage[] = []
   resets = 0
   send(message: ServerMessage): void {

@@ -8,18 +8,29 @@
  * the sandbox's patterns in use each time, so they do not pile up; patterns are bytes and go to
  * Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
  */
-import type { Reply } from '../../../common/protocol/index.ts'
+import type { Reply, ServerMessage } from '../../../common/protocol/index.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'
 import { stripPubSubReply, withPrefix } from './channels.ts'
 import { upper } from '../../../common/commands/commandNames.ts'
-import type { SessionDeps } from './TerminalSession.ts'
+import type { AdminClient } from '../valkey/adminClient.ts'
+import type { SandboxUsers } from './aclRules.ts'
+import type { PatternBook } from './PatternBook.ts'
 
 /** Distinct PSUBSCRIBE patterns one sandbox may hold (each is an ACL rule on its subscriber user). */
 const MAX_PATTERNS = 100
 
-/** What a terminal session already has, plus the session itself as the PatternBook's owner. */
-export type SubscriberDeps = Pick<SessionDeps, 'valkey' | 'admin' | 'users' | 'patterns' | 'send'> & { owner: object }
+/** What the channel needs: a terminal session passes its own (declared here, so the channel does not depend on the session). */
+export type SubscriberDeps = {
+  valkey: { host: string; port: number }
+  /** Grants the subscriber user its patterns. */
+  admin: AdminClient
+  users: SandboxUsers
+  patterns: PatternBook
+  send: (message: ServerMessage) => void
+  /** Whose patterns these are in the PatternBook: the terminal session. */
+  owner: object
+}
 
 const err = (s: string): Reply => ({ t: 'err', s })
 

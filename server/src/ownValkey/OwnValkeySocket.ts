@@ -17,12 +17,12 @@ import { inspectorRequest, isInspectModeRequest } from '../inspector/inspectorRe
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { ValkeyTarget } from '../config.ts'
-import { InspectTerminal } from './InspectTerminal.ts'
+import { OwnValkeyTerminal } from './OwnValkeyTerminal.ts'
 import { parseKeyspace, withCurrent } from './keyspaceInfo.ts'
 import type { LiveState, LiveStatus } from './LiveState.ts'
 import { openTarget } from './targetConnection.ts'
 
-export type InspectSocketDeps = {
+export type OwnValkeySocketDeps = {
   endpoint: ValkeyTarget
   fieldExpiry: boolean
   serverInfo: ServerInfo
@@ -40,8 +40,8 @@ const DEFAULT_POLL_SECONDS = 2
 /** Commands after which the inspector reads everything again: they change keys without notifications. */
 const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL', 'SWAPDB'])
 
-export class InspectSocket {
-  readonly terminal: InspectTerminal
+export class OwnValkeySocket {
+  readonly terminal: OwnValkeyTerminal
   #db: number
   #inspector!: InspectorSession
   #stopEvents: () => void = () => undefined
@@ -57,13 +57,13 @@ export class InspectSocket {
   #closed = false
 
   constructor(
-    private readonly deps: InspectSocketDeps,
+    private readonly deps: OwnValkeySocketDeps,
     hello: HelloMessage,
     private readonly send: (message: ServerMessage) => void
   ) {
     const inspect = deps.serverInfo.inspect!
     this.#db = inspect.db
-    this.terminal = new InspectTerminal({
+    this.terminal = new OwnValkeyTerminal({
       open: (db) => openTarget(deps.endpoint, db, 'terminal', true),
       gate: deps.gate,
       needsSize: deps.needsSize,

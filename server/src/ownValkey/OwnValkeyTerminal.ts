@@ -27,7 +27,7 @@ import { unsubscribedReplies } from '../sandbox/scopedReplies.ts'
 import { breaksPairing } from './pairing.ts'
 import { Subscriptions } from '../resp/Subscriptions.ts'
 
-export type InspectTerminalDeps = {
+export type OwnValkeyTerminalDeps = {
   /** Opens a signed-in connection on database `db` (large replies stay JSON text). */
   open: (db: number) => Promise<RespConnection>
   /** Null when the command may run, else the refusal; `keysInDb` is given for KEYS when asked for. */
@@ -45,7 +45,7 @@ const err = (s: string): Reply => ({ t: 'err', s })
 /** A command no server knows: queued inside MULTI, it makes EXEC fail with EXECABORT. */
 const ABORT_TRANSACTION = ['PLAYGROUND-REFUSED-COMMAND']
 
-export class InspectTerminal {
+export class OwnValkeyTerminal {
   readonly #connection: LazyConnection
   #ready: RespConnection | null = null
   #clientId = ''
@@ -62,7 +62,7 @@ export class InspectTerminal {
     if (!this.#closed) this.deps.send({ type: 'reply', id: done.id, replies: done.replies!, ms })
   })
 
-  constructor(private readonly deps: InspectTerminalDeps) {
+  constructor(private readonly deps: OwnValkeyTerminalDeps) {
     this.#db = deps.db
     this.#connection = new LazyConnection(
       () => this.#open(),

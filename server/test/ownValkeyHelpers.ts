@@ -4,8 +4,8 @@
  * small readers for the messages the page gets.
  */
 import { inject } from 'vitest'
-import { parseInspectUrl } from '../src/inspect/inspectConfig.ts'
-import { startInspect, type InspectServer } from '../src/inspect/startInspect.ts'
+import { parseInspectUrl } from '../src/ownValkey/ownValkeyConfig.ts'
+import { startOwnValkey, type OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { PROTOCOL_VERSION, type ClientMessage, type Reply, type ServerMessage } from '../../common/protocol/index.ts'
 import { eventually, TestClient } from './helpers.ts'
 import { runCommands, type TargetServer } from './targetServer.ts'
@@ -25,7 +25,7 @@ export const inspectTargets = (): Target[] => inject('inspectTargets')
 export const productOf = (target: Target): 'valkey' | 'redis' => (target.name.startsWith('redis-') ? 'redis' : 'valkey')
 export const versionOf = (target: Target): string => target.name.replace(/^[a-z]+-/, '')
 
-export type InspectOn = {
+export type OwnValkeyOn = {
   /** The database in the URL (`/db`). */
   db?: number
   /** Sign in as this ACL user instead of the default user with the server's password. */
@@ -39,7 +39,7 @@ export type InspectOn = {
 }
 
 /** The URL a user would pass to --inspect for this server. */
-export function inspectUrl(target: TargetServer, options: Pick<InspectOn, 'db' | 'user'> = {}): string {
+export function inspectUrl(target: TargetServer, options: Pick<OwnValkeyOn, 'db' | 'user'> = {}): string {
   const scheme = target.tls ? 'rediss' : 'redis'
   const credentials = options.user
     ? `${encodeURIComponent(options.user.name)}:${encodeURIComponent(options.user.password)}@`
@@ -50,9 +50,9 @@ export function inspectUrl(target: TargetServer, options: Pick<InspectOn, 'db' |
 }
 
 /** Inspect mode on `target`, on a free loopback port, with the test key; read-only unless asked. */
-export function startInspectOn(target: TargetServer, options: InspectOn = {}): Promise<InspectServer> {
+export function startOwnValkeyOn(target: TargetServer, options: OwnValkeyOn = {}): Promise<OwnValkeyServer> {
   const tls = options.tls ?? (target.tls ? { caFile: target.tls.caFile, insecure: false } : undefined)
-  return startInspect({
+  return startOwnValkey({
     config: { port: 0, host: '127.0.0.1', webRoot: null, allowedOrigins: [], trustedProxies: [] },
     inspect: {
       target: parseInspectUrl(inspectUrl(target, options), tls),
@@ -66,7 +66,10 @@ export function startInspectOn(target: TargetServer, options: InspectOn = {}): P
 }
 
 /** A socket that presents the key (Bearer unless other headers are given) and has been welcomed. */
-export async function connectInspect(port: number, options: { headers?: Record<string, string>; from?: string } = {}): Promise<TestClient> {
+export async function connectOwnValkey(
+  port: number,
+  options: { headers?: Record<string, string>; from?: string } = {}
+): Promise<TestClient> {
   const client = await TestClient.open(port, { headers: options.headers ?? BEARER, ...(options.from ? { from: options.from } : {}) })
   client.sendJson({ type: 'hello', v: PROTOCOL_VERSION, token: null, name: null })
   await eventually(() => client.welcome ?? undefined, 'welcome')

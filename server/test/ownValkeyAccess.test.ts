@@ -7,9 +7,9 @@
  */
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { TestClient } from './helpers.ts'
-import { BEARER, connectInspect, INSPECT_KEY, inspectTargets, startInspectOn, TARGET_PASSWORD, Teardown } from './inspectHelpers.ts'
+import { BEARER, connectOwnValkey, INSPECT_KEY, inspectTargets, startOwnValkeyOn, TARGET_PASSWORD, Teardown } from './ownValkeyHelpers.ts'
 import { startTargetServer, type TargetServer } from './targetServer.ts'
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string }
@@ -44,11 +44,11 @@ const refusedWith = (status: number) => `Unexpected server response: ${status}`
 describe.each(inspectTargets())('inspect mode needs its key ($name)', (spec) => {
   const teardown = new Teardown()
   let target: TargetServer
-  let inspect: InspectServer
+  let inspect: OwnValkeyServer
 
   beforeAll(async () => {
     target = teardown.add(await startTargetServer({ binary: spec.binary, password: TARGET_PASSWORD }), (t) => t.stop())
-    inspect = teardown.add(await startInspectOn(target), (i) => i.close())
+    inspect = teardown.add(await startOwnValkeyOn(target), (i) => i.close())
   })
   afterAll(() => teardown.run())
 
@@ -63,7 +63,7 @@ describe.each(inspectTargets())('inspect mode needs its key ($name)', (spec) => 
       refusedWith(401)
     )
     await expect(TestClient.open(inspect.port, { headers: { authorization: INSPECT_KEY } })).rejects.toThrow(refusedWith(401))
-    const client = teardown.client(await connectInspect(inspect.port, { headers: BEARER }))
+    const client = teardown.client(await connectOwnValkey(inspect.port, { headers: BEARER }))
     expect(client.welcome!.server.inspect).toMatchObject({ readOnly: true })
     expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
   })
@@ -106,7 +106,7 @@ describe.each(inspectTargets())('inspect mode needs its key ($name)', (spec) => 
     expect(docs.status).toBe(200)
     expect((await get(inspect.port, '/', { headers: { cookie: `${cookie.split('=')[0]}=forged` } })).status).toBe(401)
 
-    const client = teardown.client(await connectInspect(inspect.port, { headers: { cookie } }))
+    const client = teardown.client(await connectOwnValkey(inspect.port, { headers: { cookie } }))
     expect(await client.one('PING')).toEqual({ t: 'str', s: 'PONG' })
   })
 
@@ -118,7 +118,7 @@ describe.each(inspectTargets())('inspect mode needs its key ($name)', (spec) => 
     }
     await expect(TestClient.open(inspect.port, { from: '127.0.0.2', headers: BEARER })).rejects.toThrow(refusedWith(401))
     expect((await get(inspect.port, `/?key=${INSPECT_KEY}`, { from: '127.0.0.2' })).status).toBe(401)
-    const other = teardown.client(await connectInspect(inspect.port, { from: '127.0.0.3' }))
+    const other = teardown.client(await connectOwnValkey(inspect.port, { from: '127.0.0.3' }))
     expect(await other.one('PING')).toEqual({ t: 'str', s: 'PONG' })
     expect((await get(inspect.port, `/?key=${INSPECT_KEY}`, { from: '127.0.0.3' })).status).toBe(303)
   })

@@ -7,20 +7,20 @@
  */
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { bulk, eventually, int, ok } from './helpers.ts'
 import {
-  connectInspect,
+  connectOwnValkey,
   err,
   inspectTargets,
   readOnlyRefusal,
   runOn,
-  startInspectOn,
+  startOwnValkeyOn,
   str,
   takesDownRefusal,
   TARGET_PASSWORD,
   Teardown,
-} from './inspectHelpers.ts'
+} from './ownValkeyHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'
 
 /** Refused in every mode, --dangerous included: each would break one-reply-per-command. */
@@ -44,9 +44,9 @@ const snapshot = (target: TargetServer) =>
 describe.each(inspectTargets())('inspect mode refuses what it must ($name)', (spec) => {
   const teardown = new Teardown()
   let target: TargetServer
-  let readOnly: InspectServer
+  let readOnly: OwnValkeyServer
   let before: unknown[]
-  const connect = async (server: InspectServer) => teardown.client(await connectInspect(server.port))
+  const connect = async (server: OwnValkeyServer) => teardown.client(await connectOwnValkey(server.port))
 
   beforeAll(async () => {
     target = teardown.add(await startTargetServer({ binary: spec.binary, password: TARGET_PASSWORD }), (t) => t.stop())
@@ -57,7 +57,7 @@ describe.each(inspectTargets())('inspect mode refuses what it must ($name)', (sp
     expect(await runCommands(target, [['FUNCTION', 'LOAD', LIBRARY]])).toEqual(['gatelib'])
     before = await snapshot(target)
     expect(before).toEqual(['original', ['f', '1'], -1, 0, 2])
-    readOnly = teardown.add(await startInspectOn(target), (i) => i.close())
+    readOnly = teardown.add(await startOwnValkeyOn(target), (i) => i.close())
   })
   afterAll(() => teardown.run())
 
@@ -150,7 +150,7 @@ describe.each(inspectTargets())('inspect mode refuses what it must ($name)', (sp
   })
 
   it('refuses what would break the terminal’s reply pairing in every mode, and the terminal goes on', async () => {
-    const writable = teardown.add(await startInspectOn(target, { write: true, dangerous: true }), (i) => i.close())
+    const writable = teardown.add(await startOwnValkeyOn(target, { write: true, dangerous: true }), (i) => i.close())
     for (const server of [readOnly, writable]) {
       const client = await connect(server)
       for (const [args, refusal] of PAIRING_REFUSALS) expect(await client.run(...args)).toEqual([err(refusal)])
@@ -159,7 +159,7 @@ describe.each(inspectTargets())('inspect mode refuses what it must ($name)', (sp
   })
 
   it('--write: writes run, FLUSHDB, FLUSHALL, SHUTDOWN and DEBUG are still refused', async () => {
-    const writable = teardown.add(await startInspectOn(target, { write: true }), (i) => i.close())
+    const writable = teardown.add(await startOwnValkeyOn(target, { write: true }), (i) => i.close())
     const client = await connect(writable)
     expect(client.welcome!.server.inspect).toMatchObject({ readOnly: false, dangerous: false })
     expect(await client.one('SET', 'gate:new', 'written')).toEqual(ok)
@@ -187,7 +187,7 @@ describe.each(inspectTargets())('inspect mode refuses what it must ($name)', (sp
   })
 
   it('--write --dangerous: FLUSHDB runs (on a throwaway database), the others stay untouched', async () => {
-    const dangerous = teardown.add(await startInspectOn(target, { write: true, dangerous: true }), (i) => i.close())
+    const dangerous = teardown.add(await startOwnValkeyOn(target, { write: true, dangerous: true }), (i) => i.close())
     const client = await connect(dangerous)
     expect(client.welcome!.server.inspect).toMatchObject({ readOnly: false, dangerous: true })
     expect(await client.one('SELECT', '9')).toEqual(ok)

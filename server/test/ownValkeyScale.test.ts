@@ -5,23 +5,23 @@
  * SCAN. Against every target: Valkey 9, Valkey 8, Redis 7.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { LIMITS } from '../../common/protocol/index.ts'
 import { MAX_MATCHES } from '../src/inspector/ValueSearch.ts'
 import { PAGE_FIELDS } from '../src/inspector/KeyReader.ts'
 import { bulk, int, ok } from './helpers.ts'
 import {
   ask,
-  connectInspect,
+  connectOwnValkey,
   inspectTargets,
   keysRefusal,
   next,
   runOn,
   since,
-  startInspectOn,
+  startOwnValkeyOn,
   TARGET_PASSWORD,
   Teardown,
-} from './inspectHelpers.ts'
+} from './ownValkeyHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'
 
 const FIELDS = 100_000
@@ -43,8 +43,8 @@ const keysCalls = (target: TargetServer) => calls(target, 'keys')
 describe.each(inspectTargets())('inspect mode at scale ($name)', (spec) => {
   const teardown = new Teardown()
   let target: TargetServer
-  let inspect: InspectServer
-  const connect = async () => teardown.client(await connectInspect(inspect.port))
+  let inspect: OwnValkeyServer
+  const connect = async () => teardown.client(await connectOwnValkey(inspect.port))
 
   beforeAll(async () => {
     // Notifications on: no poller re-reads 2,000 listed keys in the background while the tests measure.
@@ -61,7 +61,7 @@ describe.each(inspectTargets())('inspect mode at scale ($name)', (spec) => {
     expect(seeded.at(-1)).toBe(1)
     // DEBUG POPULATE makes a million string keys (k:0 ... k:999999) in under a second on all three servers.
     expect(await runOn(target, BIG_DB, [['DEBUG', 'POPULATE', String(KEYS), 'k', '8'], ['DBSIZE']])).toEqual(['OK', KEYS])
-    inspect = teardown.add(await startInspectOn(target), (i) => i.close())
+    inspect = teardown.add(await startOwnValkeyOn(target), (i) => i.close())
   })
   afterAll(() => teardown.run())
 
@@ -127,7 +127,7 @@ describe.each(inspectTargets())('inspect mode at scale ($name)', (spec) => {
   it('lists a database of 1,000,000 keys a page of 2,000 at a time with SCAN, never KEYS', async () => {
     const keysBefore = await keysCalls(target)
     const client = await connect()
-    // After the first list (a switch before it is inspectViews' concern).
+    // After the first list (a switch before it is ownValkeyViews' concern).
     await next(client, 'databases', 0)
     await ask(client, { type: 'selectDb', db: BIG_DB }, 'inspectorDb')
     const first = await ask(client, { type: 'watchKeys', pattern: '*' }, 'keys')
@@ -179,15 +179,15 @@ describe.each(inspectTargets())('inspect mode at scale ($name)', (spec) => {
   })
 
   it('refuses KEYS on the million-key database with --write too, and allows it with --dangerous', async () => {
-    const writable = teardown.add(await startInspectOn(target, { db: BIG_DB, write: true }), (i) => i.close())
-    const client = teardown.client(await connectInspect(writable.port))
+    const writable = teardown.add(await startOwnValkeyOn(target, { db: BIG_DB, write: true }), (i) => i.close())
+    const client = teardown.client(await connectOwnValkey(writable.port))
     expect(await client.one('KEYS', '*')).toEqual({ t: 'err', s: keysRefusal(KEYS) })
     // The threshold is the database's size: a smaller one is fine.
     expect(await client.one('SELECT', '0')).toEqual(ok)
     expect(await client.one('KEYS', '*')).toEqual({ t: 'arr', a: [bulk('big')] })
     // --dangerous lets KEYS through whatever the size; a pattern that finds one key keeps the reply small.
-    const dangerous = teardown.add(await startInspectOn(target, { db: BIG_DB, write: true, dangerous: true }), (i) => i.close())
-    const brave = teardown.client(await connectInspect(dangerous.port))
+    const dangerous = teardown.add(await startOwnValkeyOn(target, { db: BIG_DB, write: true, dangerous: true }), (i) => i.close())
+    const brave = teardown.client(await connectOwnValkey(dangerous.port))
     expect(await brave.one('KEYS', 'k:123456')).toEqual({ t: 'arr', a: [bulk('k:123456')] })
   })
 })

@@ -18,21 +18,21 @@ import { createStaticHandler, failed, serveAppOrMissing } from '../http/staticFi
 import { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { ServerInfo } from '../../../common/protocol/index.ts'
 import { gate, needsDatabaseSize, type GateMode } from './commandGate.ts'
-import type { InspectConfig } from './inspectConfig.ts'
-import { attachInspectGateway } from './inspectGateway.ts'
+import type { OwnValkeyConfig } from './ownValkeyConfig.ts'
+import { attachOwnValkeyGateway } from './ownValkeyGateway.ts'
 import { LiveState } from './LiveState.ts'
 import { PageAccess } from './PageAccess.ts'
 import { probeTarget, type TargetFacts } from './probeTarget.ts'
 import { endpointOf } from './targetConnection.ts'
 
-export type InspectOptions = {
+export type OwnValkeyOptions = {
   config: Pick<Config, 'port' | 'host' | 'webRoot' | 'allowedOrigins' | 'trustedProxies'>
-  inspect: InspectConfig
+  inspect: OwnValkeyConfig
   log?: (message: string) => void
   helloTimeoutMs?: number
 }
 
-export type InspectServer = {
+export type OwnValkeyServer = {
   /** The page's address with its key (`?key=`): printed once at start. */
   url: string
   /** The same without the key. */
@@ -51,7 +51,7 @@ const TLS_HINT = ' (give the CA that signed it with --tls-ca FILE, or --tls-inse
 /** `host:port` as valkey-cli shows it in its prompt (an IPv6 address in brackets). */
 const promptAddress = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
 
-export async function startInspect(options: InspectOptions): Promise<InspectServer> {
+export async function startOwnValkey(options: OwnValkeyOptions): Promise<OwnValkeyServer> {
   const { config, inspect } = options
   const log = options.log ?? ((message: string) => console.log(message))
   const endpoint = endpointOf(inspect.target)
@@ -105,7 +105,7 @@ export async function startInspect(options: InspectOptions): Promise<InspectServ
     serveAppOrMissing(serveStatic, request, response)
   })
 
-  const gateway = attachInspectGateway(
+  const gateway = attachOwnValkeyGateway(
     server,
     {
       allowedOrigins: config.allowedOrigins,

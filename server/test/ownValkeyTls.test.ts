@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestClient } from './helpers.ts'
-import { ask, connectInspect, inspectTargets, runOn, startInspectOn, TARGET_PASSWORD, Teardown } from './inspectHelpers.ts'
+import { ask, connectOwnValkey, inspectTargets, runOn, startOwnValkeyOn, TARGET_PASSWORD, Teardown } from './ownValkeyHelpers.ts'
 import { startTargetServer, supportsTls, type TargetServer } from './targetServer.ts'
 
 describe.each(inspectTargets())('inspect mode over TLS ($name)', (spec) => {
@@ -37,8 +37,8 @@ describe.each(inspectTargets())('inspect mode over TLS ($name)', (spec) => {
 
   it('works over rediss:// with the CA that signed the server’s certificate', async (context) => {
     if (!target) return context.skip('this build of the server has no TLS')
-    const inspect = teardown.add(await startInspectOn(target, { tls: { caFile: target.tls!.caFile, insecure: false } }), (i) => i.close())
-    const client = teardown.client(await connectInspect(inspect.port))
+    const inspect = teardown.add(await startOwnValkeyOn(target, { tls: { caFile: target.tls!.caFile, insecure: false } }), (i) => i.close())
+    const client = teardown.client(await connectOwnValkey(inspect.port))
     expect(client.welcome!.server.inspect).toMatchObject({ tls: true, readOnly: true })
     await works(client)
   })
@@ -47,7 +47,7 @@ describe.each(inspectTargets())('inspect mode over TLS ($name)', (spec) => {
     if (!target) return context.skip('this build of the server has no TLS')
     // The test CA is in no system store, so verification must fail: never silently unverified.
     // The server sends its chain up to that CA, so the error names a self-signed certificate in it.
-    await expect(startInspectOn(target, { tls: { caFile: null, insecure: false } })).rejects.toThrow(
+    await expect(startOwnValkeyOn(target, { tls: { caFile: null, insecure: false } })).rejects.toThrow(
       new RegExp(
         `^cannot inspect 127\\.0\\.0\\.1:${target.port}: self-signed certificate in certificate chain \\(give the CA that signed it with --tls-ca FILE, or --tls-insecure to skip the check for a test server\\)$`
       )
@@ -56,8 +56,8 @@ describe.each(inspectTargets())('inspect mode over TLS ($name)', (spec) => {
 
   it('works without the CA when told not to verify (--tls-insecure)', async (context) => {
     if (!target) return context.skip('this build of the server has no TLS')
-    const inspect = teardown.add(await startInspectOn(target, { tls: { caFile: null, insecure: true } }), (i) => i.close())
-    const client = teardown.client(await connectInspect(inspect.port))
+    const inspect = teardown.add(await startOwnValkeyOn(target, { tls: { caFile: null, insecure: true } }), (i) => i.close())
+    const client = teardown.client(await connectOwnValkey(inspect.port))
     expect(client.welcome!.server.inspect).toMatchObject({ tls: true })
     await works(client)
   })

@@ -1,27 +1,27 @@
 /**
  * @module Inspect mode's WebSocket router. The edge (socketEdge.ts) has checked the page key on
- * the upgrade and validated each frame; here a hello makes the socket's InspectSocket, and every
+ * the upgrade and validated each frame; here a hello makes the socket's OwnValkeySocket, and every
  * later message goes to it. The playground's own kinds (missions, the room, the instructor's)
  * mean nothing here and are refused as such.
  */
 import type { Server } from 'node:http'
 import { ERROR_CODES, PROTOCOL_VERSION, type ClientMessage } from '../../../common/protocol/index.ts'
 import { attachSocketServer, type EdgeOptions, type Gateway, type SocketContext, type SocketRouter } from '../http/socketEdge.ts'
-import { InspectSocket, type InspectSocketDeps } from './InspectSocket.ts'
+import { OwnValkeySocket, type OwnValkeySocketDeps } from './OwnValkeySocket.ts'
 
-export function attachInspectGateway(server: Server, edge: EdgeOptions, deps: InspectSocketDeps): Gateway {
-  return attachSocketServer(server, edge, (context) => inspectRouter(context, deps))
+export function attachOwnValkeyGateway(server: Server, edge: EdgeOptions, deps: OwnValkeySocketDeps): Gateway {
+  return attachSocketServer(server, edge, (context) => ownValkeyRouter(context, deps))
 }
 
-function inspectRouter({ send, fail, wrongVersion }: SocketContext, deps: InspectSocketDeps): SocketRouter {
-  let session: InspectSocket | null = null
+function ownValkeyRouter({ send, fail, wrongVersion }: SocketContext, deps: OwnValkeySocketDeps): SocketRouter {
+  let session: OwnValkeySocket | null = null
 
   const message = (message: ClientMessage): void => {
     switch (message.type) {
       case 'hello':
         if (session) return fail(ERROR_CODES.badFrame, 'hello was already received')
         if (message.v !== PROTOCOL_VERSION) return wrongVersion(message.v)
-        session = new InspectSocket(deps, message, send)
+        session = new OwnValkeySocket(deps, message, send)
         return
       case 'command':
       case 'commands':

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs'
 import type { ValkeyTarget } from '../config.ts'
 import { RespConnection } from '../resp/RespConnection.ts'
-import type { InspectTarget } from './inspectConfig.ts'
+import type { OwnValkeyTarget } from './ownValkeyConfig.ts'
 
 /** Replies with at least this many elements stay JSON text on their way to the page (as in the playground). */
 const ENCODE_FROM_ELEMENTS = 1024
 
 /** The target as the rest of the server names one (ValkeyTarget), with its TLS settings read in. */
-export function endpointOf(target: InspectTarget): ValkeyTarget {
+export function endpointOf(target: OwnValkeyTarget): ValkeyTarget {
   return {
     host: target.host,
     port: target.port,

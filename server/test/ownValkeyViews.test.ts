@@ -5,26 +5,26 @@
  * against what the server itself answers (PEXPIRETIME, HPEXPIRETIME, OBJECT ENCODING, MEMORY USAGE).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { PROTOCOL_VERSION, type CollectionItem, type FieldInfo } from '../../common/protocol/index.ts'
 import { bulk, int, ok, TestClient } from './helpers.ts'
 import {
   arr,
   ask,
   BEARER,
-  connectInspect,
+  connectOwnValkey,
   hasFieldExpiry,
   inspectTargets,
   next,
   productOf,
   runOn,
   since,
-  startInspectOn,
+  startOwnValkeyOn,
   str,
   TARGET_PASSWORD,
   Teardown,
   versionOf,
-} from './inspectHelpers.ts'
+} from './ownValkeyHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'
 
 const PROFILE = '{"city":"Paris","tags":["a","b"],"admin":false}'
@@ -37,11 +37,11 @@ const listItems = (from: number, to: number): CollectionItem[] =>
 describe.each(inspectTargets())('inspect mode shows every type ($name)', (spec) => {
   const teardown = new Teardown()
   let target: TargetServer
-  let inspect: InspectServer
+  let inspect: OwnValkeyServer
   let fieldExpiry: boolean
   /** The server's own answers, read by another client after seeding. */
   let facts: { userExpires: number; greetingExpires: number; otpExpires: number | null }
-  const connect = async () => teardown.client(await connectInspect(inspect.port))
+  const connect = async () => teardown.client(await connectOwnValkey(inspect.port))
 
   beforeAll(async () => {
     // Notifications on: nothing is polled, so every message in these tests answers a request.
@@ -83,7 +83,7 @@ describe.each(inspectTargets())('inspect mode shows every type ($name)', (spec) 
       greetingExpires: greetingExpires as number,
       otpExpires: fieldExpiry ? (otp as number[])[0]! : null,
     }
-    inspect = teardown.add(await startInspectOn(target), (i) => i.close())
+    inspect = teardown.add(await startOwnValkeyOn(target), (i) => i.close())
   })
   afterAll(() => teardown.run())
 

@@ -7,7 +7,7 @@
  */
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { startInspectMode, type InspectSetup } from '../fixtures/inspectMode.ts'
+import { startOwnValkey, type OwnValkeySetup } from '../fixtures/ownValkey.ts'
 import { expect, test } from '../fixtures/test.ts'
 
 test.describe.configure({ mode: 'serial' })
@@ -20,7 +20,7 @@ function catalog(): string[] {
   return args
 }
 
-async function seed(setup: InspectSetup): Promise<boolean> {
+async function seed(setup: OwnValkeySetup): Promise<boolean> {
   const replies = await setup.run([
     ['HSET', 'session:ada', 'name', 'Ada', 'cart', '{"items":[1,2],"total":12.5}', 'token', 'abc123'],
     catalog(),
@@ -35,7 +35,7 @@ async function seed(setup: InspectSetup): Promise<boolean> {
   return fieldExpiration
 }
 
-async function openInspector(page: Page, setup: InspectSetup): Promise<void> {
+async function openInspector(page: Page, setup: OwnValkeySetup): Promise<void> {
   await page.goto(setup.url)
   // The link's key is traded for a cookie and leaves the address bar.
   await expect(page).toHaveURL(/\/#\/inspect$/)
@@ -43,10 +43,10 @@ async function openInspector(page: Page, setup: InspectSetup): Promise<void> {
 }
 
 test.describe('inspect mode, notifications on', () => {
-  let setup: InspectSetup
+  let setup: OwnValkeySetup
   let fieldExpiration = false
   test.beforeAll(async () => {
-    setup = await startInspectMode({ notifications: 'KEA' })
+    setup = await startOwnValkey({ notifications: 'KEA' })
     fieldExpiration = await seed(setup)
   })
   test.afterAll(async () => {
@@ -155,9 +155,9 @@ test.describe('inspect mode, notifications on', () => {
 })
 
 test.describe('inspect mode, notifications off', () => {
-  let setup: InspectSetup
+  let setup: OwnValkeySetup
   test.beforeAll(async () => {
-    setup = await startInspectMode({ notifications: '' })
+    setup = await startOwnValkey({ notifications: '' })
     await seed(setup)
   })
   test.afterAll(async () => {

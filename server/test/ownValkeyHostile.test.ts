@@ -7,10 +7,10 @@
  */
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { ERROR_CODES, LIMITS, type Reply } from '../../common/protocol/index.ts'
 import type { TestClient } from './helpers.ts'
-import { ask, connectInspect, inspectTargets, next, startInspectOn, TARGET_PASSWORD, Teardown } from './inspectHelpers.ts'
+import { ask, connectOwnValkey, inspectTargets, next, startOwnValkeyOn, TARGET_PASSWORD, Teardown } from './ownValkeyHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'
 
 const pong: Reply = { t: 'str', s: 'PONG' }
@@ -30,7 +30,7 @@ function status(port: number, path: string, headers: Record<string, string> = {}
 describe('inspect mode under bad input', () => {
   const teardown = new Teardown()
   let target: TargetServer
-  let inspect: InspectServer
+  let inspect: OwnValkeyServer
   let client: TestClient
 
   beforeAll(async () => {
@@ -44,8 +44,8 @@ describe('inspect mode under bad input', () => {
       ['HSET', 'huge', ...fields],
       ['HSET', 'small', 'a', '1'],
     ])
-    inspect = teardown.add(await startInspectOn(target), (i) => i.close())
-    client = teardown.client(await connectInspect(inspect.port))
+    inspect = teardown.add(await startOwnValkeyOn(target), (i) => i.close())
+    client = teardown.client(await connectOwnValkey(inspect.port))
   })
   afterAll(() => teardown.run())
 

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs'
 import { ConfigError } from '../config.ts'
 
-export type InspectTarget = {
+export type OwnValkeyTarget = {
   host: string
   port: number
   username?: string
@@ -24,8 +24,8 @@ export type InspectTarget = {
   tls: { caFile: string | null; insecure: boolean } | null
 }
 
-export type InspectConfig = {
-  target: InspectTarget
+export type OwnValkeyConfig = {
+  target: OwnValkeyTarget
   /** The page's secret; null: random per start. */
   key: string | null
   write: boolean
@@ -53,7 +53,7 @@ function option(argv: readonly string[], name: string): string | undefined {
 export function parseInspectUrl(
   raw: string,
   tls: { caFile: string | null; insecure: boolean } = { caFile: null, insecure: false }
-): InspectTarget {
+): OwnValkeyTarget {
   let url: URL
   try {
     url = new URL(raw)
@@ -82,7 +82,7 @@ export function parseInspectUrl(
 }
 
 /** Null when inspect mode was not asked for. */
-export function loadInspectConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): InspectConfig | null {
+export function loadOwnValkeyConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): OwnValkeyConfig | null {
   const raw = option(argv, '--inspect') ?? env.INSPECT_URL?.trim()
   if (!raw) {
     for (const flag of ['--write', '--dangerous', '--tls-ca', '--tls-insecure']) {

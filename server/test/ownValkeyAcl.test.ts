@@ -6,23 +6,23 @@
  * polls because the user may not read notify-keyspace-events. The same recipe on every target.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import type { FieldInfo } from '../../common/protocol/index.ts'
 import { bulk, int } from './helpers.ts'
 import {
   ask,
-  connectInspect,
+  connectOwnValkey,
   err,
   hasFieldExpiry,
   inspectTargets,
   next,
   productOf,
   runOn,
-  startInspectOn,
+  startOwnValkeyOn,
   TARGET_PASSWORD,
   Teardown,
   versionOf,
-} from './inspectHelpers.ts'
+} from './ownValkeyHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'
 
 const INSPECTOR = { name: 'inspector', password: 'inspector-password-123' }
@@ -45,7 +45,7 @@ const RECIPE = [
 describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)', (spec) => {
   const teardown = new Teardown()
   let target: TargetServer
-  let inspect: InspectServer
+  let inspect: OwnValkeyServer
   let fieldExpiry: boolean
   /** The server's own refusal for this user, as each product words it. */
   const noPermission = (command: string) =>
@@ -60,12 +60,12 @@ describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)'
     await runOn(target, 0, [['HSET', 'acl:h', 'name', 'Ann', 'otp', '4242']])
     if (fieldExpiry) await runOn(target, 0, [['HEXPIRE', 'acl:h', '900', 'FIELDS', '1', 'otp']])
     await runOn(target, 2, [['SET', 'acl:s', 'two']])
-    inspect = teardown.add(await startInspectOn(target, { user: INSPECTOR, write: true }), (i) => i.close())
+    inspect = teardown.add(await startOwnValkeyOn(target, { user: INSPECTOR, write: true }), (i) => i.close())
   })
   afterAll(() => teardown.run())
 
   it('starts and names the server and the user (INFO and COMMAND are allowed)', async () => {
-    const client = teardown.client(await connectInspect(inspect.port))
+    const client = teardown.client(await connectOwnValkey(inspect.port))
     expect(client.welcome!.server).toMatchObject({
       valkeyVersion: versionOf(spec),
       features: { hashFieldExpiration: fieldExpiry },
@@ -78,7 +78,7 @@ describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)'
   })
 
   it('reads keys and hashes, field TTLs included where the server has them', async () => {
-    const client = teardown.client(await connectInspect(inspect.port))
+    const client = teardown.client(await connectOwnValkey(inspect.port))
     const keys = await ask(client, { type: 'watchKeys', pattern: '*' }, 'keys')
     expect(keys.keys).toEqual([{ key: 'acl:h', type: 'hash', expiresAt: null }])
     const view = await ask(client, { type: 'openKey', key: 'acl:h', match: '*' }, 'keyView')
@@ -96,7 +96,7 @@ describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)'
   })
 
   it('lets --write pass a SET that the server then refuses for this user, and nothing is written', async () => {
-    const client = teardown.client(await connectInspect(inspect.port))
+    const client = teardown.client(await connectOwnValkey(inspect.port))
     expect(await client.one('SET', 'acl:new', 'x')).toEqual(err(noPermission('set')))
     expect(await client.one('HSET', 'acl:h', 'name', 'Bob')).toEqual(err(noPermission('hset')))
     // KEYS on a small database passes the gate and is refused by the user's -@dangerous.
@@ -111,7 +111,7 @@ describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)'
   })
 
   it('polls, and says it is because this user may not read notify-keyspace-events', async () => {
-    const client = teardown.client(await connectInspect(inspect.port))
+    const client = teardown.client(await connectOwnValkey(inspect.port))
     expect(await next(client, 'live', 0)).toEqual({
       type: 'live',
       mode: 'polling',
@@ -137,8 +137,8 @@ describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)'
     const noChannels = { name: 'nochannels', password: 'nochannels-password-123' }
     const recipe = RECIPE.filter((rule) => !rule.startsWith('&')).map((rule) => (rule.startsWith('>') ? `>${noChannels.password}` : rule))
     expect(await runCommands(target, [['ACL', 'SETUSER', noChannels.name, ...recipe]])).toEqual(['OK'])
-    const server = teardown.add(await startInspectOn(target, { user: noChannels }), (i) => i.close())
-    const client = teardown.client(await connectInspect(server.port))
+    const server = teardown.add(await startOwnValkeyOn(target, { user: noChannels }), (i) => i.close())
+    const client = teardown.client(await connectOwnValkey(server.port))
     const refusal =
       productOf(spec) === 'redis'
         ? 'NOPERM this user has no permissions to access one of the channels used as arguments'

@@ -5,22 +5,22 @@
  * another client, on the server directly, as an application would make them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InspectServer } from '../src/inspect/startInspect.ts'
+import type { OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import type { TestClient } from './helpers.ts'
 import {
   ask,
-  connectInspect,
+  connectOwnValkey,
   hasFieldExpiry,
   inspectTargets,
   next,
   productOf,
   runOn,
   since,
-  startInspectOn,
+  startOwnValkeyOn,
   TARGET_PASSWORD,
   Teardown,
   type Of,
-} from './inspectHelpers.ts'
+} from './ownValkeyHelpers.ts'
 import { runCommands, startTargetServer, type TargetServer } from './targetServer.ts'
 
 const VIEWER = { name: 'viewer', password: 'viewer-password-123' }
@@ -45,8 +45,8 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
   let notifying: TargetServer
   /** notify-keyspace-events '' (the servers' default). */
   let quiet: TargetServer
-  let onNotifying: InspectServer
-  let onQuiet: InspectServer
+  let onNotifying: OwnValkeyServer
+  let onQuiet: OwnValkeyServer
   let fieldExpiry: boolean
 
   beforeAll(async () => {
@@ -64,13 +64,13 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
       // May read notify-keyspace-events but not change it: a shared server's monitoring user, say.
       ['ACL', 'SETUSER', VIEWER.name, 'on', `>${VIEWER.password}`, '~*', '&*', '+@all', '-config|set'],
     ])
-    onNotifying = teardown.add(await startInspectOn(notifying), (i) => i.close())
-    onQuiet = teardown.add(await startInspectOn(quiet), (i) => i.close())
+    onNotifying = teardown.add(await startOwnValkeyOn(notifying), (i) => i.close())
+    onQuiet = teardown.add(await startOwnValkeyOn(quiet), (i) => i.close())
   })
   afterAll(() => teardown.run())
 
   it('with notifications on, says so and pushes changes another client makes, without polling', async () => {
-    const client = teardown.client(await connectInspect(onNotifying.port))
+    const client = teardown.client(await connectOwnValkey(onNotifying.port))
     await next(client, 'live', 0, (m) => m.mode === 'notifications')
     expect(since(client, 'live', 0).at(-1)).toEqual({
       type: 'live',
@@ -123,7 +123,7 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
 
   it('with notifications on, shows a changed list again as far as it was loaded, and still complete', async () => {
     await runOn(notifying, 0, [['RPUSH', 'live:list', ...Array.from({ length: 450 }, (_, i) => `item:${i}`)]])
-    const client = teardown.client(await connectInspect(onNotifying.port))
+    const client = teardown.client(await connectOwnValkey(onNotifying.port))
     await ask(client, { type: 'openKey', key: 'live:list', match: '*' }, 'keyView')
     await ask(client, { type: 'moreItems', key: 'live:list', cursor: '200' }, 'itemsPage')
     expect((await ask(client, { type: 'moreItems', key: 'live:list', cursor: '400' }, 'itemsPage')).cursor).toBe('0')
@@ -137,7 +137,7 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
   })
 
   it('with notifications off, says why with the exact CONFIG SET line, and polls at the interval chosen', async () => {
-    const client = teardown.client(await connectInspect(onQuiet.port))
+    const client = teardown.client(await connectOwnValkey(onQuiet.port))
     const live = await next(client, 'live', 0)
     expect(live).toEqual({
       type: 'live',
@@ -183,7 +183,7 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
   })
 
   it('says nothing on a poll that finds nothing new', async () => {
-    const client = teardown.client(await connectInspect(onQuiet.port))
+    const client = teardown.client(await connectOwnValkey(onQuiet.port))
     await ask(client, { type: 'pollEvery', seconds: 1 }, 'live', (m) => m.pollSeconds === 1)
     await ask(client, { type: 'watchKeys', pattern: 'poll:*' }, 'keys')
     await ask(client, { type: 'openKey', key: 'poll:h', match: '*' }, 'keyView')
@@ -195,7 +195,7 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
   })
 
   it('says nothing either on a poll after a list was paged to its end', async () => {
-    const client = teardown.client(await connectInspect(onQuiet.port))
+    const client = teardown.client(await connectOwnValkey(onQuiet.port))
     await ask(client, { type: 'pollEvery', seconds: 1 }, 'live', (m) => m.pollSeconds === 1)
     const view = await ask(client, { type: 'openKey', key: 'poll:list', match: '*' }, 'keyView')
     expect(view.cursor).toBe('200')
@@ -209,8 +209,8 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
   })
 
   it('reports the server’s refusal when a user who may not CONFIG SET asks to turn notifications on', async () => {
-    const viewing = teardown.add(await startInspectOn(quiet, { user: VIEWER }), (i) => i.close())
-    const client = teardown.client(await connectInspect(viewing.port))
+    const viewing = teardown.add(await startOwnValkeyOn(quiet, { user: VIEWER }), (i) => i.close())
+    const client = teardown.client(await connectOwnValkey(viewing.port))
     // This user may read the setting, so the line is offered.
     expect(await next(client, 'live', 0)).toMatchObject({ mode: 'polling', flags: '', enableLine: 'CONFIG SET notify-keyspace-events KA' })
     const notice = await ask(client, { type: 'enableNotifications' }, 'notice')
@@ -228,7 +228,7 @@ describe.each(inspectTargets())('inspect mode live or polled ($name)', (spec) =>
   })
 
   it('turns notifications on when asked, then pushes changes instead of polling', async () => {
-    const client = teardown.client(await connectInspect(onQuiet.port))
+    const client = teardown.client(await connectOwnValkey(onQuiet.port))
     await next(client, 'live', 0, (m) => m.mode === 'polling')
     // The slowest poll: a change seen within a second or two now can only have been pushed.
     await ask(client, { type: 'pollEvery', seconds: 60 }, 'live', (m) => m.pollSeconds === 60)
