@@ -18,6 +18,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 try {
   checkNode()
   await ensureDependencies(root)
+  const { register } = await import('tsx/esm/api')
+  register()
+  // A wrong option stops here, before minutes of provisioning (the server checks it again).
+  const { checkCommandLine } = await import(pathToFileURL(path.join(root, 'server', 'src', 'commandLine.ts')).href)
+  try {
+    checkCommandLine(process.argv.slice(2))
+  } catch (error) {
+    console.error(`Configuration error: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(2)
+  }
   // Imported after the install: these modules need nothing from npm, but the
   // server does, and a failed install should stop before any build work.
   const { ensureValkey } = await import('./lib/valkey.mjs')
@@ -32,8 +42,6 @@ try {
   }
   process.env.WEB_ROOT ||= await ensureWebBuild(root)
 
-  const { register } = await import('tsx/esm/api')
-  register()
   const { main } = await import(pathToFileURL(path.join(root, 'server', 'src', 'main.ts')).href)
   await main()
 } catch (error) {

@@ -5,6 +5,7 @@
  * what is missing, provisions valkey-server and builds the page first.
  */
 import os from 'node:os'
+import { checkCommandLine } from './commandLine.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { startPlayground } from './app.ts'
 import { loadOwnValkeyConfig, type OwnValkeyConfig } from './ownValkey/ownValkeyConfig.ts'
@@ -22,6 +23,7 @@ export async function main(): Promise<void> {
   let inspect: OwnValkeyConfig | null
   try {
     const argv = process.argv.slice(2)
+    checkCommandLine(argv)
     config = loadConfig(process.env, argv)
     inspect = loadOwnValkeyConfig(process.env, argv)
   } catch (error) {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { checkCommandLine } from './commandLine.ts'
+import { ConfigError } from './config.ts'
+
+describe('checkCommandLine', () => {
+  it('accepts every option npm start knows, in both spellings of a value', () => {
+    expect(() => checkCommandLine([])).not.toThrow()
+    expect(() => checkCommandLine(['--fresh'])).not.toThrow()
+    expect(() => checkCommandLine(['--inspect', 'redis://127.0.0.1:6379/2', '--write', '--dangerous'])).not.toThrow()
+    expect(() => checkCommandLine(['--inspect=rediss://h:1', '--tls-ca', 'ca.pem', '--tls-insecure'])).not.toThrow()
+  })
+
+  it('stops on an option it does not know, naming it and listing the ones it does', () => {
+    expect(() => checkCommandLine(['--workers', '2'])).toThrow(ConfigError)
+    expect(() => checkCommandLine(['--workers', '2'])).toThrow(/^Unknown option '--workers'\nnpm start knows these options[^]*--fresh /)
+    expect(() => checkCommandLine(['--frsh'])).toThrow(/Unknown option '--frsh'/)
+  })
+
+  it('stops on a missing value, a value given to a switch, and a stray argument', () => {
+    expect(() => checkCommandLine(['--inspect'])).toThrow(/^Option '--inspect <value>' argument missing/)
+    expect(() => checkCommandLine(['--fresh=yes'])).toThrow(/^Option '--fresh' does not take an argument/)
+    expect(() => checkCommandLine(['--fresh', 'now'])).toThrow(
+      /^Unexpected argument 'now'\. This command does not take positional arguments\n/
+    )
+  })
+})
