@@ -61,6 +61,7 @@ export class TestClient {
   /** WebSocket frames received (batched replies count once). */
   frames = 0
   #nextId = 1
+  #nextPing = 1
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -134,6 +135,17 @@ export class TestClient {
 
   of<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {
     return this.messages.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type)
+  }
+
+  /**
+   * A barrier on this socket: a ping, answered by the server at once and in order with everything
+   * else it sends here. Once its pong is in, so is every message the server sent this socket
+   * before it read the ping; a test can then assert that something did not arrive.
+   */
+  async sync(): Promise<void> {
+    const t = this.#nextPing++
+    this.sendJson({ type: 'ping', t })
+    await eventually(() => (this.messages.some((m) => m.type === 'pong' && m.t === t) ? true : undefined), 'pong')
   }
 
   async closed(): Promise<void> {
