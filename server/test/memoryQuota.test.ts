@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import type { Reply } from '../src/protocol.ts'
+import { MemoryMeter } from '../src/sandbox/MemoryMeter.ts'
 import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 /** The issue's script: 2,000 values of 1 MB, 2 GB in all. */
@@ -201,6 +202,30 @@ describe('the memory quota (default 64 MB)', () => {
     }
     await eventually(() => (playground.quota!.meter.usage(db) === expected ? true : undefined), `usage of ${expected} bytes`)
     client.close()
+  })
+})
+
+describe('the memory meter stopped while it measures', () => {
+  it('leaves no promise unhandled (Node ends a process on one)', async () => {
+    const playground = await startTestPlayground()
+    const unhandled: unknown[] = []
+    const record = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', record)
+    try {
+      const meter = new MemoryMeter({ target: playground.valkey })
+      for (let i = 0; i < 100; i++) meter.event(1, `key:${i}`, 'set')
+      // The batch is sent as soon as the connection is open; close() then ends that connection
+      // with the batch's replies still pending.
+      const measuring = meter.flush().catch((error: Error) => error)
+      meter.close()
+      expect(await measuring).toBeInstanceOf(Error)
+      // Node reports an unhandled rejection once the microtasks of the turn have run.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', record)
+      await playground.close()
+    }
   })
 })
 
