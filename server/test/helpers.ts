@@ -52,6 +52,22 @@ export async function eventually<T>(check: () => T | undefined, what: string, ti
   }
 }
 
+/**
+ * Resolves once the embedded Valkey's append-only file holds every write it acknowledged (its AOF
+ * buffer is empty; with appendfsync everysec a write may wait there while an fsync is running),
+ * so that killing or stopping the server loses none of them.
+ */
+export async function appendOnlyFileWritten(playground: Playground, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const info = String(await playground.admin.call('info', 'persistence'))
+    if (!/^aof_enabled:1\r?$/m.test(info)) throw new Error('the append-only file is off')
+    if (/^aof_buffer_length:0\r?$/m.test(info)) return
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the append-only file to be written:\n${info}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 /** A browser stand-in: speaks the protocol, records everything the server sends. */
 export class TestClient {
   readonly messages: ServerMessage[] = []

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import type { Reply } from '../src/protocol.ts'
 import { MemoryMeter } from '../src/sandbox/MemoryMeter.ts'
-import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
+import { TestClient, appendOnlyFileWritten, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 /** The script: 2,000 values of 1 MB, 2 GB in all. */
 const FILL_2GB = "for i=1,2000 do server.call('SET','big'..i,string.rep('x',1000000)) end return 1"
@@ -265,7 +265,7 @@ describe('a measured sandbox after a restart of the playground', () => {
       const client = await TestClient.connect(playground.port)
       const token = client.token
       expect(errorText(await client.one('EVAL', FILL_2GB, '0'))).toMatch(/^OOM /)
-      await new Promise((resolve) => setTimeout(resolve, 1200))
+      await appendOnlyFileWritten(playground)
       client.close()
       await playground.close()
       playground = await startTestPlayground({ valkeyDataDir: dir })
