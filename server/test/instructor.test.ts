@@ -104,7 +104,8 @@ describe('the instructor key', () => {
     student.sendJson({ type: 'instructorHello', v: PROTOCOL_VERSION, key: TEST_INSTRUCTOR_KEY })
     await eventually(() => (student.of('error').length >= 5 ? true : undefined), 'a fifth refusal')
     expect(student.of('error')[4]!.message).toMatch(/hello was already received/)
-    // Nothing reached the other attendee either.
+    // Nothing reached the other attendee either (checked once their own socket is synced).
+    await other.sync()
     expect(other.of('announcement')).toEqual([])
   })
 
@@ -178,6 +179,7 @@ describe('the grid', () => {
     bob.close()
     await eventually(() => (rowOf(teacher, numberOf(bob))?.connected === 0 ? true : undefined), 'Bob gone')
 
+    await ada.sync()
     for (const client of [ada, bob]) expect(client.messages.filter((m) => INSTRUCTOR_ONLY.has(m.type))).toEqual([])
   })
 
