@@ -155,6 +155,10 @@ describe('the inspector', () => {
     await client.run('HSET', 'big', 'field:4999', 'changed')
     const change = await next(client, 'fieldsChanged', mark, (m) => m.upsert.some((f) => f.value === 'changed'))
     expect(change.upsert).toEqual([{ field: 'field:4999', value: 'changed', expiresAt: null }])
+    // A reload would be queued on the inspector before a request made now: the key list.
+    const barrier = client.messages.length
+    client.sendJson({ type: 'watchKeys', pattern: '*' })
+    await next(client, 'keys', barrier)
     expect(client.messages.slice(mark).some((m) => m.type === 'keyView')).toBe(false)
   })
 
