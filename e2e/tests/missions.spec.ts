@@ -139,7 +139,11 @@ test('every step has a URL, missions link to each other, and Reset empties the s
   await expect.poll(() => mission.progress()).toEqual({ done: 0, total: 8 })
   await expect(inspector.key('session:han_solo')).toHaveCount(0)
   expect(await terminal.run('DBSIZE')).toEqual(['(integer) 0'])
-  // And it stays reset: nothing passes again on its own.
+  // And it stays reset: nothing passes again on its own. Checked after a barrier: an HGET ((nil) on
+  // the empty sandbox) ticks the first of read-fields' two checks, and the server reports one
+  // evaluation at a time, so once that tick shows every report before it has been shown.
+  await terminal.run('HGET session:han_solo credits')
+  await expect(mission.step('read-fields').getByTestId('mission-check').first()).toHaveAttribute('data-ok', 'true')
   expect(await mission.progress()).toEqual({ done: 0, total: 8 })
 
   // The list shows every mission the server has (missions/ may grow without this test changing).

@@ -185,6 +185,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
     // Saved progress is something stored: such a sandbox is kept after its tab closes.
     const progress = new ProgressStore(admin, (db) => registry.markUsed(db))
+    const patterns = new PatternBook()
     const registry: SandboxRegistry = new SandboxRegistry({
       admin,
       controlDb: valkey.controlDb,
@@ -203,6 +204,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         quota?.emptied(db)
         await progress.clear(db)
       },
+      patternsInUse: (db) => patterns.all(db),
     })
     await registry.load()
     const sweeper = setInterval(() => {
@@ -262,7 +264,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const gateway = attachGateway(server, {
       registry,
       admin,
-      patterns: new PatternBook(),
+      patterns,
       watcher,
       missions,
       progress,

@@ -17,6 +17,17 @@ describe('Ctrl-C on a blocking command', () => {
     await playground?.close()
   })
 
+  /** Polls an async check until it gives something other than undefined (bounded: 10 s). */
+  const until = async <T>(check: () => Promise<T | undefined>, what: string): Promise<T> => {
+    const deadline = Date.now() + 10_000
+    for (;;) {
+      const value = await check()
+      if (value !== undefined) return value
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
   const replyTo = (client: TestClient, id: number) =>
     eventually(
       () => client.messages.find((m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id),
@@ -40,7 +51,11 @@ describe('Ctrl-C on a blocking command', () => {
   it('unblocks it once it is blocked', async () => {
     const client = await TestClient.connect(playground.port)
     client.sendJson({ type: 'command', id: 101, args: ['BLPOP', 'nothing', '0'] })
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Blocked for real: Valkey lists a client blocked in BLPOP (flag b).
+    await until(async () => {
+      const clients = String(await playground.admin.call('client', 'list'))
+      return clients.split('\n').some((line) => /\bflags=\w*b/.test(line) && /\bcmd=blpop\b/.test(line)) ? true : undefined
+    }, 'the BLPOP to block')
     client.sendJson({ type: 'cancel' })
     expect((await replyTo(client, 101)).replies[0]).toMatchObject({ t: 'err' })
     client.close()

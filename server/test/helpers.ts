@@ -52,6 +52,22 @@ export async function eventually<T>(check: () => T | undefined, what: string, ti
   }
 }
 
+/**
+ * Resolves once the embedded Valkey's append-only file holds every write it acknowledged (its AOF
+ * buffer is empty; with appendfsync everysec a write may wait there while an fsync is running),
+ * so that killing or stopping the server loses none of them.
+ */
+export async function appendOnlyFileWritten(playground: Playground, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const info = String(await playground.admin.call('info', 'persistence'))
+    if (!/^aof_enabled:1\r?$/m.test(info)) throw new Error('the append-only file is off')
+    if (/^aof_buffer_length:0\r?$/m.test(info)) return
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the append-only file to be written:\n${info}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 /** A browser stand-in: speaks the protocol, records everything the server sends. */
 export class TestClient {
   readonly messages: ServerMessage[] = []
@@ -61,6 +77,7 @@ export class TestClient {
   /** WebSocket frames received (batched replies count once). */
   frames = 0
   #nextId = 1
+  #nextPing = 1
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -134,6 +151,17 @@ export class TestClient {
 
   of<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {
     return this.messages.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type)
+  }
+
+  /**
+   * A barrier on this socket: a ping, answered by the server at once and in order with everything
+   * else it sends here. Once its pong is in, so is every message the server sent this socket
+   * before it read the ping; a test can then assert that something did not arrive.
+   */
+  async sync(): Promise<void> {
+    const t = this.#nextPing++
+    this.sendJson({ type: 'ping', t })
+    await eventually(() => (this.messages.some((m) => m.type === 'pong' && m.t === t) ? true : undefined), 'pong')
   }
 
   async closed(): Promise<void> {

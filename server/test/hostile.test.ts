@@ -159,7 +159,12 @@ describe('a hostile attendee', () => {
     spy.sendJson({ type: 'missionOpen', id: 'no-such-mission' })
     spy.sendJson({ type: 'missionReset', id: 'cantina-sessions' })
     await eventually(() => spy.of('keys')[0], 'the spy key list')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // The reset empties the spy's sandbox last, and then its inspector reads its list and its open
+    // key again, behind everything the frames before asked for: once that key view is in, every
+    // answer to the spy is.
+    const again = await eventually(() => spy.of('keys')[1], 'the spy key list read again after the reset')
+    await eventually(() => spy.messages.slice(spy.messages.indexOf(again)).find((m) => m.type === 'keyView'), 'the open key read again')
+    await eventually(() => spy.of('missionProgress')[0], 'the progress of the unknown mission')
     expect(JSON.stringify(spy.messages)).not.toContain('secret')
     expect(spy.of('keys')[0]!.keys).toEqual([])
     expect(JSON.stringify(attacker.messages)).not.toContain('victim:data')

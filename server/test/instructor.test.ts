@@ -21,6 +21,8 @@ async function attendee(name: string | null = null, from?: string): Promise<Test
   clients.push(client)
   client.sendJson({ type: 'hello', v: PROTOCOL_VERSION, token: null, name })
   await eventually(() => client.welcome ?? undefined, 'welcome')
+  // The room's own message with the attendee's number follows the welcome: numberOf reads it.
+  await eventually(() => client.of('attendee')[0], 'the attendee number')
   return client
 }
 
@@ -102,7 +104,8 @@ describe('the instructor key', () => {
     student.sendJson({ type: 'instructorHello', v: PROTOCOL_VERSION, key: TEST_INSTRUCTOR_KEY })
     await eventually(() => (student.of('error').length >= 5 ? true : undefined), 'a fifth refusal')
     expect(student.of('error')[4]!.message).toMatch(/hello was already received/)
-    // Nothing reached the other attendee either.
+    // Nothing reached the other attendee either (checked once their own socket is synced).
+    await other.sync()
     expect(other.of('announcement')).toEqual([])
   })
 
@@ -141,10 +144,9 @@ describe('the grid', () => {
     const teacher = await instructor()
     const ada = await attendee('Ada')
     const bob = await attendee()
-    // Each joined on its own: their rows may come in separate frames.
-    await eventually(() => rowOf(teacher, numberOf(ada)) && rowOf(teacher, numberOf(bob)), 'Ada and Bob in the grid')
-    expect(rowOf(teacher, numberOf(ada))!.name).toBe('Ada')
-    expect(rowOf(teacher, numberOf(bob))!.name).toBeNull()
+    // Two rows are two changes: each may come in its own roomChanged, in either order.
+    expect((await eventually(() => rowOf(teacher, numberOf(ada)), 'Ada in the grid')).name).toBe('Ada')
+    expect((await eventually(() => rowOf(teacher, numberOf(bob)), 'Bob in the grid')).name).toBeNull()
 
     ada.sendJson({ type: 'missionOpen', id: 'cantina-sessions' })
     await eventually(() => (rowOf(teacher, numberOf(ada))?.step === 'open-tab' ? true : undefined), 'Ada on the first step')
@@ -169,11 +171,15 @@ describe('the grid', () => {
 
     bob.sendJson({ type: 'setName', name: '  Bob  ' })
     await eventually(() => (rowOf(teacher, numberOf(bob))?.name === 'Bob' ? true : undefined), 'Bob renamed')
-    // A sandbox that holds something stays when its tab closes, and so does its row.
+    // A sandbox that holds something stays when its tab closes, and so does its row. The keyspace
+    // event of the write marks it as holding something; it reaches Bob's inspector in the same
+    // dispatch, so his keyEvents say it has been seen before the tab closes.
     await bob.run('SET', 'bob', 'was here')
+    await eventually(() => bob.of('keyEvents').find((m) => m.list.some((e) => e.key === 'bob')), "the event of Bob's write")
     bob.close()
     await eventually(() => (rowOf(teacher, numberOf(bob))?.connected === 0 ? true : undefined), 'Bob gone')
 
+    await ada.sync()
     for (const client of [ada, bob]) expect(client.messages.filter((m) => INSTRUCTOR_ONLY.has(m.type))).toEqual([])
   })
 
@@ -240,6 +246,8 @@ describe('watch', () => {
 
     teacher.sendJson({ type: 'watchAttendee', attendee: id })
     await eventually(() => dana.of('watched').at(-1)?.on || undefined, 'Dana told she is watched')
+    // Eve's socket has everything the watch could have sent it once her ping is answered.
+    await eve.sync()
     expect(eve.of('watched')).toEqual([])
 
     // Bytes as the page's terminal printed them: escapes, CR LF, latin1 bytes beyond ASCII.
@@ -248,6 +256,10 @@ describe('watch', () => {
     dana.sendJson({ type: 'screen', data: screen, cols: 80, rows: 24, reset: false })
     eve.sendJson({ type: 'screen', data: 'not watched', cols: 80, rows: 24, reset: false })
     await eventually(() => (teacher.of('watchScreen').length >= 2 ? true : undefined), 'the screen relayed')
+    // Eve's screen has been handled once her ping is answered; anything it relayed is in the
+    // instructors' sockets before their own pings are answered.
+    await eve.sync()
+    await Promise.all([teacher.sync(), bystander.sync()])
     expect(teacher.of('watchScreen').map(({ data, reset, attendee }) => ({ data, reset, attendee }))).toEqual([
       { data: 'whole screen', reset: true, attendee: id },
       { data: screen, reset: false, attendee: id },
@@ -259,8 +271,8 @@ describe('watch', () => {
     await eventually(() => (dana.of('watched').at(-1)?.on === false ? true : undefined), 'Dana told the watch ended')
     const relayed = teacher.of('watchScreen').length
     dana.sendJson({ type: 'screen', data: 'after the watch', cols: 80, rows: 24, reset: false })
-    await dana.run('PING')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await dana.sync()
+    await teacher.sync()
     expect(teacher.of('watchScreen').length).toBe(relayed)
   })
 
@@ -275,6 +287,7 @@ describe('watch', () => {
     await eventually(() => teacher.of('watching').at(-1)?.attendee === id || undefined, 'watching')
     finn.sendJson({ type: 'openKey', key: 'session:finn', match: '*' })
     await eventually(() => teacher.of('watchViewing').find((m) => m.attendee === id && m.key === 'session:finn'), "Finn's open key")
+    await other.sync()
     expect(other.of('watchViewing')).toEqual([])
     teacher.sendJson({ type: 'watchKeys', pattern: '*' })
     const keys = await eventually(() => teacher.of('keys').at(-1), 'the key list')

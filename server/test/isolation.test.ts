@@ -256,22 +256,27 @@ describe('reading is leaking too', () => {
 
   it('never delivers another sandbox keyspace events, even to a PSUBSCRIBE on every database', async () => {
     const eve = await TestClient.connect(playground.port)
+    const tab = await TestClient.connect(playground.port, eve.token)
     await eve.run('PSUBSCRIBE', '__keyspace@*__:*', '*')
     await eventually(() => (eve.of('push').length >= 2 ? true : undefined), 'psubscribe confirmations')
     await alice.one('HSET', 'session:han_solo', 'secret', 'value')
     await alice.one('PUBLISH', 'anything', 'x')
     await alice.one('HDEL', 'session:han_solo', 'secret')
-    // Give any leaked event ample time to arrive, then check none did.
-    await alice.one('PING')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // A barrier on Eve's subscriber connection: her other tab publishes on a channel her '*'
+    // matches. Valkey delivers it after anything Alice's commands (answered already) sent her.
+    expect(await tab.one('PUBLISH', 'barrier', 'after alice')).toEqual(int(1))
+    const isBarrier = (m: { reply: Reply }) => JSON.stringify(m.reply).includes('after alice')
+    await eventually(() => eve.of('push').find(isBarrier), 'the barrier message')
     const seen = JSON.stringify(eve.messages)
     expect(seen).not.toContain('han_solo')
     expect(seen).not.toContain('anything')
     expect(
       eve
         .of('push')
+        .filter((m) => !isBarrier(m))
         .every((m) => (m.reply as { a: Reply[] }).a[0]?.t === 'bulk' && (m.reply as { a: { s: string }[] }).a[0]!.s === 'psubscribe')
     ).toBe(true)
+    tab.close()
     eve.close()
   })
 })
@@ -286,6 +291,20 @@ describe('pattern subscriptions', () => {
     expect(JSON.stringify(listener.of('push'))).not.toMatch(/NOPERM/)
     await tab.one('PUBLISH', Buffer.from('café1', 'utf8').toString('latin1'), 'crème')
     await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('pmessage')), 'the message')
+    listener.close()
+    tab.close()
+  })
+
+  it("another tab of the same browser opening keeps the first tab's pattern subscriptions", async () => {
+    const listener = await TestClient.connect(playground.port)
+    await listener.run('PSUBSCRIBE', 'news:*')
+    await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('psubscribe')), 'confirmation')
+    // Opening a tab configures the sandbox's users again; the pattern in use must stay allowed, or
+    // Valkey disconnects the subscriber.
+    const tab = await TestClient.connect(playground.port, listener.token)
+    expect(await tab.one('PUBLISH', 'news:1', 'still listening')).toEqual(int(1))
+    await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('still listening')), 'the message')
+    expect(listener.of('mode').at(-1)).toEqual({ type: 'mode', subscribed: true })
     listener.close()
     tab.close()
   })

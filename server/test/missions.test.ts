@@ -25,8 +25,6 @@ const missionIds =
     ? catalog.list({ address: '', valkeyVersion: '', embedded: true, features: { hashFieldExpiration: true } }).map((mission) => mission.id)
     : []
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 describe('missions', () => {
   let playground: Playground
 
@@ -77,13 +75,17 @@ describe('missions', () => {
       try {
         if (doc.available) return await runMissionDoc(terminal, doc)
         // Not runnable here: it is shown, never checked.
-        let progress = null as MissionProgressMessage | null
-        terminal.connection.on('missions', (message) => (progress = message))
+        const seen: MissionProgressMessage[] = []
+        terminal.connection.on('missions', (message) => seen.push(message))
         terminal.connection.mission({ type: 'missionOpen', id })
-        await eventually(() => progress ?? undefined, 'first progress message')
+        await eventually(() => seen[0], 'first progress message')
+        expect(seen[0]!.open).toBeNull()
         await terminal.output('HSET session:leia username "leia"')
-        await sleep(200)
-        expect(progress!.open).toBeNull()
+        // A barrier: a mission this server runs, opened after the HSET was answered. Evaluations
+        // run one at a time, so its first report comes after any report about the HSET.
+        terminal.connection.mission({ type: 'missionOpen', id: 'cantina-sessions' })
+        await eventually(() => seen.find((message) => message.open?.id === 'cantina-sessions'), 'the progress of a runnable mission')
+        expect(seen.filter((message) => message.open !== null && message.open.id !== 'cantina-sessions')).toEqual([])
       } finally {
         terminal.close()
       }
@@ -136,8 +138,11 @@ describe('missions', () => {
       'progress to be forgotten'
     )
     expect(await again.output('DBSIZE')).toBe('(integer) 0\n')
-    await again.output('PING')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // A barrier: an HGET answers (nil) on the empty sandbox, which ticks the first of the two
+    // `ran` checks of read-fields (the step stays open). Evaluations run one at a time, so the
+    // report of that tick comes after any report of an evaluation begun before it.
+    await again.output('HGET session:han_solo credits')
+    await eventually(() => (resumed!.open!.checks['read-fields']?.[0] ? true : undefined), "the HGET's check reported")
     expect(resumed!.done['cantina-sessions']).toBeUndefined()
     expect(resumed!.open!.checks['open-tab']).toEqual([false, false])
     again.close()

@@ -10,7 +10,7 @@ import type { Playground } from '../src/app.ts'
 import { parseValkeyUrl } from '../src/config.ts'
 import { EmbeddedValkey } from '../src/valkey/EmbeddedValkey.ts'
 import { createAdminClient } from '../src/valkey/adminClient.ts'
-import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
+import { TestClient, appendOnlyFileWritten, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 /** The Cantina mission's first two steps: Han's session hash, with an hour to live. */
 async function openHansTab(client: TestClient): Promise<void> {
@@ -52,6 +52,8 @@ describe('embedded Valkey dies', () => {
       'the first step to be saved as done'
     )
     const port = playground.valkey.port
+    // What the kill must not lose is in the append-only file (an fsync running can hold a write back).
+    await appendOnlyFileWritten(playground)
     playground.embedded!.killForTest()
 
     await eventually(

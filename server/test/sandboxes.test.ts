@@ -117,6 +117,10 @@ describe('sandbox recycling', () => {
   it('flushes and reuses a sandbox that stayed idle past the limit, never one in use', async () => {
     const idle = await TestClient.connect(playground.port)
     await idle.one('SET', 'left', 'behind')
+    // The write's keyspace event marks the sandbox as holding something (else closing its tab
+    // releases it at once); the same dispatch reaches this socket's inspector, whose keyEvents
+    // say it has been seen.
+    await eventually(() => idle.of('keyEvents').find((m) => m.list.some((e) => e.key === 'left')), 'the event of the write')
     const idleToken = idle.token
     idle.close()
     const busy = await TestClient.connect(playground.port)
@@ -185,6 +189,8 @@ describe('sandboxes per visitor', () => {
   it('keeps a sandbox that stored something after its tab closes, and releases it once it has been empty a while', async () => {
     const page = await TestClient.connect(playground.port, null, '127.0.0.5')
     await page.one('SET', 'kept', 'yes')
+    // Seen as holding something (the write's keyspace event) before its tab closes.
+    await eventually(() => page.of('keyEvents').find((m) => m.list.some((e) => e.key === 'kept')), 'the event of the write')
     const token = page.token
     page.close()
     await eventually(() => (playground.gateway.connections === 0 ? true : undefined), 'the socket to close')

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import type { Reply, ServerMessage } from '../../common/protocol/index.ts'
-import { TestClient, bulk, eventually, int, startTestPlayground } from './helpers.ts'
+import { TestClient, appendOnlyFileWritten, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 /** RFC 3339 in UTC with the fraction as chrono trims it (Valkey's TIME has microseconds). */
@@ -184,7 +184,7 @@ describe('the library after a restart of Valkey', () => {
     try {
       const client = await TestClient.connect(playground.port)
       const id = text(await client.one('SESSION.CREATE', 'durable')).replace('Session created: ', '')
-      await new Promise((resolve) => setTimeout(resolve, 1100))
+      await appendOnlyFileWritten(playground)
       playground.embedded!.killForTest()
       await eventually(
         () => (client.of('notice').some((n) => /has been restarted; your sandbox is back/.test(n.text)) ? true : undefined),

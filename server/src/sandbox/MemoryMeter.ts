@@ -239,11 +239,14 @@ export class MemoryMeter {
   /** MEMORY USAGE of each key, pipelined; undefined where the key is gone. */
   async #measure(connection: RespConnection, db: number, keys: string[]): Promise<(number | undefined)[]> {
     if (keys.length === 0) return []
-    const select = connection.send(['SELECT', String(db)])
-    const replies = keys.map((key) => connection.send(['MEMORY', 'USAGE', key]))
-    const selected = await select
-    if (selected.t === 'err') throw new Error(`SELECT ${db}: ${selected.s}`)
-    return (await Promise.all(replies)).map((reply: Reply) => (reply.t === 'int' ? Number(reply.n) : undefined))
+    // Awaited together: a connection that closes mid-batch rejects every reply, and each rejection
+    // must be handled (Node ends the process on one that is not).
+    const [selected, ...replies] = await Promise.all([
+      connection.send(['SELECT', String(db)]),
+      ...keys.map((key) => connection.send(['MEMORY', 'USAGE', key])),
+    ])
+    if (selected!.t === 'err') throw new Error(`SELECT ${db}: ${selected!.s}`)
+    return replies.map((reply: Reply) => (reply.t === 'int' ? Number(reply.n) : undefined))
   }
 
   #open(): Promise<RespConnection> {

@@ -64,6 +64,12 @@ export type RegistryOptions = {
   log?: (message: string) => void
   /** Drops what else the playground keeps about a database (mission progress) when it changes hands. */
   forget?: (db: number) => Promise<void>
+  /**
+   * Patterns the sandbox's terminals are subscribed to now (without the channel prefix). The
+   * subscriber user is given them again whenever it is configured: Valkey disconnects a client
+   * whose pattern subscriptions its user no longer allows, so another tab opening would end them.
+   */
+  patternsInUse?: (db: number) => Iterable<string>
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
@@ -275,7 +281,11 @@ export class SandboxRegistry {
   async #configureUsers(users: SandboxUsers): Promise<void> {
     const { admin, databaseAcl } = this.options
     await admin.call('acl', 'setuser', users.terminalUser, ...terminalUserRules(users, databaseAcl))
-    await admin.call('acl', 'setuser', users.subscriberUser, ...subscriberUserRules(users, databaseAcl))
+    // Patterns are byte strings (one char per byte), as SubscriberChannel grants them.
+    const inUse = [...(this.options.patternsInUse?.(users.db) ?? [])].map((pattern) =>
+      Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1')
+    )
+    await admin.call('acl', 'setuser', users.subscriberUser, ...subscriberUserRules(users, databaseAcl), ...inUse)
   }
 
   async #freeDatabase(): Promise<number> {
