@@ -34,6 +34,40 @@ async function stage(name, script, args, env = process.env) {
   summary.push({ name, seconds: (Date.now() - started) / 1000 })
 }
 
+/**
+ * Runs several stages at the same time: each is one single-threaded process, so on two cores the
+ * longest alone sets the time. Each one's output is collected and printed under its own heading
+ * when it ends, so the outputs never interleave; all of them finish, and then the first failure
+ * ends `npm test`.
+ * @param {{ name: string, script: string, args: string[] }[]} stages
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function stagesAtOnce(stages, env) {
+  const { run } = await import('./lib/progress.mjs')
+  console.log(`\n━━ At once: ${stages.map(({ name }) => name).join(', ')}`)
+  const started = Date.now()
+  const results = await Promise.all(
+    stages.map(async ({ name, script, args }) => {
+      /** @type {unknown} */
+      let failure = null
+      const output = await run(process.execPath, [path.join(root, 'node_modules', script), ...args], { cwd: root, env }).catch(
+        (/** @type {unknown} */ error) => {
+          failure = error
+          return /** @type {{ output?: string }} */ (error).output ?? ''
+        }
+      )
+      const seconds = (Date.now() - started) / 1000
+      console.log(`\n━━ ${name}: ${failure ? 'failed' : 'passed'} (${seconds.toFixed(1)} s)`)
+      if (output.trim()) console.log(output.trimEnd())
+      // With its output shown above, the failure only needs to be named; without (it did not start), it says why.
+      return { name, seconds, failure: failure && output.trim() ? new Error(`${name} failed (its output is above)`) : failure }
+    })
+  )
+  for (const { name, seconds } of results) summary.push({ name, seconds })
+  const failed = results.find(({ failure }) => failure)
+  if (failed) throw failed.failure
+}
+
 try {
   checkNode()
   await ensureDependencies(root)
@@ -53,39 +87,36 @@ try {
 
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, VALKEY_SERVER: valkey.binary, VALKEY_CLI: valkey.cli ?? '', CHROMIUM_PATH: chromium }
-  // The other servers are inspect-mode targets of the first test run only: the Valkey 8 compatibility run
-  // repeats the tests of the embedded server, which would only start the same targets again (so they go
-  // even when the caller exported them).
+  // Only what was provisioned here: a caller's own exports were already checked by the provisioning.
   delete env.REDIS_SERVER
   delete env.VALKEY8_SERVER
-  const inspectTargetsEnv = {
+  delete env.VALKEY8_CLI
+  // The other servers are inspect-mode targets; with VALKEY8_SERVER set, vitest.config.ts also adds the
+  // project that runs the integration files again on Valkey 8 (the compatibility run), in the same
+  // vitest run so the two share its workers instead of running one after the other.
+  const vitestEnv = {
     ...env,
     ...('binary' in redis7 ? { REDIS_SERVER: redis7.binary } : {}),
-    ...('binary' in valkey8 ? { VALKEY8_SERVER: valkey8.binary } : {}),
+    ...('binary' in valkey8 ? { VALKEY8_SERVER: valkey8.binary, VALKEY8_CLI: valkey8.cli ?? process.env.VALKEY8_CLI ?? '' } : {}),
   }
 
-  // Cheapest first, in the order CI pipelines usually run them: a formatting or lint slip fails in
-  // seconds instead of after the browser tests.
-  await stage('Format check (Prettier)', 'prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.'], env)
-  await stage('Lint (ESLint)', 'eslint/bin/eslint.js', ['--max-warnings', '0', '.'], env)
-  await stage('Type check', 'typescript/bin/tsc', ['-b'], env)
-  await stage(`Unit and integration tests (Valkey ${valkey.version})`, 'vitest/vitest.mjs', ['run'], inspectTargetsEnv)
-  if (!('binary' in redis7)) summary.push({ name: 'Inspect-mode tests on Redis 7', seconds: 0, note: `not run: ${redis7.unavailable}` })
-  if ('binary' in valkey8) {
-    await stage(
-      `Integration tests again on Valkey ${valkey8.version} (compatibility)`,
-      'vitest/vitest.mjs',
-      ['run', '--project', 'integration'],
-      {
-        ...env,
-        VALKEY_SERVER: valkey8.binary,
-        VALKEY_CLI: valkey8.cli ?? '',
-      }
-    )
-  } else {
-    summary.push({ name: 'Valkey 8 compatibility run', seconds: 0, note: `not run: ${valkey8.unavailable}` })
-  }
+  // The static checks first, all three at once: a formatting, lint or type slip fails in well under
+  // a minute instead of after the browser tests.
+  await stagesAtOnce(
+    [
+      { name: 'Format check (Prettier)', script: 'prettier/bin/prettier.cjs', args: ['--check', '--log-level', 'warn', '.'] },
+      { name: 'Lint (ESLint)', script: 'eslint/bin/eslint.js', args: ['--max-warnings', '0', '.'] },
+      { name: 'Type check', script: 'typescript/bin/tsc', args: ['-b'] },
+    ],
+    env
+  )
+  // Built before the integration tests: their `npm start` processes (lifecycle.test.ts) would
+  // otherwise build it, the same files on both servers at once, into the same folder.
   await ensureWebBuild(root)
+  const servers = `Valkey ${valkey.version}${'binary' in valkey8 ? `, and again on Valkey ${valkey8.version} for compatibility` : ''}`
+  await stage(`Unit and integration tests (${servers})`, 'vitest/vitest.mjs', ['run'], vitestEnv)
+  if (!('binary' in redis7)) summary.push({ name: 'Inspect-mode tests on Redis 7', seconds: 0, note: `not run: ${redis7.unavailable}` })
+  if (!('binary' in valkey8)) summary.push({ name: 'Valkey 8 compatibility run', seconds: 0, note: `not run: ${valkey8.unavailable}` })
   await stage('Browser tests (Playwright, Chromium)', '@playwright/test/cli.js', ['test', '--config', 'e2e/playwright.config.ts'], env)
 
   console.log('\n━━ Summary')

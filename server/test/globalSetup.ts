@@ -4,8 +4,12 @@
  * directly (npx vitest), the same provisioning script is asked for one.
  *
  * Inspect mode's tests also start other servers to inspect (targetServer.ts):
- * that same Valkey, plus VALKEY8_SERVER and REDIS_SERVER when given (`npm test`
- * gives them to its first run only).
+ * that same Valkey, plus VALKEY8_SERVER and REDIS_SERVER when given.
+ *
+ * The `integration-valkey8` project (vitest.config.ts) runs the same files
+ * with VALKEY8_SERVER (and VALKEY8_CLI) as the embedded server instead. Its
+ * only inspect target is that server: the other targets are already tested
+ * by the `integration` project, and starting them again would prove nothing new.
  */
 import { execFileSync } from 'node:child_process'
 import type { TestProject } from 'vitest/node'
@@ -30,9 +34,13 @@ function targetName(binary: string): string | null {
   }
 }
 
+/** The project that runs the integration files again on Valkey 8 (vitest.config.ts). */
+const VALKEY8_PROJECT = 'integration-valkey8'
+
 export default function setup(project: TestProject): void {
-  let server = process.env.VALKEY_SERVER ?? ''
-  let cli = process.env.VALKEY_CLI ?? ''
+  const compatibility = project.name === VALKEY8_PROJECT
+  let server = (compatibility ? process.env.VALKEY8_SERVER?.trim() : process.env.VALKEY_SERVER) ?? ''
+  let cli = (compatibility ? process.env.VALKEY8_CLI?.trim() : process.env.VALKEY_CLI) ?? ''
   if (!server) {
     const output = execFileSync(process.execPath, ['scripts/valkey-path.mjs'], {
       encoding: 'utf8',
@@ -46,17 +54,19 @@ export default function setup(project: TestProject): void {
   project.provide('valkeyCli', cli)
 
   const targets = new Map<string, string>()
-  const candidates: [source: string, binary: string][] = [
-    ['VALKEY_SERVER', server],
-    ['VALKEY8_SERVER', process.env.VALKEY8_SERVER?.trim() ?? ''],
-    ['REDIS_SERVER', process.env.REDIS_SERVER?.trim() ?? ''],
-  ]
-  for (const [source, binary] of candidates) {
+  const candidates: [source: string, binary: string][] = compatibility
+    ? [['VALKEY8_SERVER', server]]
+    : [
+        ['VALKEY_SERVER', server],
+        ['VALKEY8_SERVER', process.env.VALKEY8_SERVER?.trim() ?? ''],
+        ['REDIS_SERVER', process.env.REDIS_SERVER?.trim() ?? ''],
+      ]
+  for (const [index, [source, binary]] of candidates.entries()) {
     if (!binary) continue
     const name = targetName(binary)
     if (name === null) {
       // The embedded server must run (the other tests fail anyway if not); a broken optional one only loses its target.
-      if (source === 'VALKEY_SERVER') throw new Error(`${binary} does not answer --version as valkey-server`)
+      if (index === 0) throw new Error(`${source}=${binary} does not answer --version as valkey-server`)
       console.warn(`! ${source}=${binary} does not run; inspect-mode tests skip it`)
       continue
     }
