@@ -15,7 +15,10 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
+  // A test that passes only on its retry is a defect, not luck: the run fails and the report names it
+  // flaky (the retry is kept so the report can tell a flaky test from a broken one).
   retries: process.env.CI ? 1 : 0,
+  failOnFlakyTests: true,
   reporter: [['list']],
   outputDir: '../test-results',
   use: {
