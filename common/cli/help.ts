@@ -1,8 +1,8 @@
 /**
  * @module valkey-cli's `help`, `help <command>` and `help @<group>`, byte for byte.
  *
- * The layout, colours and \r\n line ends are valkey-cli's
- * (../shared/reference/valkey-cli.md §3.5), including its quirks: a command
+ * The layout, colours and \r\n line ends are valkey-cli's own (its interactive
+ * help), including its quirks: a command
  * without arguments shows "(null)" as its syntax (C's printf of a NULL
  * string), a deprecation is not mentioned, and no match prints a bare \r\n.
  */

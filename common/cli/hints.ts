@@ -4,7 +4,7 @@
  * Given the typed line, find the help entry for its command (the longest
  * matching one or two words), match the typed arguments against the
  * entry's argument tree, and describe what is still missing. The rules are
- * valkey-cli's (see ../shared/reference/valkey-cli.md §3.3), including its
+ * valkey-cli's own (its inline hints), including its
  * oddities, because lessons show its hints:
  *  - the last word counts only once a space follows it;
  *  - a run of optional arguments may come in any order, and one that was

@@ -1,5 +1,5 @@
 /**
- * The session-manager module's README example (the user's document 002), typed line by line into
+ * The session-manager module's README example (the module's own usage example), typed line by line into
  * the browser's terminal: the module's replies, and above each the FCALL the playground ran.
  */
 import { expect, test } from '../fixtures/test.ts'

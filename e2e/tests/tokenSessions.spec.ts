@@ -1,5 +1,5 @@
 /**
- * The session missions of document 003 and of the frameworks, in the browser: their steps by Run
+ * The token-session missions and the framework-session missions, in the browser: their steps by Run
  * (waiting out the one-time password's two seconds, as the lesson says) and the challenges by
  * typed answers after their Set up.
  */

@@ -1,6 +1,6 @@
 /**
- * The session-manager module of document 002, as the playground's Functions library, against the
- * real Valkey: every reply and error of the module (../shared/reference/session-systems.md §1.3),
+ * The session-manager module (SESSION.* and CUSTOM.*), as the playground's Functions library, against
+ * the real Valkey: every reply and error the module's description gives,
  * the README's example, atomicity of CREATE, and the fence (one sandbox's sessions are invisible
  * to another; no sandbox can load, replace or delete a library).
  */

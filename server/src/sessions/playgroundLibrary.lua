@@ -1,7 +1,7 @@
 #!lua name=playground
 
 --[[
-The session-manager module of the user's document 002 (a Rust module with a custom hashmap), as a
+The session-manager module (a Rust module with a custom hashmap, SESSION.* and CUSTOM.*), as a
 Valkey Functions library. The proxy loads it at start; sandbox users may call it (FCALL runs in
 their own database, as their own ACL user) but never load, replace or delete libraries.
 

@@ -1,5 +1,5 @@
 /**
- * @module The session-manager module's commands (document 002), as the terminal accepts them.
+ * @module The session-manager module's commands (SESSION.* and CUSTOM.*), as the terminal accepts them.
  *
  * `SESSION.CREATE user123` is not a Valkey command: the proxy turns it into the FCALL of the
  * playground's library (playgroundLibrary.lua) with the keys it touches, and the terminal shows
