@@ -10,12 +10,29 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export type PlaygroundProcess = { port: number; pid: number; stop(): Promise<void> }
 
-/** `env`: settings of a section's own playground (INSTRUCTOR_KEY, other sandbox limits), over the defaults. */
-export async function startPlaygroundProcess(valkeyUrl: string, env: Record<string, string> = {}): Promise<PlaygroundProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+/**
+ * `valkeyUrl`: the Valkey to use (null: `npm start` starts its own, as `args` say, e.g. --valkeys 2).
+ * `env`: settings of a section's own playground (INSTRUCTOR_KEY, other sandbox limits), over the defaults.
+ */
+export async function startPlaygroundProcess(
+  valkeyUrl: string | null,
+  env: Record<string, string> = {},
+  args: string[] = []
+): Promise<PlaygroundProcess> {
+  const base: NodeJS.ProcessEnv = { ...process.env }
+  delete base.VALKEY_URL
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs', ...args], {
     cwd: root,
     // Room for the workshop section's 500 attendees, all from this one address.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VALKEY_URL: valkeyUrl, SANDBOX_MAX: '600', SANDBOX_PER_ADDRESS: '600', ...env },
+    env: {
+      ...base,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...(valkeyUrl ? { VALKEY_URL: valkeyUrl } : {}),
+      SANDBOX_MAX: '600',
+      SANDBOX_PER_ADDRESS: '600',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

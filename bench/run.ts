@@ -16,10 +16,20 @@ import { benchMissions } from './missions.ts'
 import { benchNoisyNeighbour } from './noisyNeighbour.ts'
 import { benchWorkshop } from './workshop.ts'
 import { benchTerminal } from './terminal.ts'
+import { printFleet, runFleet } from './fleetSection.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const binary = process.env.VALKEY_SERVER
 if (!binary) throw new Error('VALKEY_SERVER is not set (run through `npm run bench`)')
+
+// `npm run bench -- --only fleet` runs just that section (it takes several minutes on its own).
+const only = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : ''
+if (only === 'fleet') {
+  const fleet = await runFleet((line) => console.log(line))
+  printFleet(fleet)
+  writeResults(here, { when: new Date().toISOString(), machine: machine(), fleet })
+  process.exit(0)
+}
 
 const valkey = await EmbeddedValkey.start({ binary, databases: 601, settings: { 'notify-keyspace-events': 'KA' } })
 const playground = await startPlaygroundProcess(`redis://:${valkey.password}@${valkey.host}:${valkey.port}/0`)
@@ -31,15 +41,18 @@ try {
   const workshop = await benchWorkshop(playground.port, playground.pid)
   // On a playground and Valkey of its own: it needs INSTRUCTOR_KEY, and a room without the workshop's sandboxes.
   const instructor = await benchInstructor(binary)
+  console.log('\nFleet (several processes and Valkeys on this machine; levels rise until the target is missed)')
+  const fleet = await runFleet((line) => console.log(line))
   const results = {
     when: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: machine(),
     terminal,
     inspector,
     missions,
     noisy,
     workshop,
     instructor,
+    fleet,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
   console.log('\nTerminal')
@@ -99,13 +112,22 @@ try {
       ? `  page (Chromium)   frame gap p50 ${ms(page.frameGapMs.p50)}  p99 ${ms(page.frameGapMs.p99)}  max ${ms(page.frameGapMs.max)}; ${page.stutters} gaps ≥ 50 ms; ${page.longTasks.count} long tasks (max ${ms(page.longTasks.maxMs)}); main thread busy ${page.mainThread.busy} % (script ${page.mainThread.script} %, layout ${page.mainThread.layout} %); ${page.rowsAllDone}/${page.rows} rows show every step`
       : '  page (Chromium)   not measured: no Chromium (CHROMIUM_PATH)'
   )
-  const folder = path.join(here, 'results')
+  printFleet(fleet)
+  writeResults(here, results)
+} finally {
+  await playground.stop()
+  await valkey.stop()
+}
+
+function machine() {
+  return { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version }
+}
+
+function writeResults(folderOf: string, results: { when: string; [section: string]: unknown }): void {
+  const folder = path.join(folderOf, 'results')
   mkdirSync(folder, { recursive: true })
   const file = path.join(folder, 'latest.json')
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
   writeFileSync(path.join(folder, `${results.when.replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2) + '\n')
   console.log(`\nWritten to ${path.relative(process.cwd(), file)}`)
-} finally {
-  await playground.stop()
-  await valkey.stop()
 }

@@ -19,7 +19,7 @@ try {
   const { ensureWebBuild } = await import('./lib/webBuild.mjs')
   const valkey = await ensureValkey(root)
   await ensureWebBuild(root)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...process.argv.slice(2)], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, VALKEY_SERVER: valkey.binary, WEB_ROOT: path.join(root, 'web', 'dist') },
