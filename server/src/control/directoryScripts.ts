@@ -11,7 +11,17 @@
 import { SERVER_STRIDE } from '../pool/sandboxNumber.ts'
 import { luaScript } from './controlCall.ts'
 import { RECOVERING } from './ControlLink.ts'
-import { ADDRESS_PREFIX, CLAIMS_PREFIX, LIVE_PREFIX, PROCESS_PREFIX, PROCESSES, RELEASED, SANDBOX_PREFIX, SANDBOXES, SWEEP_LOCK } from './keys.ts'
+import {
+  ADDRESS_PREFIX,
+  CLAIMS_PREFIX,
+  LIVE_PREFIX,
+  PROCESS_PREFIX,
+  PROCESSES,
+  RELEASED,
+  SANDBOX_PREFIX,
+  SANDBOXES,
+  SWEEP_LOCK,
+} from './keys.ts'
 
 const PRELUDE = `
 local STRIDE = ${SERVER_STRIDE}

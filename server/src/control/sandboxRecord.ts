@@ -36,7 +36,14 @@ export function parseRecord(tokenHash: string, json: string, state: Record<strin
   const lastSeenAt = typeof stored.lastSeenAt === 'number' ? stored.lastSeenAt : createdAt
   const address = typeof stored.address === 'string' ? stored.address : ''
   if (state && state.token === tokenHash) {
-    return { number: stored.db, tokenHash, createdAt, address, lastSeenAt: Math.max(lastSeenAt, Number(state.seen) || 0), used: state.used === '1' }
+    return {
+      number: stored.db,
+      tokenHash,
+      createdAt,
+      address,
+      lastSeenAt: Math.max(lastSeenAt, Number(state.seen) || 0),
+      used: state.used === '1',
+    }
   }
   return { number: stored.db, tokenHash, createdAt, lastSeenAt, address, used: typeof stored.used === 'boolean' ? stored.used : true }
 }

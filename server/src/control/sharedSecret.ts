@@ -25,7 +25,8 @@ export class SharedSecret {
       if (this.#value === null) return
       await controlCall(link.control, 'set', ACL_SECRET, this.#value, 'NX')
       const now = await controlCall(link.control, 'get', ACL_SECRET)
-      if (now !== this.#value) this.log('warning: the control server holds another ACL secret than this process uses; restart this process to share it')
+      if (now !== this.#value)
+        this.log('warning: the control server holds another ACL secret than this process uses; restart this process to share it')
     })
   }
 

@@ -50,7 +50,9 @@ describe('sandbox directory across processes', () => {
   it('the pool being full is refused, and no number is given twice', async () => {
     const processes = await start(2)
     const small = [{ server: 0, dbs: [1, 2, 3] }]
-    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => processes[i % 2]!.directory.attach(request({ candidates: small }))))
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => processes[i % 2]!.directory.attach(request({ candidates: small })))
+    )
     const given = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.record.number] : []))
     expect(given.sort()).toEqual([1, 2, 3])
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []))
@@ -76,7 +78,9 @@ describe('sandbox directory across processes', () => {
     expect(await a!.directory.connectionClosed(record.number, { releaseIfUnused: true })).toBe('kept')
     expect(await b!.directory.connectionClosed(record.number, { releaseIfUnused: true })).toBe('marked')
     // Until the database is flushed and the recycle finished, the number is given to nobody.
-    const meanwhile = await a!.directory.attach(request({ candidates: [{ server: placeOf(record.number).server, dbs: [placeOf(record.number).db] }] })).catch((e: Error) => e)
+    const meanwhile = await a!.directory
+      .attach(request({ candidates: [{ server: placeOf(record.number).server, dbs: [placeOf(record.number).db] }] }))
+      .catch((e: Error) => e)
     expect(meanwhile).toBeInstanceOf(SandboxRefusedError)
     expect(await b!.directory.finishRecycle(record.number)).toBe(true)
     // The browser coming back gets its token back, with a new empty sandbox.
@@ -99,7 +103,10 @@ describe('sandbox directory across processes', () => {
     const { record } = await a!.directory.attach(request())
     await a!.link.stop() // as if SIGKILLed: no more beats, nothing cleaned up
     expect(await b!.directory.beginRecycle(record.number, record.tokenHash)).toBe('live')
-    await until(async () => ((await b!.directory.beginRecycle(record.number, record.tokenHash)) === 'marked' ? true : undefined), 'the stale process to stop pinning')
+    await until(
+      async () => ((await b!.directory.beginRecycle(record.number, record.tokenHash)) === 'marked' ? true : undefined),
+      'the stale process to stop pinning'
+    )
     expect(await b!.directory.finishRecycle(record.number)).toBe(true)
   })
 
@@ -160,7 +167,12 @@ describe('sandbox directory across processes', () => {
   it('reads back records an older version wrote (JSON only) and adopts them as used', async () => {
     const [a] = await start(1)
     const th = tokenHash()
-    await a!.control.call('hset', 'playground:sandboxes', th, JSON.stringify({ db: 7, tokenHash: th, createdAt: 1, lastSeenAt: 2, address: '' }))
+    await a!.control.call(
+      'hset',
+      'playground:sandboxes',
+      th,
+      JSON.stringify({ db: 7, tokenHash: th, createdAt: 1, lastSeenAt: 2, address: '' })
+    )
     const snapshot = await a!.directory.load([0])
     expect(snapshot.records).toEqual([{ number: 7, tokenHash: th, createdAt: 1, lastSeenAt: 2, address: '', used: true }])
     expect((await a!.directory.attach(request({ tokenHash: th }))).record.number).toBe(7)

@@ -13,7 +13,8 @@ describe('script book in the control server', () => {
   let server: ControlServer
   let one: Instance
   let two: Instance
-  const bookOf = (instance: Instance) => new ScriptBook('', null, new ScriptStore(instance.link, { maxScripts: MAX_SCRIPTS, maxBytes: 4 << 20 }))
+  const bookOf = (instance: Instance) =>
+    new ScriptBook('', null, new ScriptStore(instance.link, { maxScripts: MAX_SCRIPTS, maxBytes: 4 << 20 }))
 
   beforeAll(async () => {
     server = await ControlServer.start(inject('valkeyServer'))
@@ -33,7 +34,10 @@ describe('script book in the control server', () => {
     expect(loaded.mapReply!({ t: 'bulk', s: 'x' })).toEqual({ t: 'bulk', s: sha1(body) })
     // Before loading, the second process knows nothing of it: Valkey itself answers NOSCRIPT.
     expect(second.fence(100_007, ['EVALSHA', sha1(body), '0'])!.args[1]).toBe('ffffffffffffffffffffffffffffffffffffffff')
-    await until(async () => ((await new ScriptStore(two.link, { maxScripts: 1, maxBytes: 1 }).read(100_007)).length === 1 ? true : undefined), 'the book to be stored')
+    await until(
+      async () => ((await new ScriptStore(two.link, { maxScripts: 1, maxBytes: 1 }).read(100_007)).length === 1 ? true : undefined),
+      'the book to be stored'
+    )
     await second.load(100_007)
     const evalsha = second.fence(100_007, ['EVALSHA', sha1(body), '0'])!
     expect(evalsha.args.slice(0, 2)).toEqual(['EVAL', body])
