@@ -200,7 +200,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       // A database handed out or recycled starts without anyone's mission progress.
       forget: async (db) => {
         room.forget(db)
-        scripts.forget(db)
+        await scripts.forget(db)
         quota?.emptied(db)
         await progress.clear(db)
       },

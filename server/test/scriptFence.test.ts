@@ -47,6 +47,18 @@ describe('scripts across sandboxes', () => {
     expect(await alice.one('EVALSHA', sha1(body), '0')).toEqual(bulk('still here'))
   }, 60_000)
 
+  it("SCRIPT EXISTS answers from the book: 1 for a script another sandbox's 520 EVALs pushed out of Valkey's cache", async () => {
+    const body = "return 'evicted but mine'"
+    expect(await alice.one('EVAL', body, '0')).toEqual(bulk('evicted but mine'))
+    for (let batch = 0; batch < 4; batch++) {
+      await Promise.all(Array.from({ length: 130 }, (_, i) => bob.one('EVAL', `return ${1000 + batch * 130 + i}`, '0')))
+    }
+    expect(await alice.one('SCRIPT', 'EXISTS', sha1(body), sha1('return 0'))).toEqual({ t: 'arr', a: [int(1), int(0)] })
+    expect(await alice.one('EVALSHA', sha1(body), '0')).toEqual(bulk('evicted but mine'))
+    // Valkey still judges the form of the command.
+    expect(isError(await alice.one('SCRIPT', 'EXISTS'))).toBe(true)
+  }, 60_000)
+
   it("one sandbox's cjson settings, random seed and stopped garbage collector do not reach another's scripts", async () => {
     await alice.one(
       'EVAL',

@@ -6,23 +6,31 @@
  *   written). EVALSHA of a SHA the sandbox never used is sent with a SHA no script has, so Valkey
  *   itself answers NOSCRIPT, exactly; of one it did, it is sent as EVAL of the whole script, so
  *   another sandbox evicting the server's cache (500 distinct EVALs) cannot break it. SCRIPT
- *   EXISTS and SCRIPT SHOW see the book only; SCRIPT LOAD answers the SHA of the script as written.
+ *   EXISTS answers from the book alone (Valkey only checks the command's form), so it says 1 for
+ *   every script EVALSHA runs, evicted from the server's cache or not; SCRIPT SHOW sees the book
+ *   only; SCRIPT LOAD answers the SHA of the script as written.
  * - VM state: the one Lua VM keeps settings between scripts (cjson's number precision and
  *   limits, the garbage collector stopped, the random seed). Every script the proxy sends starts
  *   with a line that puts them back to the server's own defaults, read from a fresh VM at start
  *   (so nothing is assumed about the Valkey version). It is written on the script's first line
  *   (after a `#!lua` line), so error line numbers are unchanged. One visible difference: each
  *   script's math.random starts from the same seed, as in Valkey before effects replication.
- * Limits: the book lives in memory (after a playground restart EVALSHA needs the script again),
- * holds up to 500 scripts and 4 MB per sandbox (the oldest go first, as Valkey evicts).
+ * - Shared: books are keyed by sandbox number and, given a ScriptStore, kept in the control Valkey
+ *   too, so a page that reconnects to another playground process finds its scripts there once
+ *   load(number) has run (at attach). The terminal answers from this process's copy, synchronously
+ *   as before; the store is written behind it.
+ * Limits: a book holds up to 500 scripts and 4 MB per sandbox (the oldest go first, as Valkey
+ * evicts). Without a store it lives in this process only. Scripts a sandbox ran on another process
+ * after this one loaded its book are seen here at the next load(), not before.
  */
 import { createHash } from 'node:crypto'
 import type { Reply } from '../../../common/protocol/index.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
 import { upper } from '../../../common/commands/commandNames.ts'
+import type { ScriptStore } from '../control/ScriptStore.ts'
 
-const MAX_SCRIPTS = 500
-const MAX_BYTES = 4 * 1024 * 1024
+export const MAX_SCRIPTS = 500
+export const MAX_BYTES = 4 * 1024 * 1024
 /** A SHA no script has (not hex-valid as a digest of anything we send), for Valkey's own NOSCRIPT. */
 const NO_SUCH_SCRIPT = 'ffffffffffffffffffffffffffffffffffffffff'
 
@@ -50,9 +58,41 @@ export class ScriptBook {
    */
   constructor(
     preamble: string,
-    private readonly guard: string | null = null
+    private readonly guard: string | null = null,
+    private readonly store: ScriptStore | null = null,
+    private readonly log: (message: string) => void = () => undefined
   ) {
     this.#preamble = preamble + (guard ?? '')
+    // A control server that came back empty gets back every book this process holds.
+    store?.link.onRestore(async (why) => {
+      if (why !== 'lost') return
+      for (const [number, book] of this.#books) for (const [sha, entry] of book) await store.add(number, sha, entry.body)
+    })
+  }
+
+  /**
+   * Reads the sandbox's book from the control server into this process (before its terminal
+   * starts). Scripts this process already knows stay the most recent. Without a store, or with the
+   * control server unreachable, the book is what this process has.
+   */
+  async load(number: number): Promise<void> {
+    if (!this.store) return
+    let stored: { sha: string; body: string }[]
+    try {
+      stored = await this.store.read(number)
+    } catch (error) {
+      this.log(`script book of sandbox ${number} not read: ${(error as Error).message}`)
+      return
+    }
+    const mine = this.#books.get(number)
+    const book: Book = new Map()
+    for (const { sha, body } of stored) if (sha1(body) === sha) book.set(sha, { body, wrappedSha: sha1(this.wrap(body)) })
+    for (const [sha, entry] of mine ?? []) {
+      book.delete(sha)
+      book.set(sha, entry)
+    }
+    this.#books.set(number, book)
+    this.#trim(book, null)
   }
 
   /** Puts the reset line on the script's first line, after a shebang line if there is one. */
@@ -64,9 +104,10 @@ export class ScriptBook {
     return this.#preamble + body
   }
 
-  /** Drops a sandbox's book (its database changed hands). */
-  forget(db: number): void {
-    this.#books.delete(db)
+  /** Drops a sandbox's book (it changed hands), here and in the control server. */
+  async forget(number: number): Promise<void> {
+    this.#books.delete(number)
+    await this.store?.drop(number)
   }
 
   #book(db: number): Book {
@@ -83,15 +124,21 @@ export class ScriptBook {
     const wrappedSha = known?.wrappedSha ?? sha1(wrapped)
     book.delete(sha)
     book.set(sha, { body, wrappedSha })
+    this.#trim(book, sha)
+    this.store?.add(db, sha, body).catch((error: Error) => this.log(`script book of sandbox ${db} not saved: ${error.message}`))
+    return { sha, wrapped, wrappedSha }
+  }
+
+  /** Drops the oldest scripts past the limits, never `keep` (the one just used). */
+  #trim(book: Book, keep: string | null): void {
     let bytes = 0
     for (const entry of book.values()) bytes += entry.body.length
     for (const [oldest, entry] of book) {
       if (book.size <= MAX_SCRIPTS && bytes <= MAX_BYTES) break
-      if (oldest === sha) break
+      if (oldest === keep) break
       book.delete(oldest)
       bytes -= entry.body.length
     }
-    return { sha, wrapped, wrappedSha }
   }
 
   /**
@@ -173,14 +220,15 @@ export class ScriptBook {
       }
     }
     if (sub === 'EXISTS') {
-      // Valkey answers (arity, format); the book decides what this sandbox may see.
-      const mapped = args.slice(2).map((sha) => book?.get(sha.toLowerCase())?.wrappedSha ?? NO_SUCH_SCRIPT)
+      // Valkey checks the command's form (arity) and answers 0 for each SHA; the book answers the
+      // rest. Asking Valkey about the scripts themselves would say 0 for one another sandbox's EVALs
+      // pushed out of its cache, while EVALSHA (sent as EVAL of the book's text) still runs it.
       const known = args.slice(2).map((sha) => book?.has(sha.toLowerCase()) ?? false)
       return {
-        args: [args[0]!, args[1]!, ...mapped],
+        args: [args[0]!, args[1]!, ...known.map(() => NO_SUCH_SCRIPT)],
         notInMulti: true,
         mapReply: (reply) =>
-          reply.t === 'arr' ? { t: 'arr', a: reply.a.map((item, i) => (known[i] ? item : { t: 'int', n: '0' })) } : reply,
+          reply.t === 'arr' ? { t: 'arr', a: reply.a.map((item, i) => (known[i] ? { t: 'int', n: '1' } : item)) } : reply,
       }
     }
     if (sub === 'SHOW' && args.length === 3) {
