@@ -27,7 +27,8 @@ export async function ensureNginx() {
   await step('Installing nginx with apt (for the load-balancer tests; its service is not started)', async () => {
     // A policy already there (container images have one) is the machine's own: left as it is.
     const ours = !existsSync(POLICY)
-    if (ours) writeFileSync(POLICY, '#!/bin/sh\n# Written by npm test while it installs nginx: no service starts.\nexit 101\n', { mode: 0o755 })
+    if (ours)
+      writeFileSync(POLICY, '#!/bin/sh\n# Written by npm test while it installs nginx: no service starts.\nexit 101\n', { mode: 0o755 })
     try {
       await run('apt-get', ['update'], { env })
       await run('apt-get', ['install', '-y', '--no-install-recommends', 'nginx'], { env })
