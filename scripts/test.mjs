@@ -4,7 +4,8 @@
  * `npm test`: everything, from a fresh clone.
  *
  * Bootstraps exactly as `npm start` does (npm dependencies, valkey-server),
- * plus Chromium for the browser tests, a Valkey 8 for the compatibility
+ * plus Chromium for the browser tests, nginx for the load-balancer tests,
+ * a Valkey 8 for the compatibility
  * run and a Redis 7 (with that Valkey 8) as inspect-mode targets, then: the
  * format check, lint, type checks, unit tests, integration tests against the
  * real embedded Valkey 9 (and again against Valkey 8), and Playwright in
@@ -74,6 +75,7 @@ try {
   const { ensureValkey, ensureValkey8 } = await import('./lib/valkey.mjs')
   const { ensureRedis7 } = await import('./lib/redis.mjs')
   const { ensureChromium } = await import('./lib/chromium.mjs')
+  const { ensureNginx } = await import('./lib/nginx.mjs')
   const { ensureWebBuild } = await import('./lib/webBuild.mjs')
 
   const valkey = await ensureValkey(root)
@@ -84,9 +86,11 @@ try {
   if ('binary' in redis7) console.log(`✓ Redis ${redis7.version} for inspect-mode tests (${redis7.origin})`)
   const chromium = await ensureChromium()
   console.log(`✓ Chromium (${chromium})`)
+  const nginx = await ensureNginx()
+  console.log(`✓ nginx (${nginx})`)
 
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, VALKEY_SERVER: valkey.binary, VALKEY_CLI: valkey.cli ?? '', CHROMIUM_PATH: chromium }
+  const env = { ...process.env, VALKEY_SERVER: valkey.binary, VALKEY_CLI: valkey.cli ?? '', CHROMIUM_PATH: chromium, NGINX_PATH: nginx }
   // Only what was provisioned here: a caller's own exports were already checked by the provisioning.
   delete env.REDIS_SERVER
   delete env.VALKEY8_SERVER

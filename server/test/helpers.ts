@@ -94,12 +94,19 @@ export class TestClient {
     })
   }
 
-  /** `from`: a loopback source address (127.0.0.2, ...) to stand for a visitor elsewhere. */
-  static async open(port: number, options: { origin?: string; from?: string; headers?: Record<string, string> } = {}): Promise<TestClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+  /**
+   * `from`: a loopback source address (127.0.0.2, ...) to stand for a visitor elsewhere. `ca`: over
+   * TLS (wss://), trusting this CA (a TLS proxy in front of the playground).
+   */
+  static async open(
+    port: number,
+    options: { origin?: string; from?: string; headers?: Record<string, string>; ca?: Buffer } = {}
+  ): Promise<TestClient> {
+    const ws = new WebSocket(`${options.ca ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`, {
       ...(options.origin ? { origin: options.origin } : {}),
       ...(options.from ? { localAddress: options.from } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
     })
     const client = new TestClient(ws)
     await new Promise<void>((resolve, reject) => {

@@ -56,12 +56,12 @@ const LOG_LINES = 30
  * then becomes the server through exec: the pid Node sees is the server's, and its process group
  * holds just the server and the watchdog. The pipe closes when Node ends it or when Node dies
  * however it dies; the watchdog then sends SIGTERM, SIGKILL if the server still runs 3 s later,
- * and removes the folder. Its `$$` is the server's pid, which cannot have gone to another process
+ * and removes the folder ($TARGET_SERVER_DIR; fleet/nginx.ts runs nginx under it too). Its `$$` is the server's pid, which cannot have gone to another process
  * meanwhile: the watchdog still belongs to that process group, which keeps the number in use.
  * The pipe is handed over explicitly because a non-interactive shell gives background jobs
  * /dev/null as their stdin; the server itself keeps neither the pipe nor the watchdog's output.
  */
-const GUARD_SCRIPT = `
+export const GUARD_SCRIPT = `
 exec 3<&0 0</dev/null
 (
   cat <&3 >/dev/null
@@ -121,7 +121,7 @@ export async function startTargetServer(options: TargetServerOptions): Promise<T
   }
 }
 
-type Certificates = { ca: string; cert: string; key: string }
+export type Certificates = { ca: string; cert: string; key: string }
 
 async function launch(options: TargetServerOptions, dir: string, port: number, certificates: Certificates | null): Promise<TargetServer> {
   const password = options.password || undefined
@@ -292,7 +292,7 @@ function ping(target: { host: string; port: number; password: string | undefined
   })
 }
 
-function findFreePort(): Promise<number> {
+export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.unref()
@@ -309,7 +309,7 @@ function findFreePort(): Promise<number> {
  * 2 days), made with the openssl command. The CA's key is deleted once it has signed: nothing else
  * can ever be signed by this CA.
  */
-async function makeCertificates(dir: string): Promise<Certificates> {
+export async function makeCertificates(dir: string): Promise<Certificates> {
   const file = (name: string) => path.join(dir, name)
   const openssl = (...args: string[]) => execFileAsync('openssl', args, { cwd: dir })
   const config = ['-config', file('openssl.cnf')]

@@ -95,6 +95,9 @@ function trustedHostname(hostname: string): boolean {
   return name === own || name === `${own}.local`
 }
 
+/** How often the server pings every socket (and ends one whose last ping got no pong). */
+export const HEARTBEAT_MS = 30_000
+
 /** Frames one socket may have handled before the others get a turn (see takeTurn). */
 const FRAMES_PER_TURN = 64
 
@@ -146,7 +149,7 @@ export function attachSocketServer(server: Server, options: EdgeOptions, route: 
       state.alive = false
       ws.ping()
     }
-  }, options.heartbeatMs ?? 30_000)
+  }, options.heartbeatMs ?? HEARTBEAT_MS)
   heartbeat.unref()
 
   return {
