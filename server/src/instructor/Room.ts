@@ -21,7 +21,7 @@ import { attendeeId, RoomMembers, type Member, type RoomMemberSocket } from './r
 import { RoomRemote, type RoomParts } from './RoomRemote.ts'
 import { RoomSync, type RoomSyncOptions } from './RoomSync.ts'
 import { RoomTable, type RoomEntry } from './RoomTable.ts'
-import { newSharedRow, recordError, recordProgress, restartProgress, type MissionSteps } from './sharedRow.ts'
+import { newSharedRow, recordError, recordProgress, rename, restartProgress, type MissionSteps } from './sharedRow.ts'
 import { StuckTicker } from './StuckTicker.ts'
 import { WatchBook } from './WatchBook.ts'
 import type { ScreenChunk, Watcher } from './WatchRelay.ts'
@@ -118,7 +118,7 @@ export class Room implements MemberReports {
     const moved = table.get(id)
     if (moved && moved.shared.number !== number) this.forget(moved.shared.number)
     const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null)).entry
-    if (name !== null) entry.shared.name = name
+    if (name !== null) rename(entry.shared, name, this.#now)
     const member = members.enter(entry, lease.users, socket)
     socket.send({ type: 'attendee', number, name: entry.shared.name })
     const { announcement } = this.#parts
@@ -159,7 +159,7 @@ export class Room implements MemberReports {
 
   /** @internal AttendeeHandle: the member chose a name. */
   named(member: Member, name: string | null): void {
-    member.entry.shared.name = name
+    rename(member.entry.shared, name, this.#now)
     this.#changed(member.entry)
   }
 

@@ -140,8 +140,10 @@ export class RoomRemote implements RoomInbound {
     const listed = new Set<number>()
     for (const row of snapshot.rows) {
       listed.add(row.number)
-      // Rows of attendees with sockets here are this process's to tell (stored again after the snapshot).
-      if (this.#held(table.at(row.number))) continue
+      // Merged: what changed here while the control Valkey was away is newer, and stays. A
+      // sandbox this process holds sockets of is not handed over to another id from here.
+      const here = table.at(row.number)
+      if (this.#held(here) && here!.shared.id !== row.id) continue
       this.#upsert(row)
     }
     for (const entry of [...table.entries()]) {

@@ -1,8 +1,8 @@
 /**
  * @module The room as the control Valkey keeps it (ROOM_KEYS): rows, who holds which sockets,
  * which processes are alive, the announcement, the stuck rules and the watches. Each write and
- * the message that tells the other processes about it go in one MULTI, so every process sees the
- * changes of one row in the order the stored row took them.
+ * the message that tells the other processes about it go at once (one MULTI, or one script for a
+ * row), so every process sees the changes of one row in the order the stored row took them.
  */
 import type { Announcement, StuckRules } from '../../../common/protocol/index.ts'
 import type { AdminClient } from '../valkey/adminClient.ts'
@@ -30,6 +30,39 @@ export type RoomSnapshot = {
 }
 
 const json = (value: unknown) => JSON.stringify(value)
+
+/**
+ * Stores a row merged with the one stored (the newer name and the newer progress stay, as
+ * mergeRow does), sets the sender's socket count, and publishes the merged row, all at once.
+ * KEYS: rows, online. ARGV: number, row JSON, online field, count, channel, sender.
+ */
+const WRITE_ROW = `
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+local row = cjson.decode(ARGV[2])
+if stored then
+  local old = cjson.decode(stored)
+  if old.id == row.id then
+    if (old.nameAt or 0) > (row.nameAt or 0) then
+      row.name = old.name
+      row.nameAt = old.nameAt
+    end
+    if (old.progressAt or 0) > (row.progressAt or 0) then
+      for _, field in ipairs({'mission', 'step', 'done', 'stepSince', 'stepErrors', 'errorTimes', 'progressAt'}) do
+        row[field] = old[field]
+      end
+    end
+  end
+end
+local text = cjson.encode(row)
+redis.call('HSET', KEYS[1], ARGV[1], text)
+if tonumber(ARGV[4]) > 0 then
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+else
+  redis.call('HDEL', KEYS[2], ARGV[3])
+end
+redis.call('PUBLISH', ARGV[5], '{"t":"row","from":' .. cjson.encode(ARGV[6]) .. ',"count":' .. ARGV[4] .. ',"row":' .. text .. '}')
+return 1
+`
 
 function pairs(flat: unknown): [string, string][] {
   const list = Array.isArray(flat) ? (flat as string[]) : []
@@ -101,13 +134,10 @@ export class RoomState {
     await this.control.set(ROOM_KEYS.rules, json(rules), 'NX')
   }
 
-  /** A row and how many of its sockets `from` holds. */
+  /** A row (merged with the stored one) and how many of its sockets `from` holds. */
   async writeRow(row: SharedRow, from: string, count: number): Promise<void> {
-    const field = onlineField(row.number, from)
-    const multi = this.control.multi().hset(ROOM_KEYS.rows, String(row.number), json(row))
-    if (count > 0) multi.hset(ROOM_KEYS.online, field, String(count))
-    else multi.hdel(ROOM_KEYS.online, field)
-    await multi.publish(ROOM_CHANNEL, json({ t: 'row', from, row, count } satisfies RoomEvent)).exec()
+    const args = [String(row.number), json(row), onlineField(row.number, from), String(count), ROOM_CHANNEL, from]
+    await this.control.eval(WRITE_ROW, 2, ROOM_KEYS.rows, ROOM_KEYS.online, ...args)
   }
 
   async removeRow(number: number, id: string, from: string, holders: Iterable<string>): Promise<void> {

@@ -7,7 +7,7 @@
  * Alone (no control Valkey) the table holds this process's attendees only, exactly as before.
  */
 import type { AttendeeRow } from '../../../common/protocol/index.ts'
-import type { SharedRow } from './sharedRow.ts'
+import { mergeRow, type SharedRow } from './sharedRow.ts'
 
 export type RoomEntry = {
   /** Mutated in place by updates, so whoever holds the entry sees the current row. */
@@ -44,14 +44,15 @@ export class RoomTable {
   }
 
   /**
-   * A row as it now is: added, or copied into the entry already there. Another id on the same
-   * number is a recycled sandbox: the old entry goes (returned as `replaced`).
+   * A row as another process (or the control Valkey) has it: added, or merged into the entry
+   * already there (the newer name and the newer progress stay). Another id on the same number is
+   * a recycled sandbox: the old entry goes (returned as `replaced`).
    */
   upsert(shared: SharedRow): { entry: RoomEntry; replaced: RoomEntry | null } {
     let replaced: RoomEntry | null = null
     const current = this.#entries.get(shared.number)
     if (current && current.shared.id === shared.id) {
-      Object.assign(current.shared, shared)
+      mergeRow(current.shared, shared)
       this.derive(current)
       return { entry: current, replaced }
     }
@@ -59,9 +60,20 @@ export class RoomTable {
     const entry: RoomEntry = {
       shared: { ...shared, errorTimes: [...shared.errorTimes] },
       online: new Map(),
-      row: { ...shared, connected: 0, errors: 0, stuck: null },
+      row: {
+        id: shared.id,
+        number: shared.number,
+        name: null,
+        connected: 0,
+        mission: null,
+        step: null,
+        done: {},
+        stepSince: null,
+        errors: 0,
+        stepErrors: 0,
+        stuck: null,
+      },
     }
-    delete (entry.row as Partial<SharedRow>).errorTimes
     this.#entries.set(shared.number, entry)
     this.#byId.set(shared.id, shared.number)
     this.derive(entry)

@@ -13,13 +13,20 @@ const MAX_ERROR_TIMES = 200
 export type SharedRow = Omit<AttendeeRow, 'connected' | 'errors' | 'stuck'> & {
   /** When error replies came (the room's clock, oldest first): the grid counts those in the window. */
   errorTimes: number[]
+  /**
+   * When the name, and the progress (mission, step, done, errors), last changed (0: never). Two
+   * processes may hold tabs of one attendee; merging keeps the newer of each part, so a tab that
+   * joins elsewhere without a name does not erase the name another tab gave.
+   */
+  nameAt: number
+  progressAt: number
 }
 
 /** Step ids of a mission, in order; null for an unknown mission. */
 export type MissionSteps = (missionId: string) => readonly string[] | null
 
 export function newSharedRow(id: string, number: number, name: string | null): SharedRow {
-  return { id, number, name, mission: null, step: null, done: {}, stepSince: null, stepErrors: 0, errorTimes: [] }
+  return { id, number, name, mission: null, step: null, done: {}, stepSince: null, stepErrors: 0, errorTimes: [], nameAt: 0, progressAt: 0 }
 }
 
 /** An error reply: counts against the current step, and in the recent-errors window. */
@@ -27,6 +34,33 @@ export function recordError(row: SharedRow, now: number): void {
   row.errorTimes.push(now)
   if (row.errorTimes.length > MAX_ERROR_TIMES) row.errorTimes.shift()
   row.stepErrors++
+  row.progressAt = now
+}
+
+export function rename(row: SharedRow, name: string | null, now: number): void {
+  row.name = name
+  row.nameAt = now
+}
+
+/**
+ * Another copy of the same attendee's row merged into `row`: of the name and of the progress,
+ * the newer one stays (a tie goes to `other`, the later arrival). Returns `row`.
+ */
+export function mergeRow(row: SharedRow, other: SharedRow): SharedRow {
+  if (other.nameAt >= row.nameAt) {
+    row.name = other.name
+    row.nameAt = other.nameAt
+  }
+  if (other.progressAt >= row.progressAt) {
+    row.mission = other.mission
+    row.step = other.step
+    row.done = other.done
+    row.stepSince = other.stepSince
+    row.stepErrors = other.stepErrors
+    row.errorTimes = [...other.errorTimes]
+    row.progressAt = other.progressAt
+  }
+  return row
 }
 
 /** The attendee's mission progress: the open mission, its first step not done, and since when it is current. */
@@ -41,6 +75,7 @@ export function recordProgress(row: SharedRow, message: MissionProgressMessage, 
   row.mission = mission
   row.step = step
   row.done = message.done
+  row.progressAt = now
 }
 
 /** The sandbox and its progress were emptied: nothing done, the open mission's first step current from now, no errors. */
@@ -50,8 +85,11 @@ export function restartProgress(row: SharedRow, steps: MissionSteps, now: number
   row.stepSince = row.step === null ? null : now
   row.stepErrors = 0
   row.errorTimes = []
+  row.progressAt = now
 }
 
+const isEmptyObject = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
 const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string'
 const isNumberOrNull = (value: unknown): value is number | null => value === null || typeof value === 'number'
 
@@ -65,7 +103,11 @@ export function parseSharedRow(value: unknown): SharedRow | null {
   if (typeof row.id !== 'string' || typeof row.number !== 'number' || !Number.isInteger(row.number)) return null
   if (!isStringOrNull(row.name) || !isStringOrNull(row.mission) || !isStringOrNull(row.step)) return null
   if (!isNumberOrNull(row.stepSince) || typeof row.stepErrors !== 'number') return null
-  if (!Array.isArray(row.errorTimes) || !row.errorTimes.every((time) => typeof time === 'number')) return null
+  // Valkey's Lua (which merges stored rows) writes an empty list as {}.
+  const errorTimes = isEmptyObject(row.errorTimes) ? [] : row.errorTimes
+  if (!Array.isArray(errorTimes) || !errorTimes.every((time) => typeof time === 'number')) return null
+  const nameAt = typeof row.nameAt === 'number' ? row.nameAt : 0
+  const progressAt = typeof row.progressAt === 'number' ? row.progressAt : 0
   if (typeof row.done !== 'object' || row.done === null || Array.isArray(row.done)) return null
   const done: Record<string, string[]> = {}
   for (const [mission, steps] of Object.entries(row.done)) {
@@ -80,6 +122,8 @@ export function parseSharedRow(value: unknown): SharedRow | null {
     done,
     stepSince: row.stepSince,
     stepErrors: row.stepErrors,
-    errorTimes: row.errorTimes as number[],
+    errorTimes: errorTimes as number[],
+    nameAt,
+    progressAt,
   }
 }
