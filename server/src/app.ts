@@ -196,7 +196,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       log,
     })
     await room.start()
-    onClose(() => room.close())
+    onClose(() => room.shutdown())
 
     // Saved progress is something stored: such a sandbox is kept after its tab closes.
     const progress = new ProgressStore(admin, (db) => registry.markUsed(db))

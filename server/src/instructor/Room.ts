@@ -46,6 +46,7 @@ export class Room implements MemberReports {
   readonly #parts: RoomParts
   readonly #sync: RoomSync | null
   readonly #remote: RoomRemote
+  #closing: Promise<void> | null = null
 
   constructor(private readonly options: RoomOptions) {
     const self = options.shared?.processId ?? 'this-process'
@@ -237,10 +238,17 @@ export class Room implements MemberReports {
     return true
   }
 
-  async close(): Promise<void> {
+  /** Stops the room here; shutdown() also waits for the goodbye to the other processes. */
+  close(): void {
+    void this.shutdown()
+  }
+
+  /** Stops the room, and (shared) tells the other processes this one's sockets and watches are gone. */
+  async shutdown(): Promise<void> {
     this.#parts.stuck.stop()
     this.#parts.broadcast.close()
-    await this.#sync?.close()
+    this.#closing ??= this.#sync?.close() ?? Promise.resolve()
+    await this.#closing
   }
 
   // ------------------------------------------------------------ internals

@@ -307,6 +307,8 @@ export class RoomSync {
   #failed(error: Error): void {
     if (this.#failing || this.#closed) return
     this.#failing = true
-    this.log(`room: a change could not be stored in the control Valkey (${error.message}); it is stored again once the control Valkey is back`)
+    this.log(
+      `room: a change could not be stored in the control Valkey (${error.message}); it is stored again once the control Valkey is back`
+    )
   }
 }

@@ -62,7 +62,12 @@ async function stack(name: string, subscribe = true): Promise<Stack> {
       return Promise.resolve()
     },
     resetElsewhere: (number) => resetElsewhere.push(number),
-    shared: { control, processId: `test-${name}-${Math.random().toString(16).slice(2, 8)}`, heartbeatMs: HEARTBEAT_MS, deadAfterMs: DEAD_AFTER_MS },
+    shared: {
+      control,
+      processId: `test-${name}-${Math.random().toString(16).slice(2, 8)}`,
+      heartbeatMs: HEARTBEAT_MS,
+      deadAfterMs: DEAD_AFTER_MS,
+    },
   })
   await room.start()
   const made: Stack = { name, room, control, instructor: [], resets, resetElsewhere }
@@ -111,7 +116,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const each of stacks.splice(0)) {
-    await each.room.close()
+    await each.room.shutdown()
     each.control.disconnect()
   }
   const admin = createAdminClient({ host: server.host, port: server.port, password: server.password, controlDb: 0 })
@@ -191,7 +196,7 @@ describe('the grid across processes', () => {
 })
 
 describe('watch across processes', () => {
-  it("relays the screen and open key of an attendee on another process, only while watched", async () => {
+  it('relays the screen and open key of an attendee on another process, only while watched', async () => {
     const x = await stack('x')
     const y = await stack('y')
     const page = new Page()
@@ -292,7 +297,11 @@ describe('reconnects', () => {
     // A change whose message x never hears (written without one, as if published while x was away).
     const admin = createAdminClient({ host: server.host, port: server.port, password: server.password, controlDb: 0 })
     await connectAdmin(admin, 'the control server')
-    await admin.hset(ROOM_KEYS.rows, '12', JSON.stringify({ ...before, name: 'Lee (renamed)', nameAt: Date.now(), errorTimes: [], progressAt: 0 }))
+    await admin.hset(
+      ROOM_KEYS.rows,
+      '12',
+      JSON.stringify({ ...before, name: 'Lee (renamed)', nameAt: Date.now(), errorTimes: [], progressAt: 0 })
+    )
     admin.disconnect()
     x.room.sync!.dropSubscriber()
     await rowOn(x, 'lee', (row) => row.name === 'Lee (renamed)', 'the missed change after the reconnect')
