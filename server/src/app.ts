@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import type { Config, ValkeyTarget } from './config.ts'
 import type { ServerInfo } from '../../common/protocol/index.ts'
@@ -35,6 +36,7 @@ import { LuaMemoryBrake } from './sandbox/LuaMemoryBrake.ts'
 import { loadSessionLibrary } from './sessions/loadLibrary.ts'
 import { SecretKey } from './http/SecretKey.ts'
 import { Room } from './instructor/Room.ts'
+import { sandboxUsers } from './sandbox/aclRules.ts'
 import { createInstructorHandler } from './http/instructorApi.ts'
 import { runInDb } from './valkey/runInDb.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
@@ -51,6 +53,8 @@ export type PlaygroundOptions = {
   now?: () => number
   /** A socket that sends no hello within this time is closed (default 10 s). */
   helloTimeoutMs?: number
+  /** The room's heartbeat between processes, and when a silent process counts as dead (tests shorten them). */
+  room?: { heartbeatMs?: number; deadAfterMs?: number }
 }
 
 export type Playground = {
@@ -170,6 +174,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
     const missions = new MissionCatalog(config.missionsDir, log)
     const instructorKey = config.instructorKey ? new SecretKey(config.instructorKey) : SecretKey.random()
+    // The room is shared with every playground process on this control Valkey (its own client).
+    const control = createAdminClient(valkey, 'playground-room')
+    control.on('error', () => undefined) // reconnects by itself; writes report failures
+    await connectAdmin(control, where)
+    onClose(() => control.disconnect())
+    const aclSecret = randomBytes(32).toString('hex')
     const room = new Room({
       steps: (id) => missions.get(id)?.steps.map((step) => step.id) ?? null,
       rules: { afterSeconds: config.stuckAfterSeconds, errors: config.stuckErrors },
@@ -179,9 +189,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         quota?.emptied(db)
         await progress.clear(db)
       },
+      // Another process's instructor emptied it: the memory meter here learns it too.
+      resetElsewhere: (db) => quota?.emptied(db),
+      usersOf: (db) => sandboxUsers(db, aclSecret),
+      shared: { control, processId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, ...options.room },
       log,
     })
-    onClose(() => room.close())
+    await room.start()
+    onClose(() => room.shutdown())
 
     // Saved progress is something stored: such a sandbox is kept after its tab closes.
     const progress = new ProgressStore(admin, (db) => registry.markUsed(db))
@@ -194,7 +209,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       emptyIdleMs: config.sandboxEmptyIdleMs,
       perAddress: config.sandboxesPerAddress,
       databaseAcl: capabilities.databaseAcl,
-      secret: randomBytes(32).toString('hex'),
+      secret: aclSecret,
       now: options.now,
       log,
       // A database handed out or recycled starts without anyone's mission progress.

@@ -27,7 +27,7 @@ export class AttendeeHandle {
   ) {}
 
   get id(): string {
-    return this.member.row.id
+    return this.member.id
   }
 
   /** Every message the server sends this socket passes here (progress and errors feed the row). */

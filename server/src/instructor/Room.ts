@@ -1,47 +1,83 @@
 /**
  * @module The room: one row per attendee (sandbox) for the instructor's grid, the current
- * announcement, and who is being watched. It composes the members and their rows (roomMembers),
- * the stuck ticker (StuckTicker), the coalesced feed to instructors (RoomBroadcast) and each
- * member's watch (WatchRelay).
+ * announcement, the stuck rules, and who is being watched. It composes the table of rows
+ * (RoomTable), the members with sockets on this process (roomMembers), the stuck ticker
+ * (StuckTicker), the coalesced feed to instructors (RoomBroadcast), the watches (WatchBook, each
+ * member's WatchRelay) and, when `shared` is given, the link to the other playground processes
+ * through the control Valkey (RoomSync; RoomRemote applies what they say).
  *
- * Limits: the room lives in memory. After a proxy restart rows come back as attendees reconnect
- * (their progress is in Valkey); a sandbox recycled while idle leaves the room.
+ * Stuck flags are computed by every process for every row from the shared row, the shared rules
+ * and the clock: each attendee is flagged once, the same way on every instructor's page.
+ *
+ * Limits: alone (no `shared`), the room lives in memory and rows come back as attendees reconnect
+ * after a restart. A sandbox recycled while idle leaves the room.
  */
+import { randomBytes } from 'node:crypto'
 import type { Announcement, AttendeeRow, ServerMessage, StuckRules } from '../../../common/protocol/index.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
 import { AttendeeHandle, type MemberReports } from './AttendeeHandle.ts'
 import { RoomBroadcast, type RoomListener } from './RoomBroadcast.ts'
-import {
-  attendeeId,
-  recordError,
-  recordProgress,
-  restartProgress,
-  RoomMembers,
-  type Member,
-  type MissionSteps,
-  type RoomMemberSocket,
-} from './roomMembers.ts'
+import { attendeeId, RoomMembers, type Member, type RoomMemberSocket } from './roomMembers.ts'
+import { RoomRemote, type RoomParts } from './RoomRemote.ts'
+import { RoomSync, type RoomSyncOptions } from './RoomSync.ts'
+import { RoomTable, type RoomEntry } from './RoomTable.ts'
+import { newSharedRow, recordError, recordProgress, rename, restartProgress, type MissionSteps } from './sharedRow.ts'
 import { StuckTicker } from './StuckTicker.ts'
+import { WatchBook } from './WatchBook.ts'
 import type { ScreenChunk, Watcher } from './WatchRelay.ts'
 
 export type RoomOptions = {
   steps: MissionSteps
+  /** The rules to start with; with `shared`, the ones already stored in the control Valkey win. */
   rules: StuckRules
   /** Empties a sandbox's database and forgets its mission progress. */
-  resetSandbox: (db: number) => Promise<void>
+  resetSandbox: (number: number) => Promise<void>
   now?: () => number
   log?: (message: string) => void
+  /** The room is shared with the other playground processes through this control Valkey. */
+  shared?: RoomSyncOptions
+  /** The ACL users of sandbox `number`: a watch reads the sandbox of an attendee on another process with them. */
+  usersOf?: (number: number) => SandboxUsers | null
+  /** An instructor on another process reset sandbox `number` (its database is already empty). */
+  resetElsewhere?: (number: number) => void
 }
 
 export class Room implements MemberReports {
-  readonly #members = new RoomMembers()
-  readonly #broadcast: RoomBroadcast
-  readonly #stuck: StuckTicker
-  #announcement: Announcement | null = null
+  readonly #parts: RoomParts
+  readonly #sync: RoomSync | null
+  readonly #remote: RoomRemote
+  #closing: Promise<void> | null = null
 
   constructor(private readonly options: RoomOptions) {
-    this.#stuck = new StuckTicker(options.rules, () => this.#tick())
-    this.#broadcast = new RoomBroadcast({ rows: () => this.rows(), row: (id) => this.#members.get(id)?.row, now: () => this.#now })
+    const self = options.shared?.processId ?? 'this-process'
+    const members = new RoomMembers()
+    const table = new RoomTable((process) => (this.#sync ? this.#sync.presence.alive(process) : process === self))
+    const parts: RoomParts = {
+      self,
+      members,
+      table,
+      stuck: new StuckTicker(options.rules, () => this.#tick()),
+      broadcast: new RoomBroadcast({ rows: () => this.rows(), row: (id) => table.get(id)?.row, now: () => this.#now }),
+      watches: new WatchBook((id) => this.#localMember(id)),
+      announcement: null,
+      localMember: (id) => this.#localMember(id),
+      show: (entry) => this.#show(entry),
+      tick: () => this.#tick(),
+      resetElsewhere: options.resetElsewhere ?? (() => undefined),
+    }
+    this.#parts = parts
+    this.#remote = new RoomRemote(parts, () => this.#sync)
+    this.#sync = options.shared ? new RoomSync(options.shared, this.#remote, () => this.rules, options.log ?? (() => undefined)) : null
+  }
+
+  /** Shared: resolves once the room read the shared state (announcement, rules, rows). Alone: at once. */
+  async start(): Promise<void> {
+    await this.#sync?.start()
+  }
+
+  /** The link to the other processes (null: this process alone); tests drop its connection. */
+  get sync(): RoomSync | null {
+    return this.#sync
   }
 
   get #now(): number {
@@ -49,73 +85,83 @@ export class Room implements MemberReports {
   }
 
   get rules(): StuckRules {
-    return this.#stuck.rules
+    return this.#parts.stuck.rules
   }
 
   get announcement(): Announcement | null {
-    return this.#announcement
+    return this.#parts.announcement
   }
 
-  /** Every row, in the order attendees first joined. */
+  /** Every row, in the order attendees first joined (shared: every process's attendees). */
   rows(): AttendeeRow[] {
-    return [...this.#members.values()].map((member) => ({ ...member.row }))
+    return [...this.#parts.table.entries()].map((entry) => ({ ...entry.row }))
   }
 
   /** A member's sandbox, for the instructor's watch (read as the sandbox's own user). */
   sandboxOf(id: string): { db: number; users: SandboxUsers } | null {
-    const member = this.#members.get(id)
-    return member ? { db: member.db, users: member.users } : null
+    const member = this.#localMember(id)
+    if (member) return { db: member.entry.shared.number, users: member.users }
+    const entry = this.#parts.table.get(id)
+    const users = entry ? this.options.usersOf?.(entry.shared.number) : null
+    return entry && users ? { db: entry.shared.number, users } : null
   }
 
   // ------------------------------------------------------------ attendees
 
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
   join(lease: { token: string; users: SandboxUsers }, name: string | null, socket: RoomMemberSocket): AttendeeHandle {
+    const { table, members, watches } = this.#parts
     const id = attendeeId(lease.token)
-    const db = lease.users.db
-    // The same database under another token: the old sandbox was recycled and its row is stale.
-    const previous = this.#members.idOn(db)
-    if (previous !== undefined && previous !== id) this.forget(db)
-    const member = this.#members.enter(id, lease.users, name, socket)
-    socket.send({ type: 'attendee', number: db, name: member.row.name })
-    if (this.#announcement) socket.send({ type: 'announcement', announcement: this.#announcement })
+    const number = lease.users.db
+    // The same number under another token: the old sandbox was recycled and its row is stale.
+    const previous = table.at(number)
+    if (previous && previous.shared.id !== id) this.forget(number)
+    const moved = table.get(id)
+    if (moved && moved.shared.number !== number) this.forget(moved.shared.number)
+    const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null)).entry
+    if (name !== null) rename(entry.shared, name, this.#now)
+    const member = members.enter(entry, lease.users, socket)
+    socket.send({ type: 'attendee', number, name: entry.shared.name })
+    const { announcement } = this.#parts
+    if (announcement) socket.send({ type: 'announcement', announcement })
     member.watch.joined(socket)
-    this.#changed(member)
+    watches.attachAll(member)
+    this.#changed(entry)
     return new AttendeeHandle(this, member, socket)
   }
 
-  /** The sandbox of `db` was recycled or handed to someone else: its row leaves the room. */
-  forget(db: number): void {
-    const member = this.#members.remove(db)
-    if (!member) return
-    this.#broadcast.removed(member.row.id)
-    member.watch.emptied()
+  /** The sandbox `number` was recycled or handed to someone else: its row leaves the room. */
+  forget(number: number): void {
+    const entry = this.#parts.table.at(number)
+    if (!entry) return
+    this.#remote.drop(entry)
+    this.#sync?.removed(number, entry.shared.id, [...entry.online.keys(), this.#parts.self])
   }
 
   /** @internal AttendeeHandle: a socket of the member closed. */
   left(member: Member, socket: RoomMemberSocket): void {
-    this.#members.leave(member, socket)
+    this.#parts.members.leave(member, socket)
     member.watch.left(socket, member.sockets.at(-1))
-    this.#changed(member)
+    if (this.#localMember(member.id) === member) this.#changed(member.entry)
   }
 
   /** @internal AttendeeHandle: what the server just sent one of the member's sockets. */
   observed(member: Member, message: ServerMessage): void {
     if (message.type === 'reply') {
       if (message.replies[0]?.t !== 'err') return
-      recordError(member, this.#now)
+      recordError(member.entry.shared, this.#now)
     } else if (message.type === 'missionProgress') {
-      recordProgress(member, message, this.options.steps, this.#now)
+      recordProgress(member.entry.shared, message, this.options.steps, this.#now)
     } else {
       return
     }
-    this.#changed(member)
+    this.#changed(member.entry)
   }
 
   /** @internal AttendeeHandle: the member chose a name. */
   named(member: Member, name: string | null): void {
-    member.row.name = name
-    this.#changed(member)
+    rename(member.entry.shared, name, this.#now)
+    this.#changed(member.entry)
   }
 
   /** @internal AttendeeHandle: the member's socket sent terminal output. */
@@ -137,67 +183,99 @@ export class Room implements MemberReports {
 
   /** An instructor socket: gets the whole room now and every change after. */
   subscribe(listener: RoomListener): () => void {
-    const unsubscribe = this.#broadcast.subscribe(listener)
-    this.#stuck.start()
+    const { broadcast, stuck } = this.#parts
+    const unsubscribe = broadcast.subscribe(listener)
+    stuck.start()
     return () => {
       unsubscribe()
-      if (!this.#broadcast.listening) this.#stuck.stop()
+      if (!broadcast.listening) stuck.stop()
     }
   }
 
   setRules(rules: StuckRules): void {
-    this.#stuck.setRules(rules)
-    this.#broadcast.send({ type: 'stuckRulesChanged', rules: this.rules })
-    this.#tick()
+    this.#remote.rules(rules)
+    this.#sync?.setRules(this.rules)
   }
 
   announce(text: string, mission: string | null, step: string | null): Announcement {
     // Unique across restarts too: a page remembers which announcements it dismissed.
     const at = this.#now
-    const id = Math.max(at, (this.#announcement?.id ?? 0) + 1)
+    const id = Math.max(at, (this.#parts.announcement?.id ?? 0) + 1)
     const announcement: Announcement = { id, text, mission, step, at }
-    this.#announcement = announcement
-    for (const member of this.#members.values()) {
-      for (const socket of member.sockets) socket.send({ type: 'announcement', announcement })
-    }
+    this.#remote.announcement(announcement)
+    this.#sync?.announced(announcement)
     return announcement
   }
 
-  /** Starts watching `id`; returns a stop function, or null for an unknown attendee. */
+  /** Starts watching `id` (on whichever process their sockets are); returns a stop function, or null for an unknown attendee. */
   watch(id: string, watcher: Watcher): (() => void) | null {
-    const member = this.#members.get(id)
-    if (!member) return null
-    return member.watch.add(watcher, member.sockets.at(-1))
+    if (!this.#parts.table.get(id)) return null
+    const watch = randomBytes(8).toString('hex')
+    this.#parts.watches.add(watch, id, this.#parts.self, watcher)
+    this.#sync?.watch(watch, id)
+    let stopped = false
+    return () => {
+      if (stopped) return
+      stopped = true
+      this.#parts.watches.remove(watch)
+      this.#sync?.unwatch(watch)
+    }
   }
 
-  /** Empties one attendee's sandbox and their progress; their open pages start over. */
+  /** Empties one attendee's sandbox and their progress; their open pages (on any process) start over. */
   async resetSandbox(id: string): Promise<boolean> {
-    const member = this.#members.get(id)
-    if (!member) return false
-    await this.options.resetSandbox(member.db)
+    const { table } = this.#parts
+    const entry = table.get(id)
+    if (!entry) return false
+    const { number } = entry.shared
+    await this.options.resetSandbox(number)
     // Gone meanwhile (recycled): nothing more to tell.
-    if (this.#members.get(id) !== member) return true
-    restartProgress(member, this.options.steps, this.#now)
-    for (const socket of member.sockets) socket.sandboxReset()
-    member.watch.emptied()
-    this.#changed(member)
+    if (table.get(id) !== entry) return true
+    restartProgress(entry.shared, this.options.steps, this.#now)
+    this.#remote.emptied(id)
+    this.#changed(entry)
+    this.#sync?.reset(id, number)
     return true
   }
 
+  /** Stops the room here; shutdown() also waits for the goodbye to the other processes. */
   close(): void {
-    this.#stuck.stop()
-    this.#broadcast.close()
+    void this.shutdown()
+  }
+
+  /** Stops the room, and (shared) tells the other processes this one's sockets and watches are gone. */
+  async shutdown(): Promise<void> {
+    this.#parts.stuck.stop()
+    this.#parts.broadcast.close()
+    this.#closing ??= this.#sync?.close() ?? Promise.resolve()
+    await this.#closing
   }
 
   // ------------------------------------------------------------ internals
 
-  #changed(member: Member): void {
-    this.#stuck.refresh(member, this.#now)
-    if (this.#broadcast.listening) this.#broadcast.changed(member.row.id)
+  /** The member of `id` on this process, while its row is the table's. */
+  #localMember(id: string): Member | undefined {
+    const member = this.#parts.members.get(id)
+    return member && member.entry === this.#parts.table.get(id) ? member : undefined
+  }
+
+  /** A change made here: counted, shown, and told to the other processes. */
+  #changed(entry: RoomEntry): void {
+    const count = this.#localMember(entry.shared.id)?.sockets.length ?? 0
+    this.#parts.table.setOnline(entry, this.#parts.self, count)
+    this.#show(entry)
+    this.#sync?.row(entry, count)
+  }
+
+  #show(entry: RoomEntry): void {
+    const { stuck, broadcast } = this.#parts
+    stuck.refresh(entry, this.#now)
+    if (broadcast.listening) broadcast.changed(entry.shared.id)
   }
 
   #tick(): void {
+    const { table, stuck, broadcast } = this.#parts
     const now = this.#now
-    for (const member of this.#members.values()) if (this.#stuck.refresh(member, now)) this.#broadcast.changed(member.row.id)
+    for (const entry of table.entries()) if (stuck.refresh(entry, now)) broadcast.changed(entry.shared.id)
   }
 }

@@ -4,7 +4,7 @@
  * instructor is connected, since time alone changes them.
  */
 import type { StuckRules } from '../../../common/protocol/index.ts'
-import type { Member } from './roomMembers.ts'
+import type { RoomEntry } from './RoomTable.ts'
 import { recentErrors, stuckReason } from './roomRow.ts'
 
 const TICK_MS = 1000
@@ -29,10 +29,10 @@ export class StuckTicker {
     this.#rules = { ...rules }
   }
 
-  /** Recomputes the time-dependent fields of a member's row; true when any of them changed. */
-  refresh(member: Pick<Member, 'row' | 'errorTimes'>, now: number): boolean {
-    const { row } = member
-    const errors = recentErrors(member.errorTimes, now)
+  /** Recomputes the time-dependent fields of a row; true when any of them changed. */
+  refresh(entry: Pick<RoomEntry, 'row' | 'shared'>, now: number): boolean {
+    const { row } = entry
+    const errors = recentErrors(entry.shared.errorTimes, now)
     const stuck = stuckReason(row, this.#rules, now)
     const changed = errors !== row.errors || stuck !== row.stuck
     row.errors = errors
