@@ -32,6 +32,12 @@ describe('configuration', () => {
     expect(parseValkeyUrl('valkey://localhost')).toMatchObject({ port: 6379, controlDb: 0 })
   })
 
+  it('reads --workers from the command line (1 when absent)', () => {
+    expect(loadConfig({}).workers).toBe(1)
+    expect(loadConfig({}, ['--workers', '3']).workers).toBe(3)
+    expect(() => loadConfig({}, ['--workers', '0'])).toThrow(/--workers must be a whole number/)
+  })
+
   it('explains what is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/)
     expect(() => parseValkeyUrl('http://x')).toThrow(ConfigError)

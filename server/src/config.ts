@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import { LIMITS, STUCK_LIMITS } from '../../common/protocol/index.ts'
 import type { TlsSettings } from './resp/RespConnection.ts'
+import { workersFromArgv } from './fleet/workerCount.ts'
 
 export type ValkeyTarget = {
   host: string
@@ -57,6 +58,8 @@ export type Config = {
   stuckAfterSeconds: number
   /** ...or after this many error replies on one step. */
   stuckErrors: number
+  /** Playground processes on the one port (`--workers N|auto`); 1: no cluster, today's single process. */
+  workers: number
 }
 
 const DEFAULT_MISSIONS_DIR = fileURLToPath(new URL('../../missions', import.meta.url))
@@ -157,5 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     instructorKey: instructorKey(env.INSTRUCTOR_KEY),
     stuckAfterSeconds: integer(env, 'STUCK_AFTER_SECONDS', 300, STUCK_LIMITS.afterSeconds[0], STUCK_LIMITS.afterSeconds[1]),
     stuckErrors: integer(env, 'STUCK_ERRORS', 3, STUCK_LIMITS.errors[0], STUCK_LIMITS.errors[1]),
+    workers: workersFromArgv(argv),
   }
 }
