@@ -14,7 +14,9 @@ describe('checkCommandLine', () => {
 
   it('stops on an option it does not know, naming it and listing the ones it does', () => {
     expect(() => checkCommandLine(['--workrs', '2'])).toThrow(ConfigError)
-    expect(() => checkCommandLine(['--workrs', '2'])).toThrow(/^Unknown option '--workrs'\nnpm start knows these options[^]*--fresh [^]*--workers <value> /)
+    expect(() => checkCommandLine(['--workrs', '2'])).toThrow(
+      /^Unknown option '--workrs'\nnpm start knows these options[^]*--fresh [^]*--workers <value> /
+    )
     expect(() => checkCommandLine(['--frsh'])).toThrow(/Unknown option '--frsh'/)
   })
 

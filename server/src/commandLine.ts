@@ -8,8 +8,7 @@
  * ownValkey/ownValkeyConfig.ts); this only guards the shape.
  */
 import { parseArgs } from 'node:util'
-import { ConfigError } from './config.ts'
-import { parseWorkers } from './fleet/workerCount.ts'
+import { ConfigError, parseWorkers } from './config.ts'
 
 /** Each option with whether it takes a value, and what it is for (shown when one is wrong). */
 export const KNOWN_OPTIONS = {
