@@ -116,8 +116,12 @@ export class Fleet {
 
   #exited(worker: Worker, pid: number, code: number | null, signal: string | null): void {
     this.#workers.delete(worker.id)
-    if (this.#stopping || this.#gaveUp) return
     const how = signal ?? `code ${code}`
+    if (this.#stopping || this.#gaveUp) {
+      // Asked to stop, a worker closes and exits 0: anything else is worth a line.
+      if (this.#stopping && how !== 'code 0') this.options.log(`worker ${pid} exited (${how}) while stopping`)
+      return
+    }
     const delay = this.#policy.exited()
     if (delay === null) {
       this.#gaveUp = true

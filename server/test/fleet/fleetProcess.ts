@@ -35,10 +35,21 @@ export type StartedFleet = FleetProcess & {
   instructorKey: string
 }
 
+export type SpawnOptions = {
+  /** Through npm itself (`npm start -- ...`), as a process manager would run it. */
+  npm?: boolean
+  /** In a process group of its own, as a terminal runs it (Ctrl-C signals the whole group). */
+  group?: boolean
+}
+
 /** Runs start.mjs with `args`; the environment starts from this one's, with `env` over it. */
-export function spawnFleet(args: string[], env: Record<string, string> = {}): FleetProcess {
-  const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
+export function spawnFleet(args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}): FleetProcess {
+  const [command, commandArgs] = options.npm
+    ? ['npm', ['start', '--silent', '--', ...args]]
+    : [process.execPath, ['scripts/start.mjs', ...args]]
+  const child = spawn(command, commandArgs, {
     cwd: root,
+    detached: options.group ?? false,
     env: {
       ...process.env,
       PORT: '0',
@@ -62,8 +73,8 @@ export function spawnFleet(args: string[], env: Record<string, string> = {}): Fl
 }
 
 /** Starts it and waits for the whole banner (printed once every worker serves). */
-export async function startFleet(args: string[], env: Record<string, string> = {}): Promise<StartedFleet> {
-  const started = spawnFleet(args, env)
+export async function startFleet(args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<StartedFleet> {
+  const started = spawnFleet(args, env, options)
   let exited = false
   void started.ended.then(() => (exited = true))
   await eventually(() => (started.output().includes('Press Ctrl-C to stop.') || exited ? true : undefined), 'the banner', 120_000)

@@ -128,6 +128,38 @@ describe('npm start -- --workers 2', () => {
   }, 60_000)
 })
 
+describe('npm start -- --workers 2 stopped as a terminal or a process manager stops it', () => {
+  it.each([
+    ['Ctrl-C (SIGINT to the whole process group, workers included)', 'group'],
+    ['a closed terminal (SIGHUP to the primary)', 'hup'],
+    ['SIGTERM to npm itself', 'npm'],
+  ] as const)(
+    'stops everything on %s',
+    async (_name, how) => {
+      const fleet = await startFleet(['--workers', '2'], {}, { group: how === 'group', npm: how === 'npm' })
+      try {
+        const started = await descendants(fleet.child.pid!)
+        expect(started).toEqual(expect.arrayContaining(fleet.workerPids))
+        if (how === 'group') process.kill(-fleet.child.pid!, 'SIGINT')
+        else fleet.child.kill(how === 'hup' ? 'SIGHUP' : 'SIGTERM')
+        await fleet.ended
+        expect(await stillRunningAfter(started, 15_000)).toEqual([])
+        expect(await closedWithin(fleet.port, 5000)).toBe(true)
+        expect(await closedWithin(fleet.valkeyPort!, 5000)).toBe(true)
+        if (how !== 'npm') {
+          expect(await fleet.ended).toEqual({ code: 0, signal: null })
+          expect(fleet.output()).toContain(`${how === 'group' ? 'SIGINT' : 'SIGHUP'}: stopping the playground and its workers`)
+          // Each worker closed when the primary asked, not on the signal itself.
+          expect(fleet.output()).not.toMatch(/worker \d+ exited/)
+        }
+      } finally {
+        await stopFleet(fleet)
+      }
+    },
+    150_000
+  )
+})
+
 describe('npm start -- --workers auto', () => {
   it('runs one worker per core, and they all exit by themselves when the primary is killed with SIGKILL', async () => {
     const cores = Math.min(64, os.availableParallelism())
