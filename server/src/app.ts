@@ -41,6 +41,7 @@ import { createInstructorHandler } from './http/instructorApi.ts'
 import { runInDb } from './valkey/runInDb.ts'
 import { prepareDataDir } from './valkey/dataDir.ts'
 import { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
+import type { ServerKeeper } from './pool/ServerKeeper.ts'
 
 export type PlaygroundOptions = {
   config: Config
@@ -55,6 +56,12 @@ export type PlaygroundOptions = {
   helloTimeoutMs?: number
   /** The room's heartbeat between processes, and when a silent process counts as dead (tests shorten them). */
   room?: { heartbeatMs?: number; deadAfterMs?: number }
+  /**
+   * Servers someone else started (a worker under the cluster primary), and who keeps them
+   * (null: external, nobody may restart them). Absent: config.valkeyUrl, or an embedded server.
+   * Only one target for now.
+   */
+  servers?: { targets: ValkeyTarget[]; keeper: ServerKeeper | null }
 }
 
 export type Playground = {
@@ -78,7 +85,7 @@ export type Playground = {
 }
 
 /** Settings for the embedded server beyond the essentials in EmbeddedValkey. */
-const EMBEDDED_SETTINGS: Record<string, string> = {
+export const EMBEDDED_SETTINGS: Record<string, string> = {
   // One attendee must not be able to take the memory everyone shares.
   maxmemory: '1gb',
   'maxmemory-policy': 'noeviction',
@@ -122,8 +129,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
   try {
     let embedded: EmbeddedValkey | null = null
+    const keeper = options.servers?.keeper ?? null
     let valkey: ValkeyTarget
-    if (config.valkeyUrl) {
+    if (options.servers) {
+      if (options.servers.targets.length !== 1) throw new Error('a playground process serves exactly one Valkey server for now')
+      valkey = options.servers.targets[0]!
+    } else if (config.valkeyUrl) {
       valkey = config.valkeyUrl
     } else {
       if (!config.valkeyServerBinary) {
@@ -162,7 +173,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     // Read while the Lua VM is fresh: every sandbox's scripts start from these settings.
     const luaDefaults = await readLuaDefaults(admin)
     const scripts = new ScriptBook(luaDefaults, quota ? scriptGuardLine(quota.growingCommands, quota.quotaMb) : null)
-    if (!embedded) await ensureNotifications(admin, log)
+    if (!embedded && !keeper) await ensureNotifications(admin, log)
 
     const databases: number[] = []
     for (let db = 0; db < capabilities.databases && databases.length < config.maxSandboxes; db++) {
@@ -232,7 +243,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       address: `${valkey.host}:${valkey.port}`,
       valkeyVersion: capabilities.valkeyVersion,
       features: { hashFieldExpiration: capabilities.hashFieldExpiration },
-      embedded: embedded !== null,
+      embedded: embedded !== null || keeper !== null,
     })
 
     const serveInstructor = createInstructorHandler({ room, key: instructorKey, missions, trustedProxies: config.trustedProxies })
@@ -243,7 +254,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       const url = request.url ?? '/'
       if (url === '/healthz') {
         response.writeHead(admin.status === 'ready' ? 200 : 503, { 'content-type': 'application/json' })
-        response.end(JSON.stringify({ valkey: admin.status, sandboxes: registry.size, capacity: registry.capacity }))
+        // pid: which process answered, when several share the port (--workers).
+        const health = { valkey: admin.status, sandboxes: registry.size, capacity: registry.capacity, pid: process.pid }
+        response.end(JSON.stringify(health))
         return
       }
       if (url === '/api/command-docs') {
@@ -290,7 +303,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       allowedOrigins: config.allowedOrigins,
       trustedProxies: config.trustedProxies,
       scriptTimeoutMs: options.scriptTimeoutMs ?? 5000,
-      restartValkey: embedded ? () => embedded.restartFromDisk() : null,
+      restartValkey: embedded ? () => embedded.restartFromDisk() : keeper ? () => keeper.restart(0) : null,
       scripts,
       quota,
       luaBrake: config.scriptMemoryMb > 0 ? new LuaMemoryBrake(admin, config.scriptMemoryMb * 1024 * 1024, log) : null,
@@ -299,27 +312,32 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     })
     onClose(() => gateway.close())
 
-    if (embedded) {
-      embedded.on('crashed', (detail) => {
-        log(`${detail}; restarting it`)
-        gateway.broadcast({
-          type: 'notice',
-          level: 'warn',
-          text: `Valkey stopped (${detail}) and is being restarted from its append-only file: your sandbox comes back as it was (at most the last second of writes can be missing).`,
+    const valkeyCrashed = (detail: string) => {
+      log(`${detail}; restarting it`)
+      gateway.broadcast({
+        type: 'notice',
+        level: 'warn',
+        text: `Valkey stopped (${detail}) and is being restarted from its append-only file: your sandbox comes back as it was (at most the last second of writes can be missing).`,
+      })
+    }
+    const valkeyRestarted = () => {
+      whenReady(admin)
+        .then(() => registry.restore())
+        .then(() => loadSessionLibrary(admin))
+        .then(() => {
+          // Events were lost while it was down.
+          void quota?.meter.resyncAll(registry.databasesInUse)
+          log('valkey-server restarted')
+          gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is back as it was.' })
         })
-      })
-      embedded.on('restarted', () => {
-        whenReady(admin)
-          .then(() => registry.restore())
-          .then(() => loadSessionLibrary(admin))
-          .then(() => {
-            // Events were lost while it was down.
-            void quota?.meter.resyncAll(registry.databasesInUse)
-            log('valkey-server restarted')
-            gateway.broadcast({ type: 'notice', level: 'info', text: 'Valkey has been restarted; your sandbox is back as it was.' })
-          })
-          .catch((error: Error) => log(`could not restore sandboxes after restart: ${error.message}`))
-      })
+        .catch((error: Error) => log(`could not restore sandboxes after restart: ${error.message}`))
+    }
+    if (embedded) {
+      embedded.on('crashed', valkeyCrashed)
+      embedded.on('restarted', valkeyRestarted)
+    } else if (keeper) {
+      onClose(keeper.onCrashed((index, detail) => index === 0 && valkeyCrashed(detail)))
+      onClose(keeper.onRestarted((index) => index === 0 && valkeyRestarted()))
     }
 
     await new Promise<void>((resolve, reject) => {

@@ -8,12 +8,22 @@ describe('checkCommandLine', () => {
     expect(() => checkCommandLine(['--fresh'])).not.toThrow()
     expect(() => checkCommandLine(['--inspect', 'redis://127.0.0.1:6379/2', '--write', '--dangerous'])).not.toThrow()
     expect(() => checkCommandLine(['--inspect=rediss://h:1', '--tls-ca', 'ca.pem', '--tls-insecure'])).not.toThrow()
+    expect(() => checkCommandLine(['--workers', '2', '--fresh'])).not.toThrow()
+    expect(() => checkCommandLine(['--workers=auto'])).not.toThrow()
   })
 
   it('stops on an option it does not know, naming it and listing the ones it does', () => {
-    expect(() => checkCommandLine(['--workers', '2'])).toThrow(ConfigError)
-    expect(() => checkCommandLine(['--workers', '2'])).toThrow(/^Unknown option '--workers'\nnpm start knows these options[^]*--fresh /)
+    expect(() => checkCommandLine(['--workrs', '2'])).toThrow(ConfigError)
+    expect(() => checkCommandLine(['--workrs', '2'])).toThrow(
+      /^Unknown option '--workrs'\nnpm start knows these options[^]*--fresh [^]*--workers <value> /
+    )
     expect(() => checkCommandLine(['--frsh'])).toThrow(/Unknown option '--frsh'/)
+  })
+
+  it('stops on a --workers value that is not a count, and on --workers with --inspect', () => {
+    expect(() => checkCommandLine(['--workers', '0'])).toThrow(/^--workers must be a whole number from 1 to 64, or auto/)
+    expect(() => checkCommandLine(['--workers', 'x'])).toThrow(ConfigError)
+    expect(() => checkCommandLine(['--workers', '2', '--inspect', 'redis://h:1'])).toThrow(/does not apply to --inspect/)
   })
 
   it('stops on a missing value, a value given to a switch, and a stray argument', () => {

@@ -8,7 +8,7 @@
  * ownValkey/ownValkeyConfig.ts); this only guards the shape.
  */
 import { parseArgs } from 'node:util'
-import { ConfigError } from './config.ts'
+import { ConfigError, parseWorkers } from './config.ts'
 
 /** Each option with whether it takes a value, and what it is for (shown when one is wrong). */
 export const KNOWN_OPTIONS = {
@@ -18,6 +18,7 @@ export const KNOWN_OPTIONS = {
   'tls-insecure': { type: 'boolean', help: 'with --inspect rediss://: skip certificate checks' },
   write: { type: 'boolean', help: 'with --inspect: allow commands that write' },
   dangerous: { type: 'boolean', help: 'with --write: allow FLUSHALL, SHUTDOWN, DEBUG and large KEYS' },
+  workers: { type: 'string', help: 'run N playground processes on the one port (auto: one per core; default 1)' },
 } as const
 
 function optionList(): string {
@@ -26,13 +27,21 @@ function optionList(): string {
   return shown.map(([usage, help]) => `  ${usage!.padEnd(width)}  ${help}`).join('\n')
 }
 
-/** Throws a ConfigError naming the first unknown option, a missing value or a stray argument. */
+/**
+ * Throws a ConfigError naming the first unknown option, a missing value or a stray argument, or a
+ * --workers value that is not a count (checked here too, so it stops before any provisioning).
+ */
 export function checkCommandLine(argv: readonly string[]): void {
   const options = Object.fromEntries(Object.entries(KNOWN_OPTIONS).map(([name, { type }]) => [name, { type }]))
+  let values: Record<string, unknown>
   try {
-    parseArgs({ args: [...argv], options, strict: true, allowPositionals: false })
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
   } catch (error) {
     const detail = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '')
     throw new ConfigError(`${detail}\nnpm start knows these options (after --, e.g. npm start -- --fresh):\n${optionList()}`)
+  }
+  if (typeof values.workers === 'string') {
+    parseWorkers(values.workers)
+    if (values.inspect !== undefined) throw new ConfigError('--workers runs several playground processes; it does not apply to --inspect')
   }
 }

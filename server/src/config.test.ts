@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, parseValkeyUrl } from './config.ts'
+import { ConfigError, loadConfig, parseValkeyUrl, parseWorkers, workersFromArgv } from './config.ts'
 
 describe('configuration', () => {
   it('has defaults for a fresh machine', () => {
@@ -32,9 +32,35 @@ describe('configuration', () => {
     expect(parseValkeyUrl('valkey://localhost')).toMatchObject({ port: 6379, controlDb: 0 })
   })
 
+  it('reads --workers from the command line (1 when absent)', () => {
+    expect(loadConfig({}).workers).toBe(1)
+    expect(loadConfig({}, ['--workers', '3']).workers).toBe(3)
+    expect(() => loadConfig({}, ['--workers', '0'])).toThrow(/--workers must be a whole number/)
+  })
+
   it('explains what is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/)
     expect(() => parseValkeyUrl('http://x')).toThrow(ConfigError)
     expect(() => parseValkeyUrl('rediss://x')).toThrow(/TLS/)
+  })
+})
+
+describe('--workers', () => {
+  it('is 1 when not given, a whole number when given, and one per core for auto', () => {
+    expect(workersFromArgv([])).toBe(1)
+    expect(workersFromArgv(['--fresh'])).toBe(1)
+    expect(workersFromArgv(['--workers', '3'])).toBe(3)
+    expect(workersFromArgv(['--workers=4', '--fresh'])).toBe(4)
+    expect(workersFromArgv(['--workers', 'auto'], 6)).toBe(6)
+    expect(parseWorkers('auto', 500)).toBe(64)
+    expect(parseWorkers('64')).toBe(64)
+  })
+
+  it('refuses anything else, saying what it takes', () => {
+    for (const raw of ['0', '65', 'x', '-1', '2.5', '', ' ', '1e1', '0x2']) {
+      expect(() => parseWorkers(raw)).toThrow(ConfigError)
+    }
+    expect(() => workersFromArgv(['--workers', 'x'])).toThrow(/^--workers must be a whole number from 1 to 64, or auto .*got 'x'/)
+    expect(() => workersFromArgv(['--workers'])).toThrow(ConfigError)
   })
 })

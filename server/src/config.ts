@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import { LIMITS, STUCK_LIMITS } from '../../common/protocol/index.ts'
 import type { TlsSettings } from './resp/RespConnection.ts'
+import os from 'node:os'
 
 export type ValkeyTarget = {
   host: string
@@ -57,6 +58,8 @@ export type Config = {
   stuckAfterSeconds: number
   /** ...or after this many error replies on one step. */
   stuckErrors: number
+  /** Playground processes on the one port (`--workers N|auto`); 1: no cluster, today's single process. */
+  workers: number
 }
 
 const DEFAULT_MISSIONS_DIR = fileURLToPath(new URL('../../missions', import.meta.url))
@@ -118,6 +121,35 @@ function instructorKey(raw: string | undefined): string | null {
   return key
 }
 
+/**
+ * The upper bound of --workers is a guard against a typo (`--workers 800`), not a measured limit:
+ * each worker holds its own connections to every Valkey server and its own copy of the missions.
+ */
+export const MAX_WORKERS = 64
+
+/** `--workers N|auto` as given (undefined: not given, 1); `cores` is what `auto` means. */
+export function parseWorkers(raw: string | undefined, cores = os.availableParallelism()): number {
+  if (raw === undefined) return 1
+  const text = raw.trim()
+  if (text === 'auto') return Math.min(MAX_WORKERS, Math.max(1, cores))
+  const value = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!Number.isInteger(value) || value < 1 || value > MAX_WORKERS) {
+    throw new ConfigError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, or auto (one per core) (got '${raw}')`)
+  }
+  return value
+}
+
+/** The last `--workers N` or `--workers=N` in `argv`, parsed; 1 when absent. */
+export function workersFromArgv(argv: readonly string[], cores?: number): number {
+  let raw: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--workers') raw = argv[++i] ?? ''
+    else if (arg.startsWith('--workers=')) raw = arg.slice('--workers='.length)
+  }
+  return parseWorkers(raw, cores)
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535)
   return {
@@ -157,5 +189,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     instructorKey: instructorKey(env.INSTRUCTOR_KEY),
     stuckAfterSeconds: integer(env, 'STUCK_AFTER_SECONDS', 300, STUCK_LIMITS.afterSeconds[0], STUCK_LIMITS.afterSeconds[1]),
     stuckErrors: integer(env, 'STUCK_ERRORS', 3, STUCK_LIMITS.errors[0], STUCK_LIMITS.errors[1]),
+    workers: workersFromArgv(argv),
   }
 }

@@ -4,19 +4,14 @@
  * Normally reached through `npm start` (scripts/start.mjs), which installs
  * what is missing, provisions valkey-server and builds the page first.
  */
-import os from 'node:os'
 import { checkCommandLine } from './commandLine.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { startPlayground } from './app.ts'
 import { loadOwnValkeyConfig, type OwnValkeyConfig } from './ownValkey/ownValkeyConfig.ts'
 import { startOwnValkey } from './ownValkey/startOwnValkey.ts'
-
-function networkUrls(port: number): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((address) => address && address.family === 'IPv4' && !address.internal)
-    .map((address) => `http://${address!.address}:${port}/`)
-}
+import { networkUrls, printPlaygroundBanner } from './banner.ts'
+import { stopOnSignals } from './stopOnSignals.ts'
+import { runPrimary } from './fleet/primary.ts'
 
 export async function main(): Promise<void> {
   let config: Config
@@ -26,6 +21,8 @@ export async function main(): Promise<void> {
     checkCommandLine(argv)
     config = loadConfig(process.env, argv)
     inspect = loadOwnValkeyConfig(process.env, argv)
+    if (inspect && config.workers > 1)
+      throw new ConfigError('--workers runs several playground processes; it does not apply to inspect mode')
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`)
@@ -39,29 +36,21 @@ export async function main(): Promise<void> {
     return mainOwnValkey(config, inspect)
   }
 
+  if (config.workers > 1) return runPrimary(config)
+
   const playground = await startPlayground({ config })
   const { capabilities } = playground
-  const source = playground.embedded
-    ? `embedded Valkey ${capabilities.valkeyVersion} on ${playground.valkey.host}:${playground.valkey.port}`
-    : `Valkey ${capabilities.valkeyVersion} at ${playground.valkey.host}:${playground.valkey.port}`
-  console.log('')
-  console.log(`  Valkey Hash Playground is running (${source}).`)
-  console.log('')
-  console.log(`  Open:     ${playground.url}`)
-  if (config.host === '0.0.0.0' || config.host === '::') {
-    for (const url of networkUrls(playground.port)) console.log(`  Network:  ${url}`)
-  }
-  console.log('')
-  // The one place the key is shown: whoever started the server is the instructor.
-  console.log(`  Instructor (keep this one to yourself): ${playground.instructorUrl}`)
-  console.log('')
-  if (!capabilities.hashFieldExpiration) {
-    console.log('  Note: this Valkey has no hash field expiration (needs 9.0+); those features are hidden.')
-  }
-  if (!capabilities.databaseAcl) {
-    console.log('  Note: this Valkey has no database ACLs (9.1+); COPY and MOVE are disabled in sandboxes.')
-  }
-  console.log('  Press Ctrl-C to stop.')
+  printPlaygroundBanner({
+    embedded: playground.embedded !== null,
+    valkey: playground.valkey,
+    valkeyVersion: capabilities.valkeyVersion,
+    hashFieldExpiration: capabilities.hashFieldExpiration,
+    databaseAcl: capabilities.databaseAcl,
+    url: playground.url,
+    port: playground.port,
+    host: config.host,
+    instructorUrl: playground.instructorUrl,
+  })
   stopOnSignals(() => playground.close())
 }
 
@@ -97,45 +86,4 @@ async function mainOwnValkey(config: Config, inspect: OwnValkeyConfig): Promise<
   if (!facts.fieldExpiry) console.log('  This server has no hash field expiration (Valkey 9, Redis 7.4): no field TTLs.')
   console.log('  Press Ctrl-C to stop.')
   stopOnSignals(() => server.close(), 'the inspector')
-}
-
-/** `what`: named in the message ("stopping the playground..."). */
-function stopOnSignals(close: () => Promise<void>, what = 'the playground'): void {
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    console.log(`\n${signal}: stopping ${what}...`)
-    const force = setTimeout(() => process.exit(1), 10_000)
-    force.unref()
-    close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        console.error(`error while stopping: ${error.message}`)
-        process.exit(1)
-      }
-    )
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGHUP', () => stop('SIGHUP'))
-  watchNpmParent(() => stop('npm exited'))
-}
-
-/**
- * Under `npm start`, the playground stops when npm is gone. npm passes SIGTERM to its child, and
- * the script `exec`s node so that child is us; this catches the rest (npm killed with SIGKILL, a
- * shell in between that drops the signal), which would otherwise leave us serving the port with
- * nobody to stop us. Outside npm (node scripts/start.mjs, nohup) nothing is watched.
- */
-function watchNpmParent(onGone: () => void): void {
-  if (!process.env.npm_lifecycle_event) return
-  const parent = process.ppid
-  const timer = setInterval(() => {
-    if (process.ppid !== parent) {
-      clearInterval(timer)
-      onGone()
-    }
-  }, 500)
-  timer.unref()
 }

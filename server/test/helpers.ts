@@ -33,6 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     instructorKey: TEST_INSTRUCTOR_KEY,
     stuckAfterSeconds: 300,
     stuckErrors: 3,
+    workers: 1,
     ...overrides,
   }
 }
