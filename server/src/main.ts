@@ -40,12 +40,21 @@ export async function main(): Promise<void> {
   }
 
   const playground = await startPlayground({ config })
-  const { capabilities } = playground
-  const source = playground.embedded
-    ? `embedded Valkey ${capabilities.valkeyVersion} on ${playground.valkey.host}:${playground.valkey.port}`
-    : `Valkey ${capabilities.valkeyVersion} at ${playground.valkey.host}:${playground.valkey.port}`
+  const { capabilities, pool } = playground
+  const where = pool.nodes.map((node) => node.where).join(', ')
+  const count = pool.nodes.length
+  const kind = playground.embedded ? 'embedded Valkey' : 'Valkey'
+  const source =
+    count === 1
+      ? `${kind} ${capabilities.valkeyVersion} ${playground.embedded ? 'on' : 'at'} ${where}`
+      : `a pool of ${count} ${kind} ${capabilities.valkeyVersion} servers: ${where}`
   console.log('')
   console.log(`  Valkey Hash Playground is running (${source}).`)
+  console.log(
+    `  Sandboxes: ${playground.registry.capacity}` +
+      (count === 1 ? '' : ` (${pool.nodes.map((node) => node.databases.length).join(' + ')})`) +
+      (config.controlUrl ? `; bookkeeping on ${config.controlUrl.host}:${config.controlUrl.port}` : '')
+  )
   console.log('')
   console.log(`  Open:     ${playground.url}`)
   if (config.host === '0.0.0.0' || config.host === '::') {

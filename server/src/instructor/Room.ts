@@ -27,7 +27,7 @@ import type { ScreenChunk, Watcher } from './WatchRelay.ts'
 export type RoomOptions = {
   steps: MissionSteps
   rules: StuckRules
-  /** Empties a sandbox's database and forgets its mission progress. */
+  /** Empties a sandbox's database and forgets its mission progress (`db`: the sandbox's number). */
   resetSandbox: (db: number) => Promise<void>
   now?: () => number
   log?: (message: string) => void
@@ -70,13 +70,14 @@ export class Room implements MemberReports {
   // ------------------------------------------------------------ attendees
 
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
-  join(lease: { token: string; users: SandboxUsers }, name: string | null, socket: RoomMemberSocket): AttendeeHandle {
+  join(lease: { token: string; users: SandboxUsers; sandbox: { number: number } }, name: string | null, socket: RoomMemberSocket): AttendeeHandle {
     const id = attendeeId(lease.token)
-    const db = lease.users.db
+    // The sandbox's number across the pool: rows, resets and recycling all name it so.
+    const db = lease.sandbox.number
     // The same database under another token: the old sandbox was recycled and its row is stale.
     const previous = this.#members.idOn(db)
     if (previous !== undefined && previous !== id) this.forget(db)
-    const member = this.#members.enter(id, lease.users, name, socket)
+    const member = this.#members.enter(id, db, lease.users, name, socket)
     socket.send({ type: 'attendee', number: db, name: member.row.name })
     if (this.#announcement) socket.send({ type: 'announcement', announcement: this.#announcement })
     member.watch.joined(socket)

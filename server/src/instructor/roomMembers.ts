@@ -27,7 +27,9 @@ export type MissionSteps = (missionId: string) => readonly string[] | null
 
 export type Member = {
   row: AttendeeRow
+  /** The sandbox's number across the pool (its database, on the first server). */
   db: number
+  /** Its ACL users on its own server (users.db is the real database there). */
   users: SandboxUsers
   /** Sockets in the order they joined; the newest one streams its screen while watched. */
   sockets: RoomMemberSocket[]
@@ -48,16 +50,15 @@ export class RoomMembers {
     return this.#members.values()
   }
 
-  /** The id of the member on database `db`, if any. */
+  /** The id of the member on sandbox `db` (its number across the pool), if any. */
   idOn(db: number): string | undefined {
     return this.#byDb.get(db)
   }
 
   /** A socket of sandbox `id` joined: the member (made on first sight), its name updated unless `name` is null. */
-  enter(id: string, users: SandboxUsers, name: string | null, socket: RoomMemberSocket): Member {
+  enter(id: string, db: number, users: SandboxUsers, name: string | null, socket: RoomMemberSocket): Member {
     let member = this.#members.get(id)
     if (!member) {
-      const db = users.db
       member = { row: newRow(id, db, name), db, users, sockets: [], errorTimes: [], watch: new WatchRelay(id) }
       this.#members.set(id, member)
       this.#byDb.set(db, id)
