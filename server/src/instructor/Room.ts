@@ -70,7 +70,11 @@ export class Room implements MemberReports {
   // ------------------------------------------------------------ attendees
 
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
-  join(lease: { token: string; users: SandboxUsers; sandbox: { number: number } }, name: string | null, socket: RoomMemberSocket): AttendeeHandle {
+  join(
+    lease: { token: string; users: SandboxUsers; sandbox: { number: number } },
+    name: string | null,
+    socket: RoomMemberSocket
+  ): AttendeeHandle {
     const id = attendeeId(lease.token)
     // The sandbox's number across the pool: rows, resets and recycling all name it so.
     const db = lease.sandbox.number

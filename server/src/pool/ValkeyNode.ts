@@ -97,7 +97,19 @@ export class ValkeyNode {
       }
       await watcher.start()
       const brake = options.scriptMemoryMb > 0 ? new LuaMemoryBrake(admin, options.scriptMemoryMb * 1024 * 1024, log) : null
-      return new ValkeyNode(options.index, target, options.embedded, admin, capabilities, databases, watcher, quota, brake, new PatternBook(), closers)
+      return new ValkeyNode(
+        options.index,
+        target,
+        options.embedded,
+        admin,
+        capabilities,
+        databases,
+        watcher,
+        quota,
+        brake,
+        new PatternBook(),
+        closers
+      )
     } catch (error) {
       close()
       throw error

@@ -220,7 +220,14 @@ export class SandboxRegistry {
     const returning = token !== null && this.#releasedUnused.delete(hashToken(token))
     const newToken = returning ? token : randomBytes(32).toString('base64url')
     const now = this.#now()
-    const record: SandboxRecord = { db: sandbox.number, tokenHash: hashToken(newToken), createdAt: now, lastSeenAt: now, address, used: false }
+    const record: SandboxRecord = {
+      db: sandbox.number,
+      tokenHash: hashToken(newToken),
+      createdAt: now,
+      lastSeenAt: now,
+      address,
+      used: false,
+    }
     this.#remember(record)
     this.connectionOpened(sandbox.number)
     await this.#persist(record)
