@@ -25,7 +25,9 @@ import { Room } from './instructor/Room.ts'
 import { createInstructorHandler } from './http/instructorApi.ts'
 import { runInDb } from './valkey/runInDb.ts'
 import type { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
-import { startEmbeddedPool, type EmbeddedPool } from './pool/EmbeddedPool.ts'
+import type { EmbeddedPool } from './pool/EmbeddedPool.ts'
+import { poolServers } from './pool/poolServers.ts'
+import { ShutdownSteps } from './shutdownSteps.ts'
 import type { ServerKeeper } from './pool/ServerKeeper.ts'
 import { ValkeyPool } from './pool/ValkeyPool.ts'
 import { followServerRestarts } from './pool/serverRestarts.ts'
@@ -77,64 +79,18 @@ export type Playground = {
   close(): Promise<void>
 }
 
-/** How long one shutdown step may take before the next one runs anyway. */
-const CLEANUP_STEP_MS = 1500
-
-async function withinMs(ms: number, step: () => Promise<void> | void, log: (message: string) => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      log(`shutdown: a step took longer than ${ms} ms; going on without it`)
-      resolve()
-    }, ms)
-  })
-  try {
-    await Promise.race([Promise.resolve().then(step), late])
-  } catch (error) {
-    log(`shutdown: ${(error as Error).message}`)
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-type Servers = { targets: ValkeyTarget[]; keeper: ServerKeeper | null; embedded: EmbeddedPool | null }
-
-/** The pool's servers: given, listed in VALKEY_URL, or started here (config.valkeys of them). */
-async function poolServers(options: PlaygroundOptions, log: (message: string) => void): Promise<Servers> {
-  const { config } = options
-  if (options.servers) return { ...options.servers, embedded: null }
-  if (config.valkeyUrls.length > 0) return { targets: config.valkeyUrls, keeper: null, embedded: null }
-  if (!config.valkeyServerBinary) {
-    throw new Error('no valkey-server binary given: set VALKEY_SERVER, or run `npm start`, which provides one')
-  }
-  const embedded = await startEmbeddedPool({
-    count: config.valkeys,
-    binary: config.valkeyServerBinary,
-    databases: config.maxSandboxes + 1,
-    dataDir: config.valkeyDataDir,
-    fresh: config.fresh,
-    log,
-  })
-  return { targets: embedded.targets, keeper: embedded.keeper, embedded }
-}
-
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { config } = options
   const log = options.log ?? ((message: string) => console.log(message))
-  const cleanups: { step: () => Promise<void> | void; ms: number }[] = []
-  // Each step gets a bounded time: a frozen Valkey (a script SCRIPT KILL cannot stop) answers
-  // nothing, and shutdown must still reach the last step, which stops the embedded servers
-  // themselves (SIGTERM, then SIGKILL).
-  const onClose = (step: () => Promise<void> | void, ms = CLEANUP_STEP_MS) => void cleanups.push({ step, ms })
-  const cleanup = async () => {
-    for (const { step, ms } of cleanups.reverse()) await withinMs(ms, step, log)
-  }
+  const shutdown = new ShutdownSteps(log)
+  const onClose = (step: () => Promise<void> | void, ms?: number) => shutdown.add(step, ms)
+  const cleanup = () => shutdown.run()
 
   try {
-    const servers = await poolServers(options, log)
+    const servers = await poolServers(config, options.servers, log)
     const { keeper, embedded } = servers
-    // Registered first, so it runs last; SIGTERM, and SIGKILL after 3 s: the step's own bound.
-    if (embedded) onClose(() => embedded.stop(), 5000)
+    // Registered first, so it runs last: SIGTERM, SIGKILL after 3 s, then the folders are released.
+    if (embedded) onClose(() => embedded.stop(), 6500)
 
     const pool = await ValkeyPool.open({
       targets: servers.targets,

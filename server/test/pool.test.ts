@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { Playground } from '../src/app.ts'
-import type { Reply, ServerMessage } from '../../common/protocol/index.ts'
+import { PROTOCOL_VERSION, type Reply, type ServerMessage } from '../../common/protocol/index.ts'
 import { SERVER_STRIDE } from '../src/pool/sandboxNumber.ts'
 import type { ValkeyNode } from '../src/pool/ValkeyNode.ts'
 import { runInDb } from '../src/valkey/runInDb.ts'
-import { TestClient, appendOnlyFileWritten, bulk, eventually, int, startTestPlayground } from './helpers.ts'
+import { TEST_INSTRUCTOR_KEY, TestClient, appendOnlyFileWritten, bulk, eventually, int, startTestPlayground } from './helpers.ts'
 
 const WRITE_THEN_LOOP = "server.call('SET','x','1') local i=0 while true do i=i+1 end"
 
@@ -34,7 +34,7 @@ const notices = (client: TestClient) => client.of('notice').map((notice: Extract
 async function oneOnEachServer(playground: Playground): Promise<{ on: [TestClient, TestClient]; close(): void }> {
   const opened: TestClient[] = []
   const found: (TestClient | undefined)[] = [undefined, undefined]
-  for (let i = 0; i < 6 && !(found[0] && found[1]); i++) {
+  for (let i = 0; i < 8 && !(found[0] && found[1]); i++) {
     const client = await TestClient.connect(playground.port)
     opened.push(client)
     found[await serverOf(client)] ??= client
@@ -75,13 +75,13 @@ function percentile(sorted: number[], p: number): number {
 describe('a pool of two embedded servers', () => {
   let playground: Playground
   beforeAll(async () => {
-    playground = await startTestPlayground({ valkeys: 2, maxSandboxes: 3 }, { scriptTimeoutMs: 2000 })
+    playground = await startTestPlayground({ valkeys: 2, maxSandboxes: 8 }, { scriptTimeoutMs: 2000 })
   })
   afterAll(() => playground?.close())
 
   it('spreads new sandboxes over both servers, each on its own server, and never moves one that holds data', async () => {
     expect(playground.pool.nodes).toHaveLength(2)
-    expect(playground.registry.capacity).toBe(6)
+    expect(playground.registry.capacity).toBe(16)
     const clients = [await TestClient.connect(playground.port)]
     for (let i = 1; i < 4; i++) clients.push(await TestClient.connect(playground.port))
     const numbers = await Promise.all(clients.map(numberOf))
@@ -177,4 +177,34 @@ describe('a pool of two embedded servers', () => {
     await onB.sync()
     expect(notices(onB)).toEqual([])
   }, 60_000)
+
+  it('the instructor watches and resets a sandbox on the second server, not its namesake database on the first', async () => {
+    const pair = await oneOnEachServer(playground)
+    onTestFinished(() => pair.close())
+    const [onFirst, onSecond] = pair.on
+    await onFirst.one('SET', 'first', 'stays')
+    await onSecond.one('HSET', 'session:finn', 'user', 'finn')
+    const teacher = await TestClient.open(playground.port)
+    onTestFinished(() => teacher.close())
+    teacher.sendJson({ type: 'instructorHello', v: PROTOCOL_VERSION, key: TEST_INSTRUCTOR_KEY })
+    await eventually(() => teacher.of('instructorWelcome')[0], 'the instructor welcome')
+    const number = await numberOf(onSecond)
+    const id = playground.room.rows().find((row) => row.number === number)!.id
+
+    teacher.sendJson({ type: 'watchAttendee', attendee: id })
+    await eventually(() => teacher.of('watching').at(-1)?.attendee === id || undefined, 'watching')
+    teacher.sendJson({ type: 'watchKeys', pattern: '*' })
+    const keys = await eventually(() => teacher.of('keys').at(-1), 'the key list')
+    expect(keys.keys.map((key) => key.key)).toEqual(['session:finn'])
+    teacher.sendJson({ type: 'openKey', key: 'session:finn', match: '*' })
+    await eventually(() => teacher.of('keyView').at(-1), 'the key view')
+    await onSecond.one('HSET', 'session:finn', 'table', '7')
+    await eventually(() => teacher.of('fieldsChanged').find((m) => m.upsert.some((field) => field.field === 'table')), 'a live change')
+
+    teacher.sendJson({ type: 'resetSandbox', attendee: id })
+    const done = await eventually(() => teacher.of('instructorDone').find((m) => m.action === 'resetSandbox'), 'the reset')
+    expect(done.ok).toBe(true)
+    expect(await onSecond.one('DBSIZE')).toEqual(int(0))
+    expect(await onFirst.one('GET', 'first')).toEqual(bulk('stays'))
+  })
 })
