@@ -24,10 +24,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { AdminClient } from '../valkey/adminClient.ts'
-import { runInDb } from '../valkey/runInDb.ts'
 import { placementOrder } from '../pool/placement.ts'
 import { placeOf, sandboxNumber } from '../pool/sandboxNumber.ts'
-import { sandboxUsers, subscriberUserRules, terminalUserRules, type SandboxUsers } from './aclRules.ts'
+import type { SandboxUsers } from './aclRules.ts'
+import { SandboxServers, type RegistryServer, type SandboxPlace } from './sandboxServers.ts'
+
+export type { RegistryServer, SandboxPlace } from './sandboxServers.ts'
 
 const REGISTRY_KEY = 'playground:sandboxes'
 /** How many released, never-used tokens are remembered (64 bytes each). */
@@ -45,9 +47,6 @@ type SandboxRecord = {
   used?: boolean
 }
 
-/** Where a sandbox lives: its number across the pool, and the server and database it is. */
-export type SandboxPlace = { number: number; server: number; db: number }
-
 export type SandboxLease = {
   token: string
   /** The sandbox's ACL users on its server (users.db is the real database there). */
@@ -61,23 +60,6 @@ export type SandboxLease = {
 
 export class SandboxUnavailableError extends Error {
   override name = 'SandboxUnavailableError'
-}
-
-/** One server of the pool, as the registry uses it. */
-export type RegistryServer = {
-  /** A privileged client on this server (sizes, flushes and fences its databases). */
-  admin: AdminClient
-  /** Its databases that may be handed out, lowest first. */
-  databases: number[]
-  /** Its ACL selectors know `db=` (Valkey 9.1+). */
-  databaseAcl: boolean
-  /**
-   * Patterns the sandbox's terminals are subscribed to now (without the channel prefix), by the
-   * real database. The subscriber user is given them again whenever it is configured: Valkey
-   * disconnects a client whose pattern subscriptions its user no longer allows, so another tab
-   * opening would end them.
-   */
-  patternsInUse?: (db: number) => Iterable<string>
 }
 
 export type RegistryOptions = {
@@ -121,9 +103,11 @@ export class SandboxRegistry {
   /** Serialises allocations so two browsers never get the same database. */
   #lock: Promise<unknown> = Promise.resolve()
   readonly #now: () => number
+  readonly #servers: SandboxServers
 
   constructor(private readonly options: RegistryOptions) {
     this.#now = options.now ?? Date.now
+    this.#servers = new SandboxServers(options.servers, options.secret)
     this.#held = options.servers.map(() => 0)
   }
 
@@ -178,7 +162,7 @@ export class SandboxRegistry {
     for (const record of this.#byDb.values()) await this.#persist(record)
     for (const record of this.#byDb.values()) {
       const place = placeOfNumber(record.db)
-      if (server === undefined || place.server === server) await this.#configureUsers(place)
+      if (server === undefined || place.server === server) await this.#servers.configureUsers(place)
     }
   }
 
@@ -205,7 +189,7 @@ export class SandboxRegistry {
       this.connectionOpened(known.db)
       await this.#persist(known)
       const sandbox = placeOfNumber(known.db)
-      const users = await this.#configureUsers(sandbox)
+      const users = await this.#servers.configureUsers(sandbox)
       return { token, users, sandbox, fresh: false, resumed: true }
     }
     const limit = this.options.perAddress ?? Infinity
@@ -231,7 +215,7 @@ export class SandboxRegistry {
     this.#remember(record)
     this.connectionOpened(sandbox.number)
     await this.#persist(record)
-    const users = await this.#configureUsers(sandbox)
+    const users = await this.#servers.configureUsers(sandbox)
     return { token: newToken, users, sandbox, fresh: !returning, resumed: returning }
   }
 
@@ -290,9 +274,7 @@ export class SandboxRegistry {
           await this.#recycle(record, 'it was idle')
           recycled++
         } else if (idle >= emptyIdleMs) {
-          const { server, db } = placeOf(record.db)
-          const [size] = await runInDb(this.options.servers[server]!.admin, db, ['DBSIZE'])
-          if (Number(size) !== 0) continue
+          if ((await this.#servers.size(placeOf(record.db))) !== 0) continue
           await this.#recycle(record, 'it was empty')
           recycled++
         }
@@ -309,12 +291,7 @@ export class SandboxRegistry {
 
   async #recycle(record: SandboxRecord, why: string): Promise<void> {
     const place = placeOfNumber(record.db)
-    const { admin } = this.options.servers[place.server]!
-    const users = this.#users(place)
-    // Nobody should be connected, but make sure no stray client keeps using it.
-    await admin.call('client', 'kill', 'user', users.terminalUser).catch(() => undefined)
-    await admin.call('client', 'kill', 'user', users.subscriberUser).catch(() => undefined)
-    await runInDb(admin, place.db, ['FLUSHDB'])
+    await this.#servers.empty(place)
     await this.options.forget?.(place)
     await this.options.control.call('hdel', REGISTRY_KEY, record.tokenHash)
     this.#byToken.delete(record.tokenHash)
@@ -332,22 +309,6 @@ export class SandboxRegistry {
 
   async #persist(record: SandboxRecord): Promise<void> {
     await this.options.control.call('hset', REGISTRY_KEY, record.tokenHash, JSON.stringify(record))
-  }
-
-  /** The sandbox's users on its server; each server's passwords come from a secret of its own. */
-  #users(place: SandboxPlace): SandboxUsers {
-    const { secret } = this.options
-    return sandboxUsers(place.db, place.server === 0 ? secret : `${secret}:server-${place.server}`)
-  }
-
-  async #configureUsers(place: SandboxPlace): Promise<SandboxUsers> {
-    const { admin, databaseAcl, patternsInUse } = this.options.servers[place.server]!
-    const users = this.#users(place)
-    await admin.call('acl', 'setuser', users.terminalUser, ...terminalUserRules(users, databaseAcl))
-    // Patterns are byte strings (one char per byte), as SubscriberChannel grants them.
-    const inUse = [...(patternsInUse?.(users.db) ?? [])].map((pattern) => Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1'))
-    await admin.call('acl', 'setuser', users.subscriberUser, ...subscriberUserRules(users, databaseAcl), ...inUse)
-    return users
   }
 
   /**
@@ -377,12 +338,10 @@ export class SandboxRegistry {
   }
 
   async #freeDatabaseOn(server: number): Promise<SandboxPlace | null> {
-    const { admin, databases } = this.options.servers[server]!
-    for (const db of databases) {
+    for (const db of this.options.servers[server]!.databases) {
       const number = sandboxNumber(server, db)
       if (this.#byDb.has(number) || this.#foreign.has(number)) continue
-      const [size] = await runInDb(admin, db, ['DBSIZE'])
-      if (Number(size) === 0) return { number, server, db }
+      if ((await this.#servers.size({ server, db })) === 0) return { number, server, db }
       this.#foreign.add(number)
       const where = server === 0 ? `database ${db}` : `database ${db} of server ${server}`
       this.options.log?.(`${where} holds data the playground did not create; it will not be used`)
