@@ -69,6 +69,9 @@ describe('configuration', () => {
     expect(loadConfig({}, []).valkeys).toBe(1)
     expect(loadConfig({}, ['--valkeys', '3']).valkeys).toBe(3)
     expect(loadConfig({}, ['--fresh', '--valkeys=64']).valkeys).toBe(64)
+    expect(() => loadConfig({ VALKEY_URL: 'redis://a:1' }, ['--valkeys', '2'])).toThrow(
+      /^--valkeys starts embedded servers, and VALKEY_URL/
+    )
     for (const bad of ['0', '65', '2.5', 'two', '', '-1']) {
       expect(() => loadConfig({}, ['--valkeys', bad])).toThrow(/^--valkeys must be an integer between 1 and 64 \(got '/)
     }

@@ -27,7 +27,7 @@ export type Config = {
   valkeyUrls: ValkeyTarget[]
   /** The bookkeeping (control) server, when it is not the pool's first server (CONTROL_URL). */
   controlUrl: ValkeyTarget | null
-  /** How many embedded valkey-servers to start (`--valkeys N`); ignored with VALKEY_URL. */
+  /** How many embedded valkey-servers to start (`--valkeys N`; not with VALKEY_URL). */
   valkeys: number
   /** valkey-server binary for the embedded server. */
   valkeyServerBinary: string | null
@@ -179,12 +179,18 @@ function instructorKey(raw: string | undefined): string | null {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535)
+  const valkeyUrls = parseValkeyUrls(env.VALKEY_URL)
+  const valkeys = valkeyCount(argv)
+  if (valkeyUrls.length > 0 && optionValue(argv, 'valkeys') !== undefined) {
+    // Said rather than ignored: whoever typed both expects one of them to happen.
+    throw new ConfigError('--valkeys starts embedded servers, and VALKEY_URL names existing ones: give one or the other')
+  }
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
-    valkeyUrls: parseValkeyUrls(env.VALKEY_URL),
+    valkeyUrls,
     controlUrl: env.CONTROL_URL?.trim() ? parseValkeyUrl(env.CONTROL_URL.trim(), 'CONTROL_URL') : null,
-    valkeys: valkeyCount(argv),
+    valkeys,
     valkeyServerBinary: env.VALKEY_SERVER?.trim() || null,
     maxSandboxes: integer(env, 'SANDBOX_MAX', 1000, 1, MAX_SANDBOXES),
     sandboxIdleMs: integer(env, 'SANDBOX_IDLE_MINUTES', 120, 1, 60 * 24 * 365) * 60_000,
