@@ -9,7 +9,12 @@ import type { ValkeyTarget } from './config.ts'
 export type BannerFacts = {
   /** Whether the playground started the Valkey server itself. */
   embedded: boolean
-  valkey: Pick<ValkeyTarget, 'host' | 'port'>
+  /** The pool's servers, in order (one without a pool). */
+  servers: Pick<ValkeyTarget, 'host' | 'port'>[]
+  /** Sandboxes each server holds. */
+  sandboxes: number[]
+  /** Where the bookkeeping lives when it is not the first server (CONTROL_URL). */
+  control: Pick<ValkeyTarget, 'host' | 'port'> | null
   valkeyVersion: string
   hashFieldExpiration: boolean
   databaseAcl: boolean
@@ -30,11 +35,22 @@ export function networkUrls(port: number): string[] {
 }
 
 export function printPlaygroundBanner(facts: BannerFacts): void {
-  const where = `${facts.valkey.host}:${facts.valkey.port}`
-  const source = facts.embedded ? `embedded Valkey ${facts.valkeyVersion} on ${where}` : `Valkey ${facts.valkeyVersion} at ${where}`
+  const where = facts.servers.map((server) => `${server.host}:${server.port}`).join(', ')
+  const count = facts.servers.length
+  const kind = facts.embedded ? 'embedded Valkey' : 'Valkey'
+  const source =
+    count === 1
+      ? `${kind} ${facts.valkeyVersion} ${facts.embedded ? 'on' : 'at'} ${where}`
+      : `a pool of ${count} ${kind} ${facts.valkeyVersion} servers: ${where}`
   const processes = facts.workers ? `${facts.workers.length} workers, ` : ''
+  const total = facts.sandboxes.reduce((sum, n) => sum + n, 0)
   console.log('')
   console.log(`  Valkey Hash Playground is running (${processes}${source}).`)
+  console.log(
+    `  Sandboxes: ${total}` +
+      (count === 1 ? '' : ` (${facts.sandboxes.join(' + ')})`) +
+      (facts.control ? `; bookkeeping on ${facts.control.host}:${facts.control.port}` : '')
+  )
   console.log('')
   console.log(`  Open:     ${facts.url}`)
   if (facts.host === '0.0.0.0' || facts.host === '::') {

@@ -10,6 +10,8 @@ describe('checkCommandLine', () => {
     expect(() => checkCommandLine(['--inspect=rediss://h:1', '--tls-ca', 'ca.pem', '--tls-insecure'])).not.toThrow()
     expect(() => checkCommandLine(['--workers', '2', '--fresh'])).not.toThrow()
     expect(() => checkCommandLine(['--workers=auto'])).not.toThrow()
+    expect(() => checkCommandLine(['--valkeys', '2', '--fresh'])).not.toThrow()
+    expect(() => checkCommandLine(['--valkeys=4'])).not.toThrow()
   })
 
   it('stops on an option it does not know, naming it and listing the ones it does', () => {
@@ -28,6 +30,7 @@ describe('checkCommandLine', () => {
 
   it('stops on a missing value, a value given to a switch, and a stray argument', () => {
     expect(() => checkCommandLine(['--inspect'])).toThrow(/^Option '--inspect <value>' argument missing/)
+    expect(() => checkCommandLine(['--valkeys'])).toThrow(/^Option '--valkeys <value>' argument missing/)
     expect(() => checkCommandLine(['--fresh=yes'])).toThrow(/^Option '--fresh' does not take an argument/)
     expect(() => checkCommandLine(['--fresh', 'now'])).toThrow(
       /^Unexpected argument 'now'\. This command does not take positional arguments\n/

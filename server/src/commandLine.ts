@@ -13,6 +13,7 @@ import { ConfigError, parseWorkers } from './config.ts'
 /** Each option with whether it takes a value, and what it is for (shown when one is wrong). */
 export const KNOWN_OPTIONS = {
   fresh: { type: 'boolean', help: 'start from an empty server (clears the data folder)' },
+  valkeys: { type: 'string', help: 'start a pool of N embedded valkey-servers (default 1)' },
   inspect: { type: 'string', help: 'inspect your own server: --inspect redis://host:port[/db]' },
   'tls-ca': { type: 'string', help: 'with --inspect rediss://: the CA file to trust' },
   'tls-insecure': { type: 'boolean', help: 'with --inspect rediss://: skip certificate checks' },

@@ -21,11 +21,18 @@ export type Config = {
   /** HTTP/WebSocket port; 0 picks a free one (tests). */
   port: number
   host: string
-  /** Connect to this server instead of starting one. */
-  valkeyUrl: ValkeyTarget | null
+  /**
+   * Use these servers (VALKEY_URL, a comma list) instead of starting any; empty: embedded. The
+   * first one's `controlDb` is the bookkeeping database.
+   */
+  valkeyUrls: ValkeyTarget[]
+  /** The bookkeeping (control) server, when it is not the pool's first server (CONTROL_URL). */
+  controlUrl: ValkeyTarget | null
+  /** How many embedded valkey-servers to start (`--valkeys N`; not with VALKEY_URL). */
+  valkeys: number
   /** valkey-server binary for the embedded server. */
   valkeyServerBinary: string | null
-  /** How many sandboxes (numbered databases) may exist at once. */
+  /** How many sandboxes (numbered databases) each server of the pool may hold at once. */
   maxSandboxes: number
   /** A sandbox with no connection for this long is flushed and recycled. */
   sandboxIdleMs: number
@@ -66,6 +73,14 @@ const DEFAULT_MISSIONS_DIR = fileURLToPath(new URL('../../missions', import.meta
 /** Git-ignored, beside the provisioned Valkey builds; one folder per port, so two playgrounds never share one. */
 const DEFAULT_DATA_ROOT = fileURLToPath(new URL('../../.cache/valkey-data', import.meta.url))
 
+/** Most embedded servers one playground starts (each is a process with its own port and folder). */
+export const MAX_VALKEYS = 64
+/**
+ * Most sandboxes per server: a sandbox's number is `server * 100000 + db` (pool/sandboxNumber.ts),
+ * and databases 1..SANDBOX_MAX must stay below that stride.
+ */
+const MAX_SANDBOXES = 99_999
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
@@ -80,24 +95,24 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value
 }
 
-/** Parses `redis://[user[:password]@]host:port[/db]` (also `valkey://`). */
-export function parseValkeyUrl(raw: string): ValkeyTarget {
+/** Parses `redis://[user[:password]@]host:port[/db]` (also `valkey://`); `name` is the setting it came from. */
+export function parseValkeyUrl(raw: string, name = 'VALKEY_URL'): ValkeyTarget {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new ConfigError(`VALKEY_URL is not a URL: '${raw}' (expected redis://host:port[/db])`)
+    throw new ConfigError(`${name} is not a URL: '${raw}' (expected redis://host:port[/db])`)
   }
   if (url.protocol === 'rediss:' || url.protocol === 'valkeys:') {
-    throw new ConfigError('VALKEY_URL: TLS connections (rediss://) are not supported yet; use redis://')
+    throw new ConfigError(`${name}: TLS connections (rediss://) are not supported yet; use redis://`)
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'valkey:') {
-    throw new ConfigError(`VALKEY_URL must start with redis:// or valkey:// (got '${url.protocol}')`)
+    throw new ConfigError(`${name} must start with redis:// or valkey:// (got '${url.protocol}')`)
   }
   const path = url.pathname.replace(/^\//, '')
   const controlDb = path === '' ? 0 : Number(path)
   if (!Number.isInteger(controlDb) || controlDb < 0) {
-    throw new ConfigError(`VALKEY_URL database must be a number (got '/${path}')`)
+    throw new ConfigError(`${name} database must be a number (got '/${path}')`)
   }
   const port = url.port === '' ? 6379 : Number(url.port)
   return {
@@ -107,6 +122,50 @@ export function parseValkeyUrl(raw: string): ValkeyTarget {
     password: url.password ? decodeURIComponent(url.password) : undefined,
     controlDb,
   }
+}
+
+/**
+ * VALKEY_URL as a comma list of servers: `redis://a:6379/0,redis://b:6379`. Only the first names
+ * a database (the bookkeeping one); on the others the playground keeps nothing but sandboxes, so a
+ * `/db` there would mean nothing and is refused rather than silently ignored. Every server keeps
+ * its database 0 (the first one: its `/db`) out of the sandboxes.
+ */
+export function parseValkeyUrls(raw: string | undefined): ValkeyTarget[] {
+  const parts = (raw ?? '').split(',').map((part) => part.trim())
+  if (parts.every((part) => part === '')) return []
+  if (parts.some((part) => part === '')) throw new ConfigError(`VALKEY_URL has an empty entry: '${raw}' (expected url,url,...)`)
+  return parts.map((part, index) => {
+    const target = parseValkeyUrl(part)
+    if (index > 0 && new URL(part).pathname.replace(/^\//, '') !== '') {
+      throw new ConfigError(
+        `VALKEY_URL: only the first server's /db is used (the playground's bookkeeping database); ` +
+          `remove '${new URL(part).pathname}' from '${part}'`
+      )
+    }
+    if (index > 0) target.controlDb = 0
+    return target
+  })
+}
+
+/** The value of `--name N` or `--name=N` on the command line (checkCommandLine has checked the shape). */
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined
+  argv.forEach((arg, index) => {
+    if (arg === `--${name}`) value = argv[index + 1]
+    else if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3)
+  })
+  return value
+}
+
+/** `--valkeys N`: how many embedded servers make the pool. */
+function valkeyCount(argv: readonly string[]): number {
+  const raw = optionValue(argv, 'valkeys')
+  if (raw === undefined) return 1
+  const value = Number(raw)
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > MAX_VALKEYS) {
+    throw new ConfigError(`--valkeys must be an integer between 1 and ${MAX_VALKEYS} (got '${raw}')`)
+  }
+  return value
 }
 
 /** A hand-picked key must be long enough not to be guessed, and fit in a URL as it is. */
@@ -152,12 +211,20 @@ export function workersFromArgv(argv: readonly string[], cores?: number): number
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535)
+  const valkeyUrls = parseValkeyUrls(env.VALKEY_URL)
+  const valkeys = valkeyCount(argv)
+  if (valkeyUrls.length > 0 && optionValue(argv, 'valkeys') !== undefined) {
+    // Said rather than ignored: whoever typed both expects one of them to happen.
+    throw new ConfigError('--valkeys starts embedded servers, and VALKEY_URL names existing ones: give one or the other')
+  }
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
-    valkeyUrl: env.VALKEY_URL?.trim() ? parseValkeyUrl(env.VALKEY_URL.trim()) : null,
+    valkeyUrls,
+    controlUrl: env.CONTROL_URL?.trim() ? parseValkeyUrl(env.CONTROL_URL.trim(), 'CONTROL_URL') : null,
+    valkeys,
     valkeyServerBinary: env.VALKEY_SERVER?.trim() || null,
-    maxSandboxes: integer(env, 'SANDBOX_MAX', 1000, 1, 100_000),
+    maxSandboxes: integer(env, 'SANDBOX_MAX', 1000, 1, MAX_SANDBOXES),
     sandboxIdleMs: integer(env, 'SANDBOX_IDLE_MINUTES', 120, 1, 60 * 24 * 365) * 60_000,
     sandboxEmptyIdleMs: integer(env, 'SANDBOX_EMPTY_MINUTES', 5, 1, 60 * 24 * 365) * 60_000,
     // A quarter of them (at least 20): a whole classroom behind one NAT still gets in, and one
@@ -165,7 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     sandboxesPerAddress: integer(
       env,
       'SANDBOX_PER_ADDRESS',
-      Math.max(20, Math.ceil(integer(env, 'SANDBOX_MAX', 1000, 1, 100_000) / 4)),
+      Math.max(20, Math.ceil(integer(env, 'SANDBOX_MAX', 1000, 1, MAX_SANDBOXES) / 4)),
       1,
       100_000
     ),

@@ -42,7 +42,9 @@ export async function main(): Promise<void> {
   const { capabilities } = playground
   printPlaygroundBanner({
     embedded: playground.embedded !== null,
-    valkey: playground.valkey,
+    servers: playground.pool.nodes.map((node) => node.target),
+    sandboxes: playground.pool.nodes.map((node) => node.databases.length),
+    control: config.controlUrl,
     valkeyVersion: capabilities.valkeyVersion,
     hashFieldExpiration: capabilities.hashFieldExpiration,
     databaseAcl: capabilities.databaseAcl,

@@ -7,6 +7,7 @@ import { inject } from 'vitest'
 import WebSocket from 'ws'
 import { startPlayground, type Playground, type PlaygroundOptions } from '../src/app.ts'
 import type { Config } from '../src/config.ts'
+import type { AdminClient } from '../src/valkey/adminClient.ts'
 import { PROTOCOL_VERSION, type Reply, type ServerMessage, type WelcomeMessage } from '../../common/protocol/index.ts'
 
 /** The instructor key test playgrounds use unless a test sets its own. */
@@ -16,7 +17,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
     host: '127.0.0.1',
-    valkeyUrl: null,
+    valkeyUrls: [],
+    controlUrl: null,
+    valkeys: 1,
     valkeyServerBinary: inject('valkeyServer'),
     maxSandboxes: 16,
     sandboxIdleMs: 3_600_000,
@@ -54,14 +57,15 @@ export async function eventually<T>(check: () => T | undefined, what: string, ti
 }
 
 /**
- * Resolves once the embedded Valkey's append-only file holds every write it acknowledged (its AOF
+ * Resolves once an embedded Valkey's append-only file holds every write it acknowledged (its AOF
  * buffer is empty; with appendfsync everysec a write may wait there while an fsync is running),
- * so that killing or stopping the server loses none of them.
+ * so that killing or stopping the server loses none of them. `server`: a playground (its first
+ * server) or one node of its pool.
  */
-export async function appendOnlyFileWritten(playground: Playground, timeoutMs = 10_000): Promise<void> {
+export async function appendOnlyFileWritten(server: { admin: AdminClient }, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const info = String(await playground.admin.call('info', 'persistence'))
+    const info = String(await server.admin.call('info', 'persistence'))
     if (!/^aof_enabled:1\r?$/m.test(info)) throw new Error('the append-only file is off')
     if (/^aof_buffer_length:0\r?$/m.test(info)) return
     if (Date.now() > deadline) throw new Error(`timed out waiting for the append-only file to be written:\n${info}`)

@@ -179,7 +179,7 @@ describe('VALKEY_URL: a server the playground did not start', () => {
 
   it('works without starting a child, turns notifications on, and survives a proxy restart', async () => {
     await freshExternal()
-    const first = await startTestPlayground({ valkeyUrl: url() })
+    const first = await startTestPlayground({ valkeyUrls: [url()] })
     expect(first.embedded).toBeNull()
     const [, events] = (await first.admin.call('config', 'get', 'notify-keyspace-events')) as string[]
     expect(events).toMatch(/K/)
@@ -190,7 +190,7 @@ describe('VALKEY_URL: a server the playground did not start', () => {
     await first.close()
 
     // A new proxy finds the registry in the control database: same token, same data.
-    const second = await startTestPlayground({ valkeyUrl: url() })
+    const second = await startTestPlayground({ valkeyUrls: [url()] })
     const again = await TestClient.connect(second.port, token)
     expect(again.welcome).toMatchObject({ resumed: true })
     expect(await again.one('HGET', 'session:han_solo', 'username')).toEqual(bulk('hsolo'))
@@ -204,7 +204,7 @@ describe('VALKEY_URL: a server the playground did not start', () => {
     await admin.connect()
     await admin.call('eval', "redis.call('SELECT', '1') return redis.call('SET', 'foreign', 'data')", '0')
     admin.disconnect()
-    const playground = await startTestPlayground({ valkeyUrl: url(), maxSandboxes: 7 })
+    const playground = await startTestPlayground({ valkeyUrls: [url()], maxSandboxes: 7 })
     const clients = await Promise.all(Array.from({ length: 3 }, () => TestClient.connect(playground.port)))
     for (const client of clients) {
       const info = await client.one('CLIENT', 'INFO')
@@ -216,7 +216,7 @@ describe('VALKEY_URL: a server the playground did not start', () => {
   })
 
   it('stops with a clear message when the server cannot be reached', async () => {
-    await expect(startTestPlayground({ valkeyUrl: parseValkeyUrl('redis://127.0.0.1:1/0') })).rejects.toThrow(
+    await expect(startTestPlayground({ valkeyUrls: [parseValkeyUrl('redis://127.0.0.1:1/0')] })).rejects.toThrow(
       /cannot connect to Valkey at 127\.0\.0\.1:1/
     )
   })

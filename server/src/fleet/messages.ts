@@ -19,6 +19,8 @@ export type ReadyMessage = {
   valkeyVersion: string
   hashFieldExpiration: boolean
   databaseAcl: boolean
+  /** Sandboxes each pool server holds, in pool order. */
+  sandboxes: number[]
 }
 /** The worker could not start; it exits right after sending this. */
 export type FailedMessage = { type: 'fleet:failed'; message: string }

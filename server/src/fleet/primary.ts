@@ -12,8 +12,7 @@ import type { Config, ValkeyTarget } from '../config.ts'
 import { printPlaygroundBanner } from '../banner.ts'
 import { stopOnSignals } from '../stopOnSignals.ts'
 import { Fleet } from './Fleet.ts'
-// TEMPORARY: becomes '../pool/EmbeddedPool.ts' once the pool's own module exists.
-import { startEmbeddedPool, type EmbeddedPool } from './embeddedPoolAdapter.ts'
+import { startEmbeddedPool, type EmbeddedPool } from '../pool/EmbeddedPool.ts'
 
 /** Workers get up to 10 s to close, then are killed; the embedded servers get 5 s more. */
 const STOP_FORCE_MS = 20_000
@@ -23,14 +22,14 @@ export async function runPrimary(config: Config): Promise<void> {
   const instructorKey = config.instructorKey ?? SecretKey.random().value
   let pool: EmbeddedPool | null = null
   let targets: ValkeyTarget[]
-  if (config.valkeyUrl) {
-    targets = [config.valkeyUrl]
+  if (config.valkeyUrls.length > 0) {
+    targets = config.valkeyUrls
   } else {
     if (!config.valkeyServerBinary) {
       throw new Error('no valkey-server binary given: set VALKEY_SERVER, or run `npm start`, which provides one')
     }
     pool = await startEmbeddedPool({
-      count: 1,
+      count: config.valkeys,
       binary: config.valkeyServerBinary,
       databases: config.maxSandboxes + 1,
       dataDir: config.valkeyDataDir,
@@ -67,7 +66,9 @@ export async function runPrimary(config: Config): Promise<void> {
   }
   printPlaygroundBanner({
     embedded: pool !== null,
-    valkey: targets[0]!,
+    servers: targets,
+    sandboxes: first.sandboxes,
+    control: config.controlUrl,
     valkeyVersion: first.valkeyVersion,
     hashFieldExpiration: first.hashFieldExpiration,
     databaseAcl: first.databaseAcl,

@@ -63,6 +63,7 @@ try {
     valkeyVersion: capabilities.valkeyVersion,
     hashFieldExpiration: capabilities.hashFieldExpiration,
     databaseAcl: capabilities.databaseAcl,
+    sandboxes: playground.pool.nodes.map((node) => node.databases.length),
   })
 } catch (error) {
   const message = (error as Error).message

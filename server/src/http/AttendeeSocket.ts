@@ -31,6 +31,8 @@ export class AttendeeSocket {
   readonly #inspector: InspectorSession
   readonly #missions: MissionSession
   readonly #attendee: AttendeeHandle
+  /** The sandbox's number across the pool. */
+  readonly #sandbox: number
   readonly #stopListening: (() => void)[]
   /** Arguments of commands awaiting replies, kept only while a mission is open (for its `ran` checks). */
   readonly #commandArgs = new Map<number, string[]>()
@@ -45,26 +47,32 @@ export class AttendeeSocket {
     send: (message: ServerMessage) => void,
     drained: () => Promise<void>
   ) {
+    // Everything per server comes from the node the sandbox lives on.
+    const { number, server } = lease.sandbox
+    const node = deps.pool.node(server)
+    const keeper = deps.keeper
+    this.#sandbox = number
     this.terminal = new TerminalSession({
-      valkey: deps.valkey(),
-      admin: deps.admin,
+      valkey: node.target,
+      admin: node.admin,
       users: lease.users,
-      patterns: deps.patterns,
+      sandbox: number,
+      patterns: node.patterns,
       send,
       scriptTimeoutMs: deps.scriptTimeoutMs,
-      restartValkey: deps.restartValkey,
+      restartValkey: keeper ? () => keeper.restart(server) : null,
       scripts: deps.scripts,
-      quota: deps.quota,
-      luaBrake: deps.luaBrake,
+      quota: node.quota,
+      luaBrake: node.luaBrake,
       drained,
     })
-    const info = deps.serverInfo()
-    const reader = new KeyReader(sandboxReaderConnection(deps.valkey(), lease.users), info.features.hashFieldExpiration)
+    const info = node.serverInfo()
+    const reader = new KeyReader(sandboxReaderConnection(node.target, lease.users), info.features.hashFieldExpiration)
     const inspector = new InspectorSession({ reader, send, log: deps.log })
     const missions = new MissionSession({
       catalog: deps.missions,
       store: deps.progress,
-      db: lease.users.db,
+      db: number,
       server: info,
       query: (args) => reader.query(args),
       send,
@@ -75,10 +83,12 @@ export class AttendeeSocket {
     this.#missions = missions
     const db = lease.users.db
     this.#stopListening = [
-      deps.watcher.listen(db, inspector),
-      deps.watcher.listen(db, missions),
+      node.watcher.listen(db, inspector),
+      node.watcher.listen(db, missions),
       // A key written means the sandbox holds something: it is kept after the tab closes.
-      deps.watcher.listen(db, { event: () => deps.registry.markUsed(db) }),
+      node.watcher.listen(db, { event: () => deps.registry.markUsed(number) }),
+      // This server stopping and coming back is told to this socket (and not to sockets on others).
+      node.listen(send),
     ]
     send({
       type: 'welcome',
@@ -160,6 +170,6 @@ export class AttendeeSocket {
     this.#inspector.close()
     this.#missions.close()
     this.terminal.close()
-    void this.deps.registry.connectionClosed(this.terminal.db)
+    void this.deps.registry.connectionClosed(this.#sandbox)
   }
 }

@@ -38,7 +38,7 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
             attaching = false
             if (ws.readyState !== ws.OPEN) {
               // Gone while the sandbox was being found: the lease is still handed back.
-              void deps.registry.connectionClosed(lease.users.db)
+              void deps.registry.connectionClosed(lease.sandbox.number)
               return
             }
             attendee = new AttendeeSocket(deps, lease, message, send, () => writer.drained())

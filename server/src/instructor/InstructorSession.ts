@@ -12,16 +12,16 @@ import { PROTOCOL_VERSION } from '../../../common/protocol/index.ts'
 import { InspectorSession } from '../inspector/InspectorSession.ts'
 import { KeyReader, sandboxReaderConnection } from '../inspector/KeyReader.ts'
 import { inspectorRequest, type InspectorViewRequest } from '../inspector/inspectorRequest.ts'
-import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
+import type { ValkeyPool } from '../pool/ValkeyPool.ts'
 import type { MissionCatalog } from '../missions/MissionCatalog.ts'
 import type { Room } from './Room.ts'
 import type { Watcher } from './WatchRelay.ts'
 
 export type InstructorDeps = {
   room: Room
-  watcher: KeyspaceWatcher
+  /** The watched sandbox is read on its own server. */
+  pool: ValkeyPool
   missions: MissionCatalog
-  valkey: () => { host: string; port: number }
   serverInfo: () => ServerInfo
   send: (message: ServerMessage) => void
   log: (message: string) => void
@@ -112,7 +112,7 @@ export class InstructorSession {
 
   #startWatch(attendee: string | null): void {
     this.#stopWatch()
-    const { room, send, watcher, valkey, serverInfo, log } = this.deps
+    const { room, send, pool, log } = this.deps
     if (attendee === null) {
       send({ type: 'watching', attendee: null, reason: null })
       return
@@ -122,7 +122,9 @@ export class InstructorSession {
       send({ type: 'watching', attendee: null, reason: 'no such attendee (the sandbox may have been recycled)' })
       return
     }
-    const reader = new KeyReader(sandboxReaderConnection(valkey(), sandbox.users), serverInfo().features.hashFieldExpiration)
+    // The room knows the sandbox by its number; its users are those of its own server.
+    const { node } = pool.place(sandbox.db)
+    const reader = new KeyReader(sandboxReaderConnection(node.target, sandbox.users), node.capabilities.hashFieldExpiration)
     const inspector = new InspectorSession({ reader, send, log })
     const relay: Watcher = {
       screen: (message) => send(message),
@@ -132,7 +134,7 @@ export class InstructorSession {
     // Announced first: everything after it (screen, inspector data) is about this attendee.
     send({ type: 'watching', attendee, reason: null })
     const stopRelay = room.watch(attendee, relay)
-    const stopEvents = watcher.listen(sandbox.db, inspector)
+    const stopEvents = node.watcher.listen(sandbox.users.db, inspector)
     this.#watch = {
       attendee,
       inspector,

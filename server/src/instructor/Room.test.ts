@@ -6,7 +6,7 @@ import { attendeeId, type RoomMemberSocket } from './roomMembers.ts'
 import { SCREEN_BYTES_PER_SECOND } from './WatchRelay.ts'
 
 const users = (db: number) => ({ db }) as SandboxUsers
-const lease = (token: string, db: number) => ({ token, users: users(db) })
+const lease = (token: string, db: number) => ({ token, users: users(db), sandbox: { number: db } })
 
 class FakeSocket implements RoomMemberSocket {
   readonly sent: ServerMessage[] = []

@@ -109,10 +109,15 @@ export class Room implements MemberReports {
   // ------------------------------------------------------------ attendees
 
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
-  join(lease: { token: string; users: SandboxUsers }, name: string | null, socket: RoomMemberSocket): AttendeeHandle {
+  join(
+    lease: { token: string; users: SandboxUsers; sandbox: { number: number } },
+    name: string | null,
+    socket: RoomMemberSocket
+  ): AttendeeHandle {
     const { table, members, watches } = this.#parts
     const id = attendeeId(lease.token)
-    const number = lease.users.db
+    // The sandbox's number across the pool: rows, resets and recycling all name it so.
+    const number = lease.sandbox.number
     // The same number under another token: the old sandbox was recycled and its row is stale.
     const previous = table.at(number)
     if (previous && previous.shared.id !== id) this.forget(number)

@@ -2,10 +2,18 @@
  * @module Which browser owns which database, and the recycling of idle ones.
  *
  * A browser holds an unguessable token; the registry keeps only its SHA-256,
- * mapped to a database number. The mapping lives in memory and is written
- * through to a hash in the control database, so a proxy restarted against a
- * persistent VALKEY_URL server gives everyone their data back, and it never
- * hands a database that still holds data it does not know about to anyone.
+ * mapped to a sandbox: one database on one server of the pool, named by its
+ * number (pool/sandboxNumber.ts; on the first server the number is the
+ * database). The mapping lives in memory and is written through to a hash in
+ * the control database, so a proxy restarted against persistent VALKEY_URL
+ * servers gives everyone their data back, and it never hands a database that
+ * still holds data it does not know about to anyone.
+ *
+ * A new sandbox goes to the server with the smallest share of its databases
+ * in use (the first of equals), so no server fills while another has room; a
+ * sandbox stays where it was made for as long as it exists, so its data never
+ * moves. Each server's own admin client sizes, flushes and fences its
+ * databases (DBSIZE, FLUSHDB, ACL SETUSER, CLIENT KILL).
  *
  * Sandboxes are released as early as is safe, so a burst of throwaway sockets cannot keep them:
  * one that never stored anything goes as soon as its last socket closes, one emptied again after
@@ -16,14 +24,19 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { AdminClient } from '../valkey/adminClient.ts'
-import { runInDb } from '../valkey/runInDb.ts'
-import { sandboxUsers, subscriberUserRules, terminalUserRules, type SandboxUsers } from './aclRules.ts'
+import { placementOrder } from '../pool/placement.ts'
+import { placeOf, sandboxNumber } from '../pool/sandboxNumber.ts'
+import type { SandboxUsers } from './aclRules.ts'
+import { SandboxServers, type RegistryServer, type SandboxPlace } from './sandboxServers.ts'
+
+export type { RegistryServer, SandboxPlace } from './sandboxServers.ts'
 
 const REGISTRY_KEY = 'playground:sandboxes'
 /** How many released, never-used tokens are remembered (64 bytes each). */
 const RELEASED_REMEMBERED = 10_000
 
 type SandboxRecord = {
+  /** The sandbox's number (named `db` since before pools: on the first server it is the database). */
   db: number
   tokenHash: string
   createdAt: number
@@ -36,7 +49,9 @@ type SandboxRecord = {
 
 export type SandboxLease = {
   token: string
+  /** The sandbox's ACL users on its server (users.db is the real database there). */
   users: SandboxUsers
+  sandbox: SandboxPlace
   /** The token was unknown (or absent) and a new, empty sandbox was made. */
   fresh: boolean
   /** The sandbox existed before this attach. */
@@ -48,38 +63,36 @@ export class SandboxUnavailableError extends Error {
 }
 
 export type RegistryOptions = {
-  admin: AdminClient
-  controlDb: number
-  /** Databases that may be handed out, lowest first. */
-  databases: number[]
+  /** The client on the control (bookkeeping) database, where the registry hash lives. */
+  control: AdminClient
+  /** The pool's servers, in pool order. */
+  servers: RegistryServer[]
   idleMs: number
   /** A sandbox that was used but is empty again is released after this long without a connection. */
   emptyIdleMs?: number
   /** Most sandboxes one client address may hold at once. */
   perAddress?: number
-  databaseAcl: boolean
   /** Secret the ACL passwords are derived from; new each process. */
   secret: string
   now?: () => number
   log?: (message: string) => void
-  /** Drops what else the playground keeps about a database (mission progress) when it changes hands. */
-  forget?: (db: number) => Promise<void>
-  /**
-   * Patterns the sandbox's terminals are subscribed to now (without the channel prefix). The
-   * subscriber user is given them again whenever it is configured: Valkey disconnects a client
-   * whose pattern subscriptions its user no longer allows, so another tab opening would end them.
-   */
-  patternsInUse?: (db: number) => Iterable<string>
+  /** Drops what else the playground keeps about a sandbox (mission progress) when it changes hands. */
+  forget?: (place: SandboxPlace) => Promise<void>
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
+const placeOfNumber = (number: number): SandboxPlace => ({ number, ...placeOf(number) })
+
 export class SandboxRegistry {
   #byToken = new Map<string, SandboxRecord>()
+  /** By sandbox number. */
   #byDb = new Map<number, SandboxRecord>()
-  /** Open connections per database; a sandbox with any is never idle. */
+  /** Sandboxes held per server, for placement. */
+  #held: number[]
+  /** Open connections per sandbox; a sandbox with any is never idle. */
   #live = new Map<number, number>()
-  /** Databases found holding data the playground did not put there. */
+  /** Sandboxes (numbers) found holding data the playground did not put there. */
   #foreign = new Set<number>()
   /**
    * Tokens whose sandbox was released because it never held anything (most recent last, bounded).
@@ -90,13 +103,17 @@ export class SandboxRegistry {
   /** Serialises allocations so two browsers never get the same database. */
   #lock: Promise<unknown> = Promise.resolve()
   readonly #now: () => number
+  readonly #servers: SandboxServers
 
   constructor(private readonly options: RegistryOptions) {
     this.#now = options.now ?? Date.now
+    this.#servers = new SandboxServers(options.servers, options.secret)
+    this.#held = options.servers.map(() => 0)
   }
 
+  /** Sandboxes the whole pool can hold. */
   get capacity(): number {
-    return this.options.databases.length
+    return this.options.servers.reduce((sum, server) => sum + server.databases.length, 0)
   }
 
   get size(): number {
@@ -108,15 +125,20 @@ export class SandboxRegistry {
     return this.#lock.then(() => undefined)
   }
 
-  /** The databases handed out now. */
-  get databasesInUse(): number[] {
-    return [...this.#byDb.keys()]
+  /** Sandboxes held on server `index` now, and how many databases it has for them. */
+  onServer(index: number): { held: number; capacity: number } {
+    return { held: this.#held[index] ?? 0, capacity: this.options.servers[index]?.databases.length ?? 0 }
+  }
+
+  /** The databases of server `index` handed out now (real database numbers there). */
+  databasesInUse(index: number): number[] {
+    return [...this.#byDb.keys()].map(placeOf).flatMap((place) => (place.server === index ? [place.db] : []))
   }
 
   /** Loads the mapping a previous proxy left in the control database. */
   async load(): Promise<void> {
-    const stored = (await this.options.admin.call('hgetall', REGISTRY_KEY)) as string[]
-    const allowed = new Set(this.options.databases)
+    const stored = (await this.options.control.call('hgetall', REGISTRY_KEY)) as string[]
+    const allowed = new Set(this.options.servers.flatMap((server, index) => server.databases.map((db) => sandboxNumber(index, db))))
     for (let i = 0; i + 1 < stored.length; i += 2) {
       try {
         const record = JSON.parse(stored[i + 1]!) as SandboxRecord
@@ -131,10 +153,17 @@ export class SandboxRegistry {
     }
   }
 
-  /** Writes the whole mapping back, e.g. after the embedded server restarted empty. */
-  async restore(): Promise<void> {
+  /**
+   * Writes the whole mapping back and configures the sandboxes' users again, e.g. after a server
+   * restarted (its append-only file may lack the last second). `server`: only that server's users
+   * (the mapping is written back whole: the control database may be on the server that restarted).
+   */
+  async restore(server?: number): Promise<void> {
     for (const record of this.#byDb.values()) await this.#persist(record)
-    for (const record of this.#byDb.values()) await this.#configureUsers(sandboxUsers(record.db, this.options.secret))
+    for (const record of this.#byDb.values()) {
+      const place = placeOfNumber(record.db)
+      if (server === undefined || place.server === server) await this.#servers.configureUsers(place)
+    }
   }
 
   /** Runs `work` when everything queued before it is done; allocation, release and sweep never overlap. */
@@ -146,7 +175,7 @@ export class SandboxRegistry {
 
   /**
    * Finds the sandbox for a token, or makes a new one (with a new token). The lease counts as an
-   * open connection until connectionClosed(db) is called for it, which the caller must do once,
+   * open connection until connectionClosed(lease.sandbox.number) is called for it, which the caller must do once,
    * also when its socket closed before the lease arrived.
    */
   attach(token: string | null, address = ''): Promise<SandboxLease> {
@@ -159,9 +188,9 @@ export class SandboxRegistry {
       known.lastSeenAt = this.#now()
       this.connectionOpened(known.db)
       await this.#persist(known)
-      const users = sandboxUsers(known.db, this.options.secret)
-      await this.#configureUsers(users)
-      return { token, users, fresh: false, resumed: true }
+      const sandbox = placeOfNumber(known.db)
+      const users = await this.#servers.configureUsers(sandbox)
+      return { token, users, sandbox, fresh: false, resumed: true }
     }
     const limit = this.options.perAddress ?? Infinity
     if (address && this.#heldBy(address) >= limit) {
@@ -170,18 +199,24 @@ export class SandboxRegistry {
           `close some playground tabs (an unused sandbox is released when its tab closes)`
       )
     }
-    const db = await this.#freeDatabase()
-    await this.options.forget?.(db)
+    const sandbox = await this.#freeSandbox()
+    await this.options.forget?.(sandbox)
     const returning = token !== null && this.#releasedUnused.delete(hashToken(token))
     const newToken = returning ? token : randomBytes(32).toString('base64url')
     const now = this.#now()
-    const record: SandboxRecord = { db, tokenHash: hashToken(newToken), createdAt: now, lastSeenAt: now, address, used: false }
+    const record: SandboxRecord = {
+      db: sandbox.number,
+      tokenHash: hashToken(newToken),
+      createdAt: now,
+      lastSeenAt: now,
+      address,
+      used: false,
+    }
     this.#remember(record)
-    this.connectionOpened(db)
+    this.connectionOpened(sandbox.number)
     await this.#persist(record)
-    const users = sandboxUsers(db, this.options.secret)
-    await this.#configureUsers(users)
-    return returning ? { token: newToken, users, fresh: false, resumed: true } : { token: newToken, users, fresh: true, resumed: false }
+    const users = await this.#servers.configureUsers(sandbox)
+    return { token: newToken, users, sandbox, fresh: !returning, resumed: returning }
   }
 
   connectionOpened(db: number): void {
@@ -239,8 +274,7 @@ export class SandboxRegistry {
           await this.#recycle(record, 'it was idle')
           recycled++
         } else if (idle >= emptyIdleMs) {
-          const [size] = await runInDb(this.options.admin, record.db, ['DBSIZE'])
-          if (Number(size) !== 0) continue
+          if ((await this.#servers.size(placeOf(record.db))) !== 0) continue
           await this.#recycle(record, 'it was empty')
           recycled++
         }
@@ -256,49 +290,62 @@ export class SandboxRegistry {
   }
 
   async #recycle(record: SandboxRecord, why: string): Promise<void> {
-    const { admin } = this.options
-    const users = sandboxUsers(record.db, this.options.secret)
-    // Nobody should be connected, but make sure no stray client keeps using it.
-    await admin.call('client', 'kill', 'user', users.terminalUser).catch(() => undefined)
-    await admin.call('client', 'kill', 'user', users.subscriberUser).catch(() => undefined)
-    await runInDb(admin, record.db, ['FLUSHDB'])
-    await this.options.forget?.(record.db)
-    await admin.call('hdel', REGISTRY_KEY, record.tokenHash)
+    const place = placeOfNumber(record.db)
+    await this.#servers.empty(place)
+    await this.options.forget?.(place)
+    await this.options.control.call('hdel', REGISTRY_KEY, record.tokenHash)
     this.#byToken.delete(record.tokenHash)
     this.#byDb.delete(record.db)
-    this.options.log?.(`sandbox in database ${record.db} has been recycled: ${why}`)
+    this.#held[place.server]!--
+    const where = place.server === 0 ? `database ${place.db}` : `database ${place.db} of server ${place.server}`
+    this.options.log?.(`sandbox in ${where} has been recycled: ${why}`)
   }
 
   #remember(record: SandboxRecord): void {
     this.#byToken.set(record.tokenHash, record)
     this.#byDb.set(record.db, record)
+    this.#held[placeOf(record.db).server]!++
   }
 
   async #persist(record: SandboxRecord): Promise<void> {
-    await this.options.admin.call('hset', REGISTRY_KEY, record.tokenHash, JSON.stringify(record))
+    await this.options.control.call('hset', REGISTRY_KEY, record.tokenHash, JSON.stringify(record))
   }
 
-  async #configureUsers(users: SandboxUsers): Promise<void> {
-    const { admin, databaseAcl } = this.options
-    await admin.call('acl', 'setuser', users.terminalUser, ...terminalUserRules(users, databaseAcl))
-    // Patterns are byte strings (one char per byte), as SubscriberChannel grants them.
-    const inUse = [...(this.options.patternsInUse?.(users.db) ?? [])].map((pattern) =>
-      Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1')
+  /**
+   * An empty database on the server with the smallest share in use (the first of equals). A
+   * server that cannot be asked now (restarting) is passed over for the next one.
+   */
+  async #freeSandbox(): Promise<SandboxPlace> {
+    const order = placementOrder(
+      this.#held,
+      this.options.servers.map((server) => server.databases.length)
     )
-    await admin.call('acl', 'setuser', users.subscriberUser, ...subscriberUserRules(users, databaseAcl), ...inUse)
-  }
-
-  async #freeDatabase(): Promise<number> {
-    for (const db of this.options.databases) {
-      if (this.#byDb.has(db) || this.#foreign.has(db)) continue
-      const [size] = await runInDb(this.options.admin, db, ['DBSIZE'])
-      if (Number(size) === 0) return db
-      this.#foreign.add(db)
-      this.options.log?.(`database ${db} holds data the playground did not create; it will not be used`)
+    let unreachable: Error | null = null
+    for (const server of order) {
+      try {
+        const found = await this.#freeDatabaseOn(server)
+        if (found) return found
+      } catch (error) {
+        unreachable = error as Error
+        this.options.log?.(`server ${server} of the pool cannot take a sandbox now: ${unreachable.message}`)
+      }
     }
+    if (unreachable) throw unreachable
     throw new SandboxUnavailableError(
       `all ${this.capacity} sandboxes are in use; an idle one is recycled after ` +
         `${Math.round(this.options.idleMs / 60_000)} minutes without a connection`
     )
+  }
+
+  async #freeDatabaseOn(server: number): Promise<SandboxPlace | null> {
+    for (const db of this.options.servers[server]!.databases) {
+      const number = sandboxNumber(server, db)
+      if (this.#byDb.has(number) || this.#foreign.has(number)) continue
+      if ((await this.#servers.size({ server, db })) === 0) return { number, server, db }
+      this.#foreign.add(number)
+      const where = server === 0 ? `database ${db}` : `database ${db} of server ${server}`
+      this.options.log?.(`${where} holds data the playground did not create; it will not be used`)
+    }
+    return null
   }
 }

@@ -29,6 +29,8 @@ export type SessionDeps = {
   valkey: { host: string; port: number }
   admin: AdminClient
   users: SandboxUsers
+  /** The sandbox's number across the pool (the script book's key); absent: its database (one server). */
+  sandbox?: number
   patterns: PatternBook
   send: (message: ServerMessage) => void
   /** A script running longer than this is stopped with SCRIPT KILL (or a restart from disk, see ScriptStopper). */
@@ -120,7 +122,7 @@ export class TerminalSession {
     const original = translated?.args ?? typed
     // Script commands go through the sandbox's own script book (cache and VM state fenced).
     const quota = this.deps.quota ?? null
-    const fenced = this.deps.scripts?.fence(this.db, original, quota?.remaining(this.db) ?? 0) ?? null
+    const fenced = this.deps.scripts?.fence(this.deps.sandbox ?? this.db, original, quota?.remaining(this.db) ?? 0) ?? null
     const args = fenced?.args ?? original
     if (fenced?.mapReply) {
       if (fenced.notInMulti && this.#inMulti) {

@@ -103,7 +103,7 @@ function rowOn(process: Stack, token: string, check: (row: AttendeeRow) => boole
   }, `${what} (on ${process.name})`)
 }
 
-const lease = (token: string, number: number) => ({ token, users: { db: number } as SandboxUsers })
+const lease = (token: string, number: number) => ({ token, users: { db: number } as SandboxUsers, sandbox: { number } })
 const progress = (done: Record<string, string[]>, open: string | null): ServerMessage => ({
   type: 'missionProgress',
   done,

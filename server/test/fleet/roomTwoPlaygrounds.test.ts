@@ -19,8 +19,8 @@ const clients: TestClient[] = []
 beforeAll(async () => {
   shared = await EmbeddedValkey.start({ binary: inject('valkeyServer'), databases: 8 })
   const valkeyUrl = parseValkeyUrl(`redis://:${shared.password}@127.0.0.1:${shared.port}/0`)
-  first = await startTestPlayground({ valkeyUrl, maxSandboxes: 6 })
-  second = await startTestPlayground({ valkeyUrl, maxSandboxes: 6 })
+  first = await startTestPlayground({ valkeyUrls: [valkeyUrl], maxSandboxes: 6 })
+  second = await startTestPlayground({ valkeyUrls: [valkeyUrl], maxSandboxes: 6 })
 })
 
 afterAll(async () => {
