@@ -49,10 +49,19 @@ test('SELECT 0 and FLUSHALL show an error and change nothing', async ({ terminal
   await neighbourContext.close()
 })
 
-test('the terminal says it is reconnecting when the socket drops, and the sandbox survives', async ({ page, terminal }) => {
-  // Route the page's WebSocket through the test so it can be cut like a wifi drop.
+test('a short drop shows only in the status dot; a long one is written in the terminal; the sandbox survives both', async ({
+  page,
+  terminal,
+}) => {
+  // Route the page's WebSocket through the test so it can be cut like a wifi drop, and new
+  // connections refused for a while like a network that is down.
   const cuts: (() => Promise<void>)[] = []
+  let refuseUntil = 0
   await page.routeWebSocket(/\/ws$/, (socket) => {
+    if (Date.now() < refuseUntil) {
+      void socket.close({ code: 1011, reason: 'network down' }).catch(() => undefined)
+      return
+    }
     const server = socket.connectToServer()
     cuts.push(async () => {
       await socket.close({ code: 1001, reason: 'network dropped' }).catch(() => undefined)
@@ -62,9 +71,18 @@ test('the terminal says it is reconnecting when the socket drops, and the sandbo
   await terminal.open()
   await terminal.run('SET survivor yes')
 
+  // Short: the page is back on a new socket at once, and the terminal has nothing to say about it.
   await cuts.at(-1)!()
-  await expect.poll(() => terminal.text()).toMatch(/Connection to the playground lost .*reconnecting/)
-  await expect.poll(() => terminal.text()).toMatch(/Reconnected: your sandbox is as you left it\./)
+  await expect.poll(() => cuts.length).toBe(2)
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'open')
+  expect(await terminal.run('GET survivor')).toEqual(['"yes"'])
+  expect(await terminal.text()).not.toMatch(/Connection to the playground lost|Reconnected/)
+
+  // Long: refused for 5 s, past the 3 s after which the terminal says the connection is lost.
+  refuseUntil = Date.now() + 5000
+  await cuts.at(-1)!()
+  await expect.poll(() => terminal.text(), { timeout: 15_000 }).toMatch(/Connection to the playground lost .*reconnecting/)
+  await expect.poll(() => terminal.text(), { timeout: 15_000 }).toMatch(/Reconnected: your sandbox is as you left it\./)
   await terminal.waitForPrompt()
   expect(await terminal.run('GET survivor')).toEqual(['"yes"'])
 })
