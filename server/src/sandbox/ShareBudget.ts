@@ -1,0 +1,61 @@
+/**
+ * @module How much of the server one terminal may keep busy: the cost-based half of the fair
+ * share (FairWindow is the other half, how many commands may be at Valkey at once).
+ *
+ * Ordinary commands: a token bucket over time. A terminal may have commands at Valkey for
+ * BURST_MS in a row at full speed, and past that for SHARE of the time. A pasted script of a
+ * thousand lines fits in the burst; 4,000-line pastes back to back get half the time, so the
+ * proxy's one thread (which parses, encodes and writes every one of those commands, and collects
+ * their garbage) and Valkey's stay free the other half for everyone else. Without it the paste
+ * kept the proxy about 90 % busy, and on a machine with other work every other attendee's reply
+ * waited for the proxy to be scheduled again.
+ *
+ * Heavy commands (KEYS over 200,000 keys, HGETALL of 20,000 fields, a script): Valkey cannot
+ * interrupt one, so whoever arrives while it runs waits for all of it. What another attendee
+ * feels is how often that happens times how long it lasts; resting as long again (half the time)
+ * still meant that one command in five of a neighbour's landed inside a 35-100 ms KEYS. So the
+ * rest grows with the square of the time taken: a command that took QUANTUM_MS rests as long
+ * again, one that took ten times that rests a hundred times longer (a tenth of the time), up to
+ * REST_MAX_MS. A lone KEYS or HGETALL runs at once; only the next one waits.
+ *
+ * Pure: the caller passes the clock. Limits: time is wall time from sending to the reply (for a
+ * heavy command: to the reply having gone out to the page), so a busy machine makes everyone's
+ * commands look costlier, the flooding terminal's too, which only makes it rest longer.
+ */
+
+/** Ordinary commands' time at the server a terminal may use in a row before it is paced. */
+export const BURST_MS = 100
+/** The share of the time a terminal's ordinary commands may keep the server busy, past the burst. */
+export const SHARE = 0.5
+/** A heavy command that took less than this does not rest at all; one that took this long rests as long again. */
+export const QUANTUM_MS = 5
+/** The longest rest after one heavy command. */
+export const REST_MAX_MS = 3000
+
+/** How long a terminal rests after a heavy command that took `spentMs` (sent until its reply went out). */
+export function restAfterHeavy(spentMs: number): number {
+  if (spentMs < QUANTUM_MS) return 0
+  return Math.min(REST_MAX_MS, (spentMs * spentMs) / QUANTUM_MS)
+}
+
+export class ShareBudget {
+  #tokens = BURST_MS
+  #at: number
+
+  constructor(now: number) {
+    this.#at = now
+  }
+
+  /**
+   * The terminal had ordinary commands at Valkey for `busyMs` since the last call, which was
+   * before `now`: how long it must now rest (0 while its burst lasts).
+   */
+  charge(now: number, busyMs: number): number {
+    // The busy time is the end of the span: the idle part before it refills up to the burst, then
+    // the busy part drains at 1 while still refilling at SHARE.
+    const idle = Math.max(0, now - this.#at - busyMs)
+    this.#tokens = Math.min(BURST_MS, this.#tokens + idle * SHARE) - busyMs * (1 - SHARE)
+    this.#at = now
+    return this.#tokens >= 0 ? 0 : -this.#tokens / SHARE
+  }
+}
