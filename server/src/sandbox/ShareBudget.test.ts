@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BURST_MS, QUANTUM_MS, REST_MAX_MS, SHARE, ShareBudget, restAfterHeavy } from './ShareBudget.ts'
+import { BURST_MS, QUANTUM_MS, REST_FROM_MS, REST_MAX_MS, SHARE, ShareBudget, restAfterHeavy } from './ShareBudget.ts'
 
 describe('ShareBudget', () => {
   it('lets a terminal keep the server busy for its burst without resting', () => {
@@ -49,10 +49,11 @@ describe('ShareBudget', () => {
 describe('restAfterHeavy', () => {
   it('does not rest after a quick heavy command', () => {
     expect(restAfterHeavy(0)).toBe(0)
-    expect(restAfterHeavy(QUANTUM_MS - 0.1)).toBe(0)
+    expect(restAfterHeavy(REST_FROM_MS - 0.1)).toBe(0)
   })
 
-  it('rests as long again at QUANTUM_MS, and with the square of the time beyond', () => {
+  it('rests as long again up to QUANTUM_MS, and with the square of the time beyond', () => {
+    expect(restAfterHeavy(REST_FROM_MS)).toBe(REST_FROM_MS)
     expect(restAfterHeavy(QUANTUM_MS)).toBe(QUANTUM_MS)
     expect(restAfterHeavy(10 * QUANTUM_MS)).toBe(100 * QUANTUM_MS)
   })

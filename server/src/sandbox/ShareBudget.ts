@@ -13,10 +13,13 @@
  * Heavy commands (KEYS over 200,000 keys, HGETALL of 20,000 fields, a script): Valkey cannot
  * interrupt one, so whoever arrives while it runs waits for all of it. What another attendee
  * feels is how often that happens times how long it lasts; resting as long again (half the time)
- * still meant that one command in five of a neighbour's landed inside a 35-100 ms KEYS. So the
- * rest grows with the square of the time taken: a command that took QUANTUM_MS rests as long
- * again, one that took ten times that rests a hundred times longer (a tenth of the time), up to
- * REST_MAX_MS. A lone KEYS or HGETALL runs at once; only the next one waits.
+ * still meant that one command in five of a neighbour's landed inside a 35-100 ms KEYS. So past
+ * QUANTUM_MS the rest grows with the square of the time taken: a command that took 10 ms rests
+ * 10 ms, one that took 100 ms rests a second (a tenth of the time), up to REST_MAX_MS; one that
+ * took 5-10 ms rests as long again, and a quicker one not at all (a mission's HGETALL of a few
+ * fields never waits). A lone KEYS or HGETALL runs at once; only the next one waits. The quantum
+ * is no smaller because a rest counts in the next command's time, and valkey-cli prints a timing
+ * line from 500 ms: that needs a heavy command of 70 ms before it.
  *
  * Pure: the caller passes the clock. Limits: time is wall time from sending to the reply (for a
  * heavy command: to the reply having gone out to the page), so a busy machine makes everyone's
@@ -27,15 +30,17 @@
 export const BURST_MS = 100
 /** The share of the time a terminal's ordinary commands may keep the server busy, past the burst. */
 export const SHARE = 0.5
-/** A heavy command that took less than this does not rest at all; one that took this long rests as long again. */
-export const QUANTUM_MS = 5
+/** A heavy command that took less than this does not rest at all. */
+export const REST_FROM_MS = 5
+/** Up to this, a heavy command rests as long as it took; past it, T × T / QUANTUM_MS. */
+export const QUANTUM_MS = 10
 /** The longest rest after one heavy command. */
 export const REST_MAX_MS = 3000
 
 /** How long a terminal rests after a heavy command that took `spentMs` (sent until its reply went out). */
 export function restAfterHeavy(spentMs: number): number {
-  if (spentMs < QUANTUM_MS) return 0
-  return Math.min(REST_MAX_MS, (spentMs * spentMs) / QUANTUM_MS)
+  if (spentMs < REST_FROM_MS) return 0
+  return Math.min(REST_MAX_MS, spentMs * Math.max(1, spentMs / QUANTUM_MS))
 }
 
 export class ShareBudget {
