@@ -25,7 +25,8 @@ try {
   const stats = await direct.info('commandstats')
   for (const name of ['hset', 'hgetall', 'keys', 'set', 'hget']) {
     const match = new RegExp(`cmdstat_${name}:calls=(\\d+),usec=\\d+,usec_per_call=([\\d.]+)`).exec(stats)
-    if (match) console.log(`  Valkey's own time  ${name.toUpperCase().padEnd(8)} ${round(Number(match[2]) / 1000, 3)} ms a call (${match[1]} calls)`)
+    if (match)
+      console.log(`  Valkey's own time  ${name.toUpperCase().padEnd(8)} ${round(Number(match[2]) / 1000, 3)} ms a call (${match[1]} calls)`)
   }
 } finally {
   direct.disconnect()
