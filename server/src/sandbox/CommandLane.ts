@@ -13,7 +13,10 @@ import type { Reply } from '../../../common/protocol/index.ts'
 import type { RespConnection } from '../resp/RespConnection.ts'
 import { SCRIPT_COMMANDS } from '../../../common/commands/commandNames.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
-import { ShareBudget, restAfterHeavy } from './ShareBudget.ts'
+import { Neighbours, ShareBudget, restAfterHeavy } from './ShareBudget.ts'
+
+/** Every terminal of this process: whether a lane has neighbours to leave time for. */
+const neighbours = new Neighbours()
 
 export type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
 
@@ -59,6 +62,7 @@ export class CommandLane {
     return new Promise<Reply>((resolve, reject) => {
       this.#window.admit(heavy, () => {
         item.since = performance.now()
+        neighbours.sent(this, item.since)
         if (!heavy) this.#chargedTo ??= item.since
         if (scripted) item.timer = setTimeout(() => this.hooks.onScriptTimeout(), this.hooks.scriptTimeoutMs)
         connection.send(args).then(
@@ -85,8 +89,9 @@ export class CommandLane {
     if (!heavy) {
       // Charged for the time it had commands at Valkey since the last answer; the rest (if any)
       // is set before the window frees a place, so nothing slips in first.
+      // Time used while alone is not charged at all: no debt waits for the first neighbour.
       const now = performance.now()
-      const rest = this.#budget.charge(now, now - (this.#chargedTo ?? now))
+      const rest = neighbours.othersActive(this, now) ? this.#budget.charge(now, now - (this.#chargedTo ?? now)) : 0
       if (rest > 0) this.#window.rest(rest)
       this.#window.done(false)
       this.#chargedTo = this.#window.inFlight > 0 ? now : null

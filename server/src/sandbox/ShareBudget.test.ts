@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { BURST_MS, QUANTUM_MS, REST_FROM_MS, REST_MAX_MS, SHARE, ShareBudget, restAfterHeavy } from './ShareBudget.ts'
+import {
+  BURST_MS,
+  NEIGHBOUR_MS,
+  Neighbours,
+  QUANTUM_MS,
+  REST_FROM_MS,
+  REST_MAX_MS,
+  SHARE,
+  ShareBudget,
+  restAfterHeavy,
+} from './ShareBudget.ts'
 
 describe('ShareBudget', () => {
   it('lets a terminal keep the server busy for its burst without resting', () => {
@@ -60,5 +70,26 @@ describe('restAfterHeavy', () => {
 
   it('rests at most REST_MAX_MS', () => {
     expect(restAfterHeavy(60_000)).toBe(REST_MAX_MS)
+  })
+})
+
+describe('Neighbours', () => {
+  it('sees another terminal that sent something lately, never the asking one itself', () => {
+    const neighbours = new Neighbours()
+    const [a, b, c] = [{}, {}, {}]
+    expect(neighbours.othersActive(a, 0)).toBe(false)
+    neighbours.sent(a, 0)
+    neighbours.sent(a, 10)
+    expect(neighbours.othersActive(a, 10)).toBe(false)
+    neighbours.sent(b, 20)
+    expect(neighbours.othersActive(a, 20)).toBe(true)
+    expect(neighbours.othersActive(b, 20)).toBe(true)
+    expect(neighbours.othersActive(c, 20)).toBe(true)
+    // b keeps sending: a still knows b, and b still knows a until a has been quiet too long.
+    neighbours.sent(b, 30)
+    expect(neighbours.othersActive(b, 10 + NEIGHBOUR_MS)).toBe(true)
+    expect(neighbours.othersActive(b, 11 + NEIGHBOUR_MS)).toBe(false)
+    expect(neighbours.othersActive(a, 30 + NEIGHBOUR_MS)).toBe(true)
+    expect(neighbours.othersActive(a, 31 + NEIGHBOUR_MS)).toBe(false)
   })
 })

@@ -21,6 +21,11 @@
  * is no smaller because a rest counts in the next command's time, and valkey-cli prints a timing
  * line from 500 ms: that needs a heavy command of 70 ms before it.
  *
+ * Ordinary commands are paced only while another terminal of this process has sent a command in
+ * the last NEIGHBOUR_MS (Neighbours): alone, an attendee's pastes run at full speed, since the only
+ * one they could slow down is themselves. Heavy commands rest whoever else there is, since their
+ * cost is at Valkey, which terminals of other processes share too.
+ *
  * Pure: the caller passes the clock. Limits: time is wall time from sending to the reply (for a
  * heavy command: to the reply having gone out to the page), so a busy machine makes everyone's
  * commands look costlier, the flooding terminal's too, which only makes it rest longer.
@@ -62,5 +67,32 @@ export class ShareBudget {
     this.#tokens = Math.min(BURST_MS, this.#tokens + idle * SHARE) - busyMs * (1 - SHARE)
     this.#at = now
     return this.#tokens >= 0 ? 0 : -this.#tokens / SHARE
+  }
+}
+
+/** Another terminal that sent a command this recently counts as a neighbour to protect. */
+export const NEIGHBOUR_MS = 1000
+
+/**
+ * Which terminal sent a command last, and the last other one: enough to tell in O(1) whether any
+ * terminal but a given one sent something since a moment (the latest other one is always one of
+ * the two), whatever the number of terminals.
+ */
+export class Neighbours {
+  #latest: { who: object; at: number } | null = null
+  #before: { who: object; at: number } | null = null
+
+  sent(who: object, now: number): void {
+    if (this.#latest?.who === who) this.#latest.at = now
+    else {
+      this.#before = this.#latest
+      this.#latest = { who, at: now }
+    }
+  }
+
+  /** Has a terminal other than `who` sent a command in the last NEIGHBOUR_MS? */
+  othersActive(who: object, now: number): boolean {
+    const other = this.#latest?.who === who ? this.#before : this.#latest
+    return other !== null && now - other.at <= NEIGHBOUR_MS
   }
 }
