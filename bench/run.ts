@@ -13,7 +13,7 @@ import { round } from './stats.ts'
 import { benchInspector } from './inspector.ts'
 import { benchInstructor } from './instructor.ts'
 import { benchMissions } from './missions.ts'
-import { benchNoisyNeighbour } from './noisyNeighbour.ts'
+import { benchNoisyNeighbour, printNoisy } from './noisyNeighbour.ts'
 import { benchWorkshop } from './workshop.ts'
 import { benchTerminal } from './terminal.ts'
 import { printFleet, runFleet } from './fleetSection.ts'
@@ -77,11 +77,7 @@ try {
     `  reply → check     p50 ${ms(missions.afterReplyMs.p50)}  p95 ${ms(missions.afterReplyMs.p95)}  (${missions.samples} commands; ${missions.target}: ${missions.met ? 'met' : 'NOT met'})`
   )
   console.log('\nNoisy neighbour (another sandbox floods; this one runs HGET)')
-  console.log(`  quiet             p50 ${ms(noisy.quiet.p50)}  p99 ${ms(noisy.quiet.p99)}`)
-  for (const flood of noisy.floods) {
-    console.log(`  ${flood.name.padEnd(38)} p50 ${ms(flood.victim.p50)}  p99 ${ms(flood.victim.p99)}`)
-  }
-  console.log(`  (${noisy.target}: ${noisy.met ? 'met' : 'NOT met'})`)
+  printNoisy(noisy)
   console.log(
     `\nWorkshop (${workshop.attendees} attendees, socket + inspector + mission each, one command a second for ${workshop.seconds} s)`
   )

@@ -6,17 +6,17 @@
  * written; the lane remembers what is at Valkey and since when (Ctrl-C and the script watchdog
  * look at the oldest). A heavy command's place is held until its reply has gone out to the page
  * (a large reply is encoded in turns, FrameWriter, and the next one must not be decoded
- * meanwhile), and when it took more than PACE_FROM_MS, as long again: one attendee's heavy
- * commands get about half of Valkey's and the proxy's time at most, whatever they ask for.
+ * meanwhile), and then for a rest that grows with the square of the time it took; ordinary
+ * commands are paced by a time budget (ShareBudget says why and how much).
  */
 import type { Reply } from '../../../common/protocol/index.ts'
 import type { RespConnection } from '../resp/RespConnection.ts'
 import { SCRIPT_COMMANDS } from '../../../common/commands/commandNames.ts'
 import { FairWindow, isHeavy } from './FairWindow.ts'
+import { Neighbours, ShareBudget, restAfterHeavy } from './ShareBudget.ts'
 
-/** A heavy command that took this long (sent to reply out) holds the window as long again, up to PACE_MAX_MS. */
-const PACE_FROM_MS = 5
-const PACE_MAX_MS = 1000
+/** Every terminal of this process: whether a lane has neighbours to leave time for. */
+const neighbours = new Neighbours()
 
 export type InFlight = { name: string; since: number; timer?: NodeJS.Timeout }
 
@@ -34,6 +34,9 @@ export class CommandLane {
   /** Commands written or waiting to be, oldest first; replies come back in this order. */
   #items: InFlight[] = []
   #window = new FairWindow()
+  #budget = new ShareBudget(performance.now())
+  /** Ordinary commands' time at the server is charged up to here; null while none is at Valkey. */
+  #chargedTo: number | null = null
 
   constructor(private readonly hooks: LaneHooks) {}
 
@@ -59,6 +62,8 @@ export class CommandLane {
     return new Promise<Reply>((resolve, reject) => {
       this.#window.admit(heavy, () => {
         item.since = performance.now()
+        neighbours.sent(this, item.since)
+        if (!heavy) this.#chargedTo ??= item.since
         if (scripted) item.timer = setTimeout(() => this.hooks.onScriptTimeout(), this.hooks.scriptTimeoutMs)
         connection.send(args).then(
           (reply) => {
@@ -81,15 +86,27 @@ export class CommandLane {
   }
 
   #release(heavy: boolean, sentAt: number): void {
+    if (!heavy) {
+      // Charged for the time it had commands at Valkey since the last answer; the rest (if any)
+      // is set before the window frees a place, so nothing slips in first.
+      // Time used while alone is not charged at all: no debt waits for the first neighbour.
+      const now = performance.now()
+      const rest = neighbours.othersActive(this, now) ? this.#budget.charge(now, now - (this.#chargedTo ?? now)) : 0
+      if (rest > 0) this.#window.rest(rest)
+      this.#window.done(false)
+      this.#chargedTo = this.#window.inFlight > 0 ? now : null
+      return
+    }
     const drained = this.hooks.drained
-    if (!heavy || !drained) {
+    if (!drained) {
       this.#window.done(heavy)
       return
     }
     const release = () => {
-      const spent = performance.now() - sentAt
-      if (spent < PACE_FROM_MS) this.#window.done(heavy)
-      else setTimeout(() => this.#window.done(heavy), Math.min(spent, PACE_MAX_MS))
+      const rest = restAfterHeavy(performance.now() - sentAt)
+      if (rest === 0) this.#window.done(heavy)
+      // Unref'd: a terminal resting must not keep a stopping process alive.
+      else setTimeout(() => this.#window.done(heavy), rest).unref()
     }
     // The reply reaches the page's writer only after this promise callback: wait a turn first.
     setImmediate(() => void drained().then(release, release))

@@ -28,6 +28,29 @@ describe('FairWindow', () => {
     expect(sent).toEqual(['get', 'keys', 'ping'])
   })
 
+  it('admits nothing while resting, then what waits, in order', async () => {
+    const window = new FairWindow()
+    const sent: number[] = []
+    window.admit(false, () => sent.push(1))
+    window.rest(5)
+    window.done(false)
+    window.admit(false, () => sent.push(2))
+    window.admit(true, () => sent.push(3))
+    expect(sent).toEqual([1])
+    await expect.poll(() => sent).toEqual([1, 2])
+    window.done(false)
+    expect(sent).toEqual([1, 2, 3])
+  })
+
+  it('drains what waits when the connection is gone, resting or not', () => {
+    const window = new FairWindow()
+    const sent: number[] = []
+    window.rest(60_000)
+    window.admit(false, () => sent.push(0))
+    window.drain()
+    expect(sent).toEqual([0])
+  })
+
   it('drains what waits when the connection is gone', () => {
     const window = new FairWindow()
     const sent: number[] = []

@@ -8,7 +8,7 @@
  * grows with the data: KEYS, HGETALL, SMEMBERS, LRANGE, SORT, scripts, EXEC...) and nothing
  * beside it. Another sandbox's command then waits behind at most that much, whatever one
  * attendee sends; the flooding attendee's commands still all run, in order, just paced by their
- * own replies.
+ * own replies, and by rests its lane asks for (ShareBudget: how much of the time it may use).
  */
 
 /** Ordinary commands one terminal may have at Valkey at once. */
@@ -79,6 +79,7 @@ export class FairWindow {
   #light = 0
   #heavy = false
   #waiting: Waiting[] = []
+  #resting: NodeJS.Timeout | null = null
 
   /** Commands admitted and not answered yet. */
   get inFlight(): number {
@@ -98,13 +99,26 @@ export class FairWindow {
     this.#pump()
   }
 
+  /** Admits nothing new for `ms` from now (what is at Valkey already is answered as usual); replaces an earlier rest. */
+  rest(ms: number): void {
+    if (this.#resting) clearTimeout(this.#resting)
+    this.#resting = setTimeout(() => {
+      this.#resting = null
+      this.#pump()
+    }, ms)
+    // A terminal resting must not keep a stopping process alive.
+    this.#resting.unref()
+  }
+
   /** Lets everything waiting go at once (the connection is gone, so each fails at once). */
   drain(): void {
+    if (this.#resting) clearTimeout(this.#resting)
+    this.#resting = null
     for (const waiting of this.#waiting.splice(0)) waiting.send()
   }
 
   #pump(): void {
-    while (this.#waiting.length > 0) {
+    while (this.#waiting.length > 0 && !this.#resting) {
       const next = this.#waiting[0]!
       const fits = next.heavy ? this.inFlight === 0 : !this.#heavy && this.#light < LIGHT_WINDOW
       if (!fits) return
