@@ -31,6 +31,7 @@ import type { SandboxUsers } from './aclRules.ts'
 import { placeOfNumber, SandboxRecycling } from './sandboxRecycling.ts'
 import { SandboxServers, type RegistryServer, type SandboxPlace } from './sandboxServers.ts'
 import { sweepOnce } from './sandboxSweep.ts'
+import { SandboxUse } from './sandboxUse.ts'
 
 export type { RegistryServer, SandboxPlace } from './sandboxServers.ts'
 
@@ -81,12 +82,7 @@ export class SandboxRegistry {
   readonly #allowed: Set<number>
   /** Sandboxes this process knows of, by number (see the module's limits). */
   #known = new Map<number, SandboxRecord>()
-  /**
-   * Sandboxes live here that stored something (`wanted`), and those the control server has been
-   * told so (`told`): a sandbox is released unused at its last close only once it is told, so a
-   * write made while the control server was down is not mistaken for none.
-   */
-  readonly #used = { wanted: new Set<number>(), told: new Set<number>() }
+  readonly #use: SandboxUse
   /** Attaches, releases and sweeps under way (settled()). */
   readonly #pending = new Set<Promise<unknown>>()
   /** Sweeps of this process run one after another. */
@@ -98,6 +94,7 @@ export class SandboxRegistry {
     this.#log = options.log ?? (() => undefined)
     this.#servers = new SandboxServers(options.servers, options.secret)
     this.#recycling = new SandboxRecycling({ directory: this.#directory, servers: this.#servers, forget: options.forget, log: this.#log })
+    this.#use = new SandboxUse(this.#directory, this.#servers, this.#log)
     this.#allowed = new Set(options.servers.flatMap((server, index) => server.databases.map((db) => sandboxNumber(index, db))))
   }
 
@@ -176,11 +173,10 @@ export class SandboxRegistry {
       try {
         if (outcome !== 'resumed') {
           // A sandbox handed out starts without anyone's progress, scripts or marks.
-          this.#used.wanted.delete(record.number)
-          this.#used.told.delete(record.number)
+          this.#use.drop(record.number)
           await this.options.forget?.(sandbox)
         } else if (record.used) {
-          this.#used.told.add(record.number)
+          this.#use.known(record.number)
         }
         const users = await this.#servers.configureUsers(sandbox)
         this.#known.set(record.number, record)
@@ -195,7 +191,6 @@ export class SandboxRegistry {
   }
 
   async #claimOrResume(presented: string | null, freshTokenHash: string, address: string) {
-    // A claim whose emptiness check could not reach its server is handed back (released unused).
     let checking: number | null = null
     try {
       return await this.#directory.attach({
@@ -215,8 +210,21 @@ export class SandboxRegistry {
         },
       })
     } catch (error) {
-      if (checking !== null) void this.connectionClosed(checking)
+      if (checking !== null) void this.#track(this.#handBack(checking))
       throw this.#explain(error as Error)
+    }
+  }
+
+  /**
+   * A claim whose emptiness check could not reach its server: its number is freed again without
+   * flushing (nobody used it, and it may hold someone else's data), to be checked by the next claim.
+   */
+  async #handBack(number: number): Promise<void> {
+    try {
+      const outcome = await this.#directory.connectionClosed(number, { releaseIfUnused: true })
+      if (outcome === 'marked') await this.#directory.finishRecycle(number)
+    } catch (error) {
+      this.#log(`sandbox ${number} could not be handed back: ${(error as Error).message}`)
     }
   }
 
@@ -249,45 +257,18 @@ export class SandboxRegistry {
   }
 
   async #closed(number: number): Promise<void> {
-    const last = this.#directory.liveHere(number) <= 1
-    const releaseIfUnused = last && !this.#used.told.has(number) && !(await this.#storedSomething(number))
+    const releaseIfUnused = this.#directory.liveHere(number) <= 1 && !(await this.#use.keep(number))
     const outcome = await this.#directory.connectionClosed(number, { releaseIfUnused })
     if (outcome === 'open') return
-    this.#used.wanted.delete(number)
-    this.#used.told.delete(number)
+    this.#use.drop(number)
     if (outcome !== 'marked') return
     this.#known.delete(number)
     await this.#recycling.finish(number, 'its tab closed and it never stored anything')
   }
 
-  /**
-   * Whether a sandbox not known as used in the control server holds something after all (a write
-   * whose mark was lost while the control server was down): then it is marked used now and kept.
-   * True when its server cannot be asked (it is kept then too).
-   */
-  async #storedSomething(number: number): Promise<boolean> {
-    try {
-      const stored = this.#used.wanted.has(number) || (await this.#servers.size(placeOf(number))) > 0
-      if (stored) await this.#directory.markUsed(number)
-      return stored
-    } catch {
-      return true
-    }
-  }
-
   /** Something was stored in the sandbox (a keyspace event, saved progress): keep it after its tab closes. */
   markUsed(number: number): void {
-    if (this.#used.told.has(number)) return
-    if (this.#directory.liveHere(number) > 0) this.#used.wanted.add(number)
-    this.#tellUsed(number).catch((error: Error) => {
-      // Told again at the sandbox's last close; a control server that is down is no news.
-      if (!(error instanceof ControlUnavailableError)) this.#log(`sandbox ${number} could not be marked used: ${error.message}`)
-    })
-  }
-
-  async #tellUsed(number: number): Promise<void> {
-    await this.#directory.markUsed(number)
-    if (this.#used.wanted.has(number)) this.#used.told.add(number)
+    this.#use.mark(number)
   }
 
   /**
