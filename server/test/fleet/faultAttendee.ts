@@ -156,3 +156,14 @@ export async function expectReplies(attendee: FaultAttendee, args: string[], exp
     throw new Error(`${attendee.name}: ${args.join(' ')} answered ${JSON.stringify(replies)}, not ${JSON.stringify(expected)}`)
   }
 }
+
+/** `eventually` for checks that need to wait on something themselves (reading /proc, a file). */
+export async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
