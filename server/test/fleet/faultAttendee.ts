@@ -38,6 +38,14 @@ function fromAddress(address: string): SocketFactory {
 
 /** Starts an attendee on the playground at `port` and waits for its first welcome. */
 export async function startAttendee(port: number, name: string, from: string): Promise<FaultAttendee> {
+  const attendee = connectAttendee(port, name, from)
+  await eventually(() => (attendee.connection.status.state === 'open' ? true : undefined), `${name} welcomed`, 30_000)
+  await eventually(() => (attendee.numbers.length > 0 ? true : undefined), `${name}'s room number`, 10_000)
+  return attendee
+}
+
+/** Starts an attendee's connection on the playground at `port`, without waiting for anything. */
+export function connectAttendee(port: number, name: string, from: string): FaultAttendee {
   const connection = new ProxyConnection({
     url: `ws://127.0.0.1:${port}/ws`,
     WebSocket: fromAddress(from),
@@ -53,8 +61,6 @@ export async function startAttendee(port: number, name: string, from: string): P
   connection.on('missions', (message) => attendee.progress.push({ at: Date.now(), value: message }))
   connection.on('attendee', (number) => attendee.numbers.push({ at: Date.now(), value: number }))
   connection.start()
-  await eventually(() => (connection.status.state === 'open' ? true : undefined), `${name} welcomed`, 30_000)
-  await eventually(() => (attendee.numbers.length > 0 ? true : undefined), `${name}'s room number`, 10_000)
   return attendee
 }
 
