@@ -52,6 +52,8 @@ describe('npm start -- --workers 2 --valkeys 2: a worker killed with SIGKILL, th
   it('gives every attendee a sandbox of its own, on both servers and both workers', async () => {
     for (const attendee of attendees) expect(await run(attendee, ['GET', 'owner'])).toEqual([{ t: 'bulk', s: attendee.name }])
     expect(new Set(attendees.map(numberOf)).size).toBe(ATTENDEES)
+    // Sandbox numbers from 100000 on are the second server's.
+    expect(new Set(attendees.map((attendee) => numberOf(attendee) >= 100_000))).toEqual(new Set([true, false]))
     const workers = await Promise.all(attendees.map((a) => workerServing(fleet!.port, a.from, fleet!.workerPids)))
     expect(new Set(workers)).toEqual(new Set(fleet!.workerPids))
   })
