@@ -6,8 +6,6 @@
  * exercise the same start-up path users run.
  */
 import { createServer, type Server } from 'node:http'
-import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import type { Config, ValkeyTarget } from './config.ts'
 import { createCommandDocsHandler } from './http/commandDocs.ts'
@@ -18,12 +16,11 @@ import { ProgressStore } from './missions/ProgressStore.ts'
 import { attachGateway, type Gateway } from './http/wsGateway.ts'
 import { SandboxRegistry } from './sandbox/SandboxRegistry.ts'
 import { connectAdmin, createAdminClient, type AdminClient, type Capabilities } from './valkey/adminClient.ts'
-import { readLuaDefaults, ScriptBook } from './sandbox/ScriptBook.ts'
+import { MAX_BYTES, MAX_SCRIPTS, readLuaDefaults, ScriptBook } from './sandbox/ScriptBook.ts'
 import type { MemoryQuota } from './sandbox/MemoryQuota.ts'
 import { scriptGuardLine } from './sandbox/scriptGuard.ts'
 import { SecretKey } from './http/SecretKey.ts'
 import { Room } from './instructor/Room.ts'
-import { sandboxUsers } from './sandbox/aclRules.ts'
 import { createInstructorHandler } from './http/instructorApi.ts'
 import { runInDb } from './valkey/runInDb.ts'
 import type { EmbeddedValkey } from './valkey/EmbeddedValkey.ts'
@@ -33,6 +30,10 @@ import { ShutdownSteps } from './shutdownSteps.ts'
 import type { ServerKeeper } from './pool/ServerKeeper.ts'
 import { ValkeyPool } from './pool/ValkeyPool.ts'
 import { followServerRestarts } from './pool/serverRestarts.ts'
+import { ControlLink } from './control/ControlLink.ts'
+import { SandboxDirectory } from './control/SandboxDirectory.ts'
+import { SharedSecret } from './control/sharedSecret.ts'
+import { ScriptStore } from './control/ScriptStore.ts'
 
 export type PlaygroundOptions = {
   config: Config
@@ -47,6 +48,11 @@ export type PlaygroundOptions = {
   helloTimeoutMs?: number
   /** The room's heartbeat between processes, and when a silent process counts as dead (tests shorten them). */
   room?: { heartbeatMs?: number; deadAfterMs?: number }
+  /**
+   * This process's heartbeat in the control Valkey, when it counts as gone, and how long a sandbox
+   * open here still resumes from this process's cache while the control server is down (tests shorten them).
+   */
+  control?: { heartbeatMs?: number; staleMs?: number; cacheTrustMs?: number }
   /**
    * The pool's servers, kept by someone else (a worker under the cluster primary, whose keeper
    * relays restarts to it). Absent: config.valkeyUrls if set, else embedded servers started here.
@@ -67,6 +73,8 @@ export type Playground = {
   admin: AdminClient
   capabilities: Capabilities
   registry: SandboxRegistry
+  /** This process's link to the control Valkey (its identity and heartbeat there). */
+  link: ControlLink
   /** The first server's memory quota and its meter; null when SANDBOX_MEMORY_MB=0. */
   quota: MemoryQuota | null
   gateway: Gateway
@@ -113,12 +121,19 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     control.on('error', () => undefined) // reconnects by itself; commands report failures
     await connectAdmin(control, `${controlTarget.host}:${controlTarget.port} (the bookkeeping server)`)
     onClose(() => control.disconnect())
+    // One identity and heartbeat per process: what it holds in the control server counts while it beats.
+    const link = new ControlLink({ control, ...options.control, log })
+    await link.start()
+    onClose(() => link.stop())
+    // Every process derives the sandboxes' ACL passwords from one secret, so any of them can serve any sandbox.
+    const aclSecret = await new SharedSecret(link, log).get()
 
     // Read while the Lua VM is fresh: every sandbox's scripts start from these settings. The pool's
     // servers are taken to run one Valkey version, so the first one's defaults stand for all.
     const luaDefaults = await readLuaDefaults(first.admin)
     const guard = first.quota ? scriptGuardLine(first.quota.growingCommands, first.quota.quotaMb) : null
-    const scripts = new ScriptBook(luaDefaults, guard)
+    // Books are kept in the control server too: a page reconnecting to another process finds its scripts.
+    const scripts = new ScriptBook(luaDefaults, guard, new ScriptStore(link, { maxScripts: MAX_SCRIPTS, maxBytes: MAX_BYTES }), log)
 
     const missions = new MissionCatalog(config.missionsDir, log)
     const instructorKey = config.instructorKey ? new SecretKey(config.instructorKey) : SecretKey.random()
@@ -127,7 +142,6 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     roomControl.on('error', () => undefined) // reconnects by itself; writes report failures
     await connectAdmin(roomControl, `${controlTarget.host}:${controlTarget.port} (the bookkeeping server)`)
     onClose(() => roomControl.disconnect())
-    const aclSecret = randomBytes(32).toString('hex')
     const room = new Room({
       steps: (id) => missions.get(id)?.steps.map((step) => step.id) ?? null,
       rules: { afterSeconds: config.stuckAfterSeconds, errors: config.stuckErrors },
@@ -143,8 +157,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         const { node, db } = pool.place(number)
         node.quota?.emptied(db)
       },
-      usersOf: (number) => sandboxUsers(pool.place(number).db, aclSecret),
-      shared: { control: roomControl, processId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, ...options.room },
+      usersOf: (number) => registry.usersOf(number),
+      shared: { control: roomControl, processId: link.processId, ...options.room },
       log,
     })
     await room.start()
@@ -153,7 +167,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     // Saved progress is something stored: such a sandbox is kept after its tab closes.
     const progress = new ProgressStore(control, (number) => registry.markUsed(number))
     const registry: SandboxRegistry = new SandboxRegistry({
-      control,
+      directory: new SandboxDirectory({ link, now: options.now, cacheTrustMs: options.control?.cacheTrustMs, log }),
       servers: pool.nodes.map((node) => ({
         admin: node.admin,
         databases: node.databases,
@@ -175,6 +189,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       },
     })
     await registry.load()
+    // Runs after the gateway closed its sockets: their releases reach the control server before it is let go.
+    onClose(() => registry.settled())
     // Data from before this start (the append-only files) is measured in the background.
     for (const node of pool.nodes) void node.quota?.meter.resyncAll(registry.databasesInUse(node.index))
     const sweeper = setInterval(() => {
@@ -266,6 +282,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       admin: first.admin,
       capabilities: first.capabilities,
       registry,
+      link,
       quota: first.quota,
       gateway,
       embeddedPool: embedded,

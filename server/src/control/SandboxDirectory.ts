@@ -328,6 +328,14 @@ export class SandboxDirectory {
     ]) as Promise<'adopted' | 'conflict'>
   }
 
+  /**
+   * Writes back the records this process can vouch for and its live set, as after a loss: the
+   * server holding the control database restarted and its append-only file may lack the last writes.
+   */
+  writeBack(): Promise<void> {
+    return this.#restore('lost')
+  }
+
   /** Writes back this process's live set, and after a loss the records it can vouch for. */
   async #restore(why: RestoreReason): Promise<void> {
     if (why === 'lost') {

@@ -7,6 +7,7 @@
 import type { Server } from 'node:http'
 import { CLOSE_CODES, ERROR_CODES, PROTOCOL_VERSION, type ClientMessage } from '../../../common/protocol/index.ts'
 import { SandboxUnavailableError } from '../sandbox/SandboxRegistry.ts'
+import { ControlUnavailableError } from '../control/ControlUnavailableError.ts'
 import { InstructorSession } from '../instructor/InstructorSession.ts'
 import { AttendeeSocket } from './AttendeeSocket.ts'
 import type { GatewayDeps } from './gatewayDeps.ts'
@@ -34,7 +35,9 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
         attaching = true
         deps.registry
           .attach(message.token, address)
-          .then((lease) => {
+          .then(async (lease) => {
+            // The sandbox's scripts, which another process may have recorded, before its terminal runs anything.
+            await deps.scripts.load(lease.sandbox.number, lease.owner)
             attaching = false
             if (ws.readyState !== ws.OPEN) {
               // Gone while the sandbox was being found: the lease is still handed back.
@@ -45,11 +48,17 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
           })
           .catch((error: Error) => {
             attaching = false
+            deps.log(`sandbox attach failed: ${error.message}`)
+            // The page tries again by itself after this close code (common/connection/ProxyConnection.ts).
+            if (error instanceof ControlUnavailableError) {
+              const text = "The playground's bookkeeping server is not reachable; you will get your sandbox as soon as it is back…"
+              send({ type: 'notice', level: 'warn', text })
+              return ws.close(CLOSE_CODES.sandboxUnavailable, closeReason(text))
+            }
             const text =
               error instanceof SandboxUnavailableError
                 ? `No sandbox is free: ${error.message}`
                 : `The playground cannot reach Valkey right now (${error.message}).`
-            deps.log(`sandbox attach failed: ${error.message}`)
             send({ type: 'notice', level: 'error', text })
             ws.close(CLOSE_CODES.sandboxUnavailable, closeReason(text))
           })

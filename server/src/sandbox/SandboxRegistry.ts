@@ -1,51 +1,38 @@
 /**
- * @module Which browser owns which database, and the recycling of idle ones.
+ * @module Which browser owns which sandbox, and the recycling of idle ones, for every playground
+ * process that shares one pool.
  *
- * A browser holds an unguessable token; the registry keeps only its SHA-256,
- * mapped to a sandbox: one database on one server of the pool, named by its
- * number (pool/sandboxNumber.ts; on the first server the number is the
- * database). The mapping lives in memory and is written through to a hash in
- * the control database, so a proxy restarted against persistent VALKEY_URL
- * servers gives everyone their data back, and it never hands a database that
- * still holds data it does not know about to anyone.
+ * A browser holds an unguessable token; only its SHA-256 is kept, mapped to a sandbox: one database
+ * on one server of the pool, named by its number (pool/sandboxNumber.ts; on the first server the
+ * number is the database). The mapping, the per-address counts, which process has which sandbox
+ * open and whether it ever stored anything all live in the control Valkey's sandbox directory
+ * (control/SandboxDirectory.ts), whose every decision is one Lua script: two processes can never
+ * hand out the same database, and a page that reconnects to another process gets its sandbox back.
+ * This class words the directory's answers for the gateway and does the work on the servers
+ * themselves (sandboxServers.ts): ACL users, the emptiness check, the flush.
  *
- * A new sandbox goes to the server with the smallest share of its databases
- * in use (the first of equals), so no server fills while another has room; a
- * sandbox stays where it was made for as long as it exists, so its data never
- * moves. Each server's own admin client sizes, flushes and fences its
- * databases (DBSIZE, FLUSHDB, ACL SETUSER, CLIENT KILL).
+ * A new sandbox goes to the server with the fewest sandboxes (the first of equals) that can be
+ * asked now; it stays there for as long as it exists, so its data never moves. A database holding
+ * data the playground did not put there is never handed out (the directory marks it foreign).
  *
- * Sandboxes are released as early as is safe, so a burst of throwaway sockets cannot keep them:
- * one that never stored anything goes as soon as its last socket closes, one emptied again after
- * a few minutes, any other after the idle limit. One client address may hold only a share of
- * them. Allocation, release and the sweep all run one at a time (the lock), so a token resumed
- * while its sandbox is being recycled either gets it before, or a new one after, never a
- * database the registry has just let go.
+ * Sandboxes are released as early as is safe, so a burst of throwaway sockets cannot keep them: one
+ * that never stored anything goes as soon as its last socket in every process closes, one emptied
+ * again after a few minutes, any other after the idle limit (sandboxSweep.ts). One client address
+ * may hold only a share of them, counted across processes.
+ *
+ * Limits: `size` and `databasesInUse` are this process's view: exact for what it did, and for what
+ * other processes did as of its last sweep or load.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { AdminClient } from '../valkey/adminClient.ts'
-import { placementOrder } from '../pool/placement.ts'
+import { ControlUnavailableError } from '../control/ControlUnavailableError.ts'
+import { SandboxRefusedError, type DirectorySnapshot, type SandboxDirectory, type SandboxRecord } from '../control/SandboxDirectory.ts'
 import { placeOf, sandboxNumber } from '../pool/sandboxNumber.ts'
 import type { SandboxUsers } from './aclRules.ts'
+import { placeOfNumber, SandboxRecycling } from './sandboxRecycling.ts'
 import { SandboxServers, type RegistryServer, type SandboxPlace } from './sandboxServers.ts'
+import { sweepOnce } from './sandboxSweep.ts'
 
 export type { RegistryServer, SandboxPlace } from './sandboxServers.ts'
-
-const REGISTRY_KEY = 'playground:sandboxes'
-/** How many released, never-used tokens are remembered (64 bytes each). */
-const RELEASED_REMEMBERED = 10_000
-
-type SandboxRecord = {
-  /** The sandbox's number (named `db` since before pools: on the first server it is the database). */
-  db: number
-  tokenHash: string
-  createdAt: number
-  lastSeenAt: number
-  /** Where the browser that made it connected from: the per-address limit counts these. */
-  address?: string
-  /** Something was stored in it (a key was written, mission progress saved). */
-  used?: boolean
-}
 
 export type SandboxLease = {
   token: string
@@ -54,8 +41,10 @@ export type SandboxLease = {
   sandbox: SandboxPlace
   /** The token was unknown (or absent) and a new, empty sandbox was made. */
   fresh: boolean
-  /** The sandbox existed before this attach. */
+  /** The sandbox existed before this attach (or its token had been released unused and keeps its name). */
   resumed: boolean
+  /** This sandbox's life (token and creation): a number handed out again gets another. */
+  owner: string
 }
 
 export class SandboxUnavailableError extends Error {
@@ -63,16 +52,16 @@ export class SandboxUnavailableError extends Error {
 }
 
 export type RegistryOptions = {
-  /** The client on the control (bookkeeping) database, where the registry hash lives. */
-  control: AdminClient
+  /** The sandbox directory in the control Valkey (one per process, on its ControlLink). */
+  directory: SandboxDirectory
   /** The pool's servers, in pool order. */
   servers: RegistryServer[]
   idleMs: number
   /** A sandbox that was used but is empty again is released after this long without a connection. */
   emptyIdleMs?: number
-  /** Most sandboxes one client address may hold at once. */
+  /** Most sandboxes one client address may hold at once, across processes. */
   perAddress?: number
-  /** Secret the ACL passwords are derived from; new each process. */
+  /** Secret the ACL passwords are derived from; the same in every process (control/sharedSecret.ts). */
   secret: string
   now?: () => number
   log?: (message: string) => void
@@ -82,270 +71,264 @@ export type RegistryOptions = {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
-const placeOfNumber = (number: number): SandboxPlace => ({ number, ...placeOf(number) })
-
 export class SandboxRegistry {
-  #byToken = new Map<string, SandboxRecord>()
-  /** By sandbox number. */
-  #byDb = new Map<number, SandboxRecord>()
-  /** Sandboxes held per server, for placement. */
-  #held: number[]
-  /** Open connections per sandbox; a sandbox with any is never idle. */
-  #live = new Map<number, number>()
-  /** Sandboxes (numbers) found holding data the playground did not put there. */
-  #foreign = new Set<number>()
-  /**
-   * Tokens whose sandbox was released because it never held anything (most recent last, bounded).
-   * Such a browser coming back (a reload, a wifi drop) lost nothing, so it gets a new sandbox
-   * under the same token and no "your sandbox is gone" warning.
-   */
-  #releasedUnused = new Set<string>()
-  /** Serialises allocations so two browsers never get the same database. */
-  #lock: Promise<unknown> = Promise.resolve()
-  readonly #now: () => number
+  readonly #directory: SandboxDirectory
   readonly #servers: SandboxServers
+  readonly #recycling: SandboxRecycling
+  readonly #now: () => number
+  readonly #log: (message: string) => void
+  /** The pool's sandbox numbers. */
+  readonly #allowed: Set<number>
+  /** Sandboxes this process knows of, by number (see the module's limits). */
+  #known = new Map<number, SandboxRecord>()
+  /**
+   * Sandboxes live here that stored something (`wanted`), and those the control server has been
+   * told so (`told`): a sandbox is released unused at its last close only once it is told, so a
+   * write made while the control server was down is not mistaken for none.
+   */
+  readonly #used = { wanted: new Set<number>(), told: new Set<number>() }
+  /** Attaches, releases and sweeps under way (settled()). */
+  readonly #pending = new Set<Promise<unknown>>()
+  /** Sweeps of this process run one after another. */
+  #sweeping: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly options: RegistryOptions) {
+    this.#directory = options.directory
     this.#now = options.now ?? Date.now
+    this.#log = options.log ?? (() => undefined)
     this.#servers = new SandboxServers(options.servers, options.secret)
-    this.#held = options.servers.map(() => 0)
+    this.#recycling = new SandboxRecycling({ directory: this.#directory, servers: this.#servers, forget: options.forget, log: this.#log })
+    this.#allowed = new Set(options.servers.flatMap((server, index) => server.databases.map((db) => sandboxNumber(index, db))))
   }
 
   /** Sandboxes the whole pool can hold. */
   get capacity(): number {
-    return this.options.servers.reduce((sum, server) => sum + server.databases.length, 0)
+    return this.#allowed.size
   }
 
   get size(): number {
-    return this.#byDb.size
+    return this.#known.size
   }
 
-  /** Resolves once every allocation, release and sweep queued so far has finished. */
-  settled(): Promise<void> {
-    return this.#lock.then(() => undefined)
+  /** Resolves once every attach, release and sweep started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
   }
 
   /** Sandboxes held on server `index` now, and how many databases it has for them. */
   onServer(index: number): { held: number; capacity: number } {
-    return { held: this.#held[index] ?? 0, capacity: this.options.servers[index]?.databases.length ?? 0 }
+    return { held: this.databasesInUse(index).length, capacity: this.options.servers[index]?.databases.length ?? 0 }
   }
 
   /** The databases of server `index` handed out now (real database numbers there). */
   databasesInUse(index: number): number[] {
-    return [...this.#byDb.keys()].map(placeOf).flatMap((place) => (place.server === index ? [place.db] : []))
+    return [...this.#known.keys()].map(placeOf).flatMap((place) => (place.server === index ? [place.db] : []))
   }
 
-  /** Loads the mapping a previous proxy left in the control database. */
+  /** The sandbox's ACL users on its server. */
+  usersOf(number: number): SandboxUsers {
+    return this.#servers.users(placeOfNumber(number))
+  }
+
+  /** Reads what the directory holds (at start: what earlier processes left there). */
   async load(): Promise<void> {
-    const stored = (await this.options.control.call('hgetall', REGISTRY_KEY)) as string[]
-    const allowed = new Set(this.options.servers.flatMap((server, index) => server.databases.map((db) => sandboxNumber(index, db))))
-    for (let i = 0; i + 1 < stored.length; i += 2) {
-      try {
-        const record = JSON.parse(stored[i + 1]!) as SandboxRecord
-        if (record.tokenHash === stored[i] && allowed.has(record.db) && !this.#byDb.has(record.db)) {
-          // Written by a version that did not track use: keep it as if used.
-          record.used ??= true
-          this.#remember(record)
-        }
-      } catch {
-        // A corrupt entry is dropped; its database is treated as foreign until flushed.
-      }
-    }
+    this.#adopt(await this.#directory.load(this.#serverIndexes()))
   }
 
   /**
-   * Writes the whole mapping back and configures the sandboxes' users again, e.g. after a server
-   * restarted (its append-only file may lack the last second). `server`: only that server's users
-   * (the mapping is written back whole: the control database may be on the server that restarted).
+   * After a server restarted (its append-only file may lack the last second): writes back what
+   * this process vouches for (the control database may be on that server) and configures again
+   * the users of the sandboxes open here. `server`: only that server's users.
    */
   async restore(server?: number): Promise<void> {
-    for (const record of this.#byDb.values()) await this.#persist(record)
-    for (const record of this.#byDb.values()) {
-      const place = placeOfNumber(record.db)
-      if (server === undefined || place.server === server) await this.#servers.configureUsers(place)
+    await this.#directory.writeBack()
+    await this.load()
+    for (const number of this.#known.keys()) {
+      const place = placeOfNumber(number)
+      if (this.#directory.liveHere(number) > 0 && (server === undefined || place.server === server)) await this.#servers.configureUsers(place)
     }
-  }
-
-  /** Runs `work` when everything queued before it is done; allocation, release and sweep never overlap. */
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#lock.then(work)
-    this.#lock = run.catch(() => undefined)
-    return run
   }
 
   /**
    * Finds the sandbox for a token, or makes a new one (with a new token). The lease counts as an
-   * open connection until connectionClosed(lease.sandbox.number) is called for it, which the caller must do once,
-   * also when its socket closed before the lease arrived.
+   * open connection until connectionClosed(lease.sandbox.number) is called for it, which the caller
+   * must do once, also when its socket closed before the lease arrived. Throws
+   * SandboxUnavailableError (none may be given), ControlUnavailableError, or a server's error.
    */
   attach(token: string | null, address = ''): Promise<SandboxLease> {
-    return this.#serial(() => this.#attach(token, address))
+    return this.#track(this.#attach(token, address))
   }
 
   async #attach(token: string | null, address: string): Promise<SandboxLease> {
-    const known = token ? this.#byToken.get(hashToken(token)) : undefined
-    if (token && known) {
-      known.lastSeenAt = this.#now()
-      this.connectionOpened(known.db)
-      await this.#persist(known)
-      const sandbox = placeOfNumber(known.db)
-      const users = await this.#servers.configureUsers(sandbox)
-      return { token, users, sandbox, fresh: false, resumed: true }
+    const freshToken = randomBytes(32).toString('base64url')
+    let presented = token ? hashToken(token) : null
+    // Bounded: a second round only when the token named a sandbox outside this pool.
+    for (let round = 0; ; round++) {
+      const { record, outcome } = await this.#claimOrResume(presented, hashToken(freshToken), address)
+      if (!this.#allowed.has(record.number) && round === 0) {
+        // Left from a larger pool (SANDBOX_MAX was lowered): the browser gets a new sandbox.
+        await this.#directory.connectionClosed(record.number)
+        presented = null
+        continue
+      }
+      const sandbox = placeOfNumber(record.number)
+      try {
+        if (outcome !== 'resumed') {
+          // A sandbox handed out starts without anyone's progress, scripts or marks.
+          this.#used.wanted.delete(record.number)
+          this.#used.told.delete(record.number)
+          await this.options.forget?.(sandbox)
+        } else if (record.used) {
+          this.#used.told.add(record.number)
+        }
+        const users = await this.#servers.configureUsers(sandbox)
+        this.#known.set(record.number, record)
+        const kept = outcome === 'claimed' ? freshToken : token!
+        const owner = `${record.tokenHash}:${record.createdAt}`
+        return { token: kept, users, sandbox, fresh: outcome === 'claimed', resumed: outcome !== 'claimed', owner }
+      } catch (error) {
+        void this.connectionClosed(record.number)
+        throw error
+      }
     }
-    const limit = this.options.perAddress ?? Infinity
-    if (address && this.#heldBy(address) >= limit) {
-      throw new SandboxUnavailableError(
-        `this address already holds ${limit} sandboxes, the most one address may have; ` +
+  }
+
+  async #claimOrResume(presented: string | null, freshTokenHash: string, address: string) {
+    // A claim whose emptiness check could not reach its server is handed back (released unused).
+    let checking: number | null = null
+    try {
+      return await this.#directory.attach({
+        tokenHash: presented,
+        freshTokenHash,
+        address,
+        perAddress: this.options.perAddress,
+        // A server that cannot be asked now (restarting) takes no new sandbox.
+        candidates: this.options.servers.flatMap((server, index) =>
+          server.admin.status === 'ready' ? [{ server: index, dbs: server.databases }] : []
+        ),
+        isEmpty: async (number) => {
+          checking = number
+          const empty = (await this.#servers.size(placeOf(number))) === 0
+          checking = null
+          return empty
+        },
+      })
+    } catch (error) {
+      if (checking !== null) void this.connectionClosed(checking)
+      throw this.#explain(error as Error)
+    }
+  }
+
+  #explain(error: Error): Error {
+    if (!(error instanceof SandboxRefusedError)) return error
+    if (error.reason === 'address-limit') {
+      return new SandboxUnavailableError(
+        `this address already holds ${this.options.perAddress} sandboxes, the most one address may have; ` +
           `close some playground tabs (an unused sandbox is released when its tab closes)`
       )
     }
-    const sandbox = await this.#freeSandbox()
-    await this.options.forget?.(sandbox)
-    const returning = token !== null && this.#releasedUnused.delete(hashToken(token))
-    const newToken = returning ? token : randomBytes(32).toString('base64url')
-    const now = this.#now()
-    const record: SandboxRecord = {
-      db: sandbox.number,
-      tokenHash: hashToken(newToken),
-      createdAt: now,
-      lastSeenAt: now,
-      address,
-      used: false,
-    }
-    this.#remember(record)
-    this.connectionOpened(sandbox.number)
-    await this.#persist(record)
-    const users = await this.#servers.configureUsers(sandbox)
-    return { token: newToken, users, sandbox, fresh: !returning, resumed: returning }
-  }
-
-  connectionOpened(db: number): void {
-    this.#live.set(db, (this.#live.get(db) ?? 0) + 1)
-  }
-
-  /**
-   * One connection to the sandbox ended. The last one of a sandbox that never stored anything
-   * releases it at once (a page opened and closed, or a script opening sockets, keeps nothing).
-   * Returns when that release, if any, is done.
-   */
-  connectionClosed(db: number): Promise<void> {
-    const count = (this.#live.get(db) ?? 1) - 1
-    if (count > 0) this.#live.set(db, count)
-    else this.#live.delete(db)
-    const record = this.#byDb.get(db)
-    if (!record) return Promise.resolve()
-    record.lastSeenAt = this.#now()
-    if (count > 0 || record.used) return this.#persist(record).catch(() => undefined)
-    return this.#serial(async () => {
-      // Checked again in the queue: a reload may have taken it back meanwhile.
-      if (this.#live.has(db) || record.used || this.#byDb.get(db) !== record) return
-      await this.#recycle(record, 'its tab closed and it never stored anything')
-      this.#releasedUnused.add(record.tokenHash)
-      if (this.#releasedUnused.size > RELEASED_REMEMBERED) {
-        this.#releasedUnused.delete(this.#releasedUnused.values().next().value!)
-      }
-    }).catch((error: Error) => this.options.log?.(`releasing sandbox ${db} failed: ${error.message}`))
-  }
-
-  /** Something was stored in the sandbox (a keyspace event, saved progress): keep it after its tab closes. */
-  markUsed(db: number): void {
-    const record = this.#byDb.get(db)
-    if (!record || record.used) return
-    record.used = true
-    this.#persist(record).catch(() => undefined)
-  }
-
-  /**
-   * Flushes and frees every sandbox without a connection that has been idle longer than the
-   * limit, or empty for longer than the shorter one. Returns how many.
-   */
-  sweep(): Promise<number> {
-    return this.#serial(async () => {
-      const now = this.#now()
-      const emptyIdleMs = this.options.emptyIdleMs ?? this.options.idleMs
-      let recycled = 0
-      for (const record of [...this.#byDb.values()]) {
-        if (this.#live.has(record.db)) {
-          record.lastSeenAt = now
-          continue
-        }
-        const idle = now - record.lastSeenAt
-        if (idle >= this.options.idleMs) {
-          await this.#recycle(record, 'it was idle')
-          recycled++
-        } else if (idle >= emptyIdleMs) {
-          if ((await this.#servers.size(placeOf(record.db))) !== 0) continue
-          await this.#recycle(record, 'it was empty')
-          recycled++
-        }
-      }
-      return recycled
-    })
-  }
-
-  #heldBy(address: string): number {
-    let held = 0
-    for (const record of this.#byDb.values()) if (record.address === address) held++
-    return held
-  }
-
-  async #recycle(record: SandboxRecord, why: string): Promise<void> {
-    const place = placeOfNumber(record.db)
-    await this.#servers.empty(place)
-    await this.options.forget?.(place)
-    await this.options.control.call('hdel', REGISTRY_KEY, record.tokenHash)
-    this.#byToken.delete(record.tokenHash)
-    this.#byDb.delete(record.db)
-    this.#held[place.server]!--
-    const where = place.server === 0 ? `database ${place.db}` : `database ${place.db} of server ${place.server}`
-    this.options.log?.(`sandbox in ${where} has been recycled: ${why}`)
-  }
-
-  #remember(record: SandboxRecord): void {
-    this.#byToken.set(record.tokenHash, record)
-    this.#byDb.set(record.db, record)
-    this.#held[placeOf(record.db).server]!++
-  }
-
-  async #persist(record: SandboxRecord): Promise<void> {
-    await this.options.control.call('hset', REGISTRY_KEY, record.tokenHash, JSON.stringify(record))
-  }
-
-  /**
-   * An empty database on the server with the smallest share in use (the first of equals). A
-   * server that cannot be asked now (restarting) is passed over for the next one.
-   */
-  async #freeSandbox(): Promise<SandboxPlace> {
-    const order = placementOrder(
-      this.#held,
-      this.options.servers.map((server) => server.databases.length)
-    )
-    let unreachable: Error | null = null
-    for (const server of order) {
-      try {
-        const found = await this.#freeDatabaseOn(server)
-        if (found) return found
-      } catch (error) {
-        unreachable = error as Error
-        this.options.log?.(`server ${server} of the pool cannot take a sandbox now: ${unreachable.message}`)
-      }
-    }
-    if (unreachable) throw unreachable
-    throw new SandboxUnavailableError(
+    return new SandboxUnavailableError(
       `all ${this.capacity} sandboxes are in use; an idle one is recycled after ` +
         `${Math.round(this.options.idleMs / 60_000)} minutes without a connection`
     )
   }
 
-  async #freeDatabaseOn(server: number): Promise<SandboxPlace | null> {
-    for (const db of this.options.servers[server]!.databases) {
-      const number = sandboxNumber(server, db)
-      if (this.#byDb.has(number) || this.#foreign.has(number)) continue
-      if ((await this.#servers.size({ server, db })) === 0) return { number, server, db }
-      this.#foreign.add(number)
-      const where = server === 0 ? `database ${db}` : `database ${db} of server ${server}`
-      this.options.log?.(`${where} holds data the playground did not create; it will not be used`)
+  /**
+   * One connection to the sandbox ended. The last one anywhere of a sandbox that never stored
+   * anything releases it at once (a page opened and closed, or a script opening sockets, keeps
+   * nothing); its browser coming back gets a new sandbox under the same token. Returns when that
+   * release, if any, is done. While the control server is down nothing is released.
+   */
+  connectionClosed(number: number): Promise<void> {
+    return this.#track(
+      this.#closed(number).catch((error: Error) => {
+        if (!(error instanceof ControlUnavailableError)) this.#log(`releasing sandbox ${number} failed: ${error.message}`)
+      })
+    )
+  }
+
+  async #closed(number: number): Promise<void> {
+    const last = this.#directory.liveHere(number) <= 1
+    const releaseIfUnused = last && !this.#used.told.has(number) && !(await this.#storedSomething(number))
+    const outcome = await this.#directory.connectionClosed(number, { releaseIfUnused })
+    if (outcome === 'open') return
+    this.#used.wanted.delete(number)
+    this.#used.told.delete(number)
+    if (outcome !== 'marked') return
+    this.#known.delete(number)
+    await this.#recycling.finish(number, 'its tab closed and it never stored anything')
+  }
+
+  /**
+   * Whether a sandbox not known as used in the control server holds something after all (a write
+   * whose mark was lost while the control server was down): then it is marked used now and kept.
+   * True when its server cannot be asked (it is kept then too).
+   */
+  async #storedSomething(number: number): Promise<boolean> {
+    try {
+      const stored = this.#used.wanted.has(number) || (await this.#servers.size(placeOf(number))) > 0
+      if (stored) await this.#directory.markUsed(number)
+      return stored
+    } catch {
+      return true
     }
-    return null
+  }
+
+  /** Something was stored in the sandbox (a keyspace event, saved progress): keep it after its tab closes. */
+  markUsed(number: number): void {
+    if (this.#used.told.has(number)) return
+    if (this.#directory.liveHere(number) > 0) this.#used.wanted.add(number)
+    this.#tellUsed(number).catch((error: Error) => {
+      // Told again at the sandbox's last close; a control server that is down is no news.
+      if (!(error instanceof ControlUnavailableError)) this.#log(`sandbox ${number} could not be marked used: ${error.message}`)
+    })
+  }
+
+  async #tellUsed(number: number): Promise<void> {
+    await this.#directory.markUsed(number)
+    if (this.#used.wanted.has(number)) this.#used.told.add(number)
+  }
+
+  /**
+   * Flushes and frees every sandbox open in no process that has been idle longer than the limit,
+   * or empty for longer than the shorter one. Returns how many (0 when another process sweeps now).
+   */
+  sweep(): Promise<number> {
+    const run = this.#sweeping.then(async () => {
+      const { recycled, snapshot } = await sweepOnce({
+        directory: this.#directory,
+        servers: this.#servers,
+        recycling: this.#recycling,
+        serverIndexes: this.#serverIndexes(),
+        allowed: (number) => this.#allowed.has(number),
+        idleMs: this.options.idleMs,
+        emptyIdleMs: this.options.emptyIdleMs ?? this.options.idleMs,
+        now: this.#now,
+        log: this.#log,
+      })
+      if (snapshot) this.#adopt(snapshot)
+      return recycled
+    })
+    this.#sweeping = run.catch(() => undefined)
+    return this.#track(run)
+  }
+
+  #serverIndexes(): number[] {
+    return this.options.servers.map((_, index) => index)
+  }
+
+  /** The directory as read, plus sandboxes opened here since it was read. */
+  #adopt(snapshot: DirectorySnapshot): void {
+    const known = new Map<number, SandboxRecord>()
+    for (const record of snapshot.records) if (this.#allowed.has(record.number)) known.set(record.number, record)
+    for (const [number, record] of this.#known) if (!known.has(number) && this.#directory.liveHere(number) > 0) known.set(number, record)
+    this.#known = known
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#pending.add(work)
+    const done = () => this.#pending.delete(work)
+    work.then(done, done)
+    return work
   }
 }

@@ -49,6 +49,8 @@ type Book = Map<string, { body: string; wrappedSha: string }>
 
 export class ScriptBook {
   #books = new Map<number, Book>()
+  /** Whose sandbox each number's book is (SandboxLease.owner), as of its last load. */
+  #owners = new Map<number, string>()
 
   readonly #preamble: string
 
@@ -73,9 +75,16 @@ export class ScriptBook {
   /**
    * Reads the sandbox's book from the control server into this process (before its terminal
    * starts). Scripts this process already knows stay the most recent. Without a store, or with the
-   * control server unreachable, the book is what this process has.
+   * control server unreachable, the book is what this process has. `owner` (SandboxLease.owner)
+   * tells a book this process kept for an earlier holder of the number from this sandbox's.
    */
-  async load(number: number): Promise<void> {
+  async load(number: number, owner?: string): Promise<void> {
+    // The number served someone else when this process last held its book (it was recycled and
+    // handed out again by another process): that book is not this sandbox's.
+    if (owner !== undefined && this.#owners.get(number) !== owner) {
+      this.#books.delete(number)
+      this.#owners.set(number, owner)
+    }
     if (!this.store) return
     let stored: { sha: string; body: string }[]
     try {
@@ -107,6 +116,7 @@ export class ScriptBook {
   /** Drops a sandbox's book (it changed hands), here and in the control server. */
   async forget(number: number): Promise<void> {
     this.#books.delete(number)
+    this.#owners.delete(number)
     await this.store?.drop(number)
   }
 
