@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Reply } from '../../../common/protocol/index.ts'
 import { eventually } from '../helpers.ts'
 import { numberOf, run, startAttendee, statusesSince, until, type FaultAttendee } from './faultAttendee.ts'
-import { descendants, startFleet, stopFleet, type StartedFleet } from './fleetProcess.ts'
+import { descendants, healthPid, startFleet, stopFleet, type StartedFleet } from './fleetProcess.ts'
 import { appendOnlyFileHolds, pidListeningOn, poolPorts, workerServing } from './procView.ts'
 
 /** Attendees are added until both workers serve one of each server, at most this many. */
@@ -22,6 +22,14 @@ const SECOND_SERVER = 100_000
 
 const RESTARTING = /Valkey stopped \(.*\) and is being restarted from its append-only file/
 const RESTARTED = /Valkey has been restarted/
+
+/**
+ * Lets new connections go to the workers in turn (the primary hands them out round-robin) until
+ * the next one is `pid`'s: with two workers, once the other one answered. At most 10 connections.
+ */
+async function nextConnectionTo(port: number, pid: number): Promise<void> {
+  for (let i = 0; i < 10 && (await healthPid(port)) === pid; i++);
+}
 
 describe('npm start -- --workers 2 --valkeys 2: a pool valkey-server killed with SIGKILL', () => {
   let fleet: StartedFleet | undefined
@@ -39,7 +47,10 @@ describe('npm start -- --workers 2 --valkeys 2: a pool valkey-server killed with
     fleet = await startFleet(['--workers', '2', '--valkeys', '2'], { SANDBOX_MAX: '16' })
     // Each worker then hears of the crash for attendees of its own, so when they have heard, it has
     // handled the crash, and anything it sent the others would be there before their next reply.
+    // New sandboxes alternate between the servers, and new connections between the workers; so
+    // that they do not pair up, attendees go to the workers two by two (W0 W0 W1 W1 ...).
     while (attendees.length < MOST_ATTENDEES && (attendees.length < 4 || !spread())) {
+      await nextConnectionTo(fleet.port, fleet.workerPids[Math.floor(attendees.length / 2) % 2]!)
       const attendee = await startAttendee(fleet.port, `attendee-${attendees.length}`, `127.0.0.${attendees.length + 2}`)
       attendees.push(attendee)
       serving.set(attendee, await workerServing(fleet.port, attendee.from, fleet.workerPids))
