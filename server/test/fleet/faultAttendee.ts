@@ -146,7 +146,18 @@ export async function doSomeWork(attendee: FaultAttendee): Promise<string> {
   await expectReplies(attendee, ['SET', 'owner', attendee.name], [{ t: 'str', s: 'OK' }])
   await expectReplies(
     attendee,
-    ['HSET', 'session:demo-1', 'id', 'demo-1', 'user_key', 'alice', 'created_at', '2026-01-01T10:00:00Z', 'last_accessed', '2026-01-01T10:00:00Z'],
+    [
+      'HSET',
+      'session:demo-1',
+      'id',
+      'demo-1',
+      'user_key',
+      'alice',
+      'created_at',
+      '2026-01-01T10:00:00Z',
+      'last_accessed',
+      '2026-01-01T10:00:00Z',
+    ],
     [{ t: 'int', n: '4' }]
   )
   await progressAfter(attendee, since, (p) => p.done[MISSION]?.includes('record') ?? false, 'the first step done')

@@ -110,13 +110,10 @@ describe('npm start -- --workers 2 --valkeys 2: a pool valkey-server killed with
     expect(othersReplies.filter((reply) => reply.replies.some((r) => r.t === 'err'))).toEqual([])
 
     // The server came back on its port, a new process, with every write it had written out.
-    const restarted = await until(
-      async () => {
-        const now = await pidListeningOn(port, await descendants(fleet!.child.pid!))
-        return now !== null && now !== pid ? now : undefined
-      },
-      'the second valkey-server listening again'
-    )
+    const restarted = await until(async () => {
+      const now = await pidListeningOn(port, await descendants(fleet!.child.pid!))
+      return now !== null && now !== pid ? now : undefined
+    }, 'the second valkey-server listening again')
     expect(restarted).not.toBe(pid)
     for (const victim of victims) {
       expect(await run(victim, ['GET', 'durable'])).toEqual([{ t: 'bulk', s: written.get(victim)! }])

@@ -23,7 +23,16 @@ import {
   statusesSince,
   type FaultAttendee,
 } from './faultAttendee.ts'
-import { closedWithin, descendants, portOpen, running, startFleet, stillRunningAfter, stopFleet, type StartedFleet } from './fleetProcess.ts'
+import {
+  closedWithin,
+  descendants,
+  portOpen,
+  running,
+  startFleet,
+  stillRunningAfter,
+  stopFleet,
+  type StartedFleet,
+} from './fleetProcess.ts'
 import { pidListeningOn, poolPorts, workerServing } from './procView.ts'
 
 const ATTENDEES = 6
@@ -82,7 +91,9 @@ describe('npm start -- --workers 2 --valkeys 2: a worker killed with SIGKILL, th
     }
 
     expect(await running(victim)).toBe(false)
-    const replacement = Number(await eventually(() => /worker (\d+) is serving/.exec(fleet!.output())?.[1], 'the replacement serving', 60_000))
+    const replacement = Number(
+      await eventually(() => /worker (\d+) is serving/.exec(fleet!.output())?.[1], 'the replacement serving', 60_000)
+    )
     fleet!.workerPids = [workerPids[1]!, replacement]
 
     const times = onVictim.map((attendee) => ({ name: attendee.name, ms: dropToOpenMs(attendee, killedAt) }))
