@@ -93,6 +93,8 @@ describe('npm start -- --workers 2 --valkeys 2 with CONTROL_URL: the control Val
     })
     console.log(`control Valkey down: the new arrival is told ${JSON.stringify(told)}`)
     expect(arrival.connection.status.state).not.toBe('open')
+    // A status to wait on, not a failure: nothing it is told is an error.
+    expect(arrival.notices.filter((notice) => notice.value.level === 'error')).toEqual([])
     const during = answers.length
 
     control = await startControl(port)
