@@ -145,7 +145,8 @@ export class SandboxRegistry {
     await this.load()
     for (const number of this.#known.keys()) {
       const place = placeOfNumber(number)
-      if (this.#directory.liveHere(number) > 0 && (server === undefined || place.server === server)) await this.#servers.configureUsers(place)
+      if (this.#directory.liveHere(number) > 0 && (server === undefined || place.server === server))
+        await this.#servers.configureUsers(place)
     }
   }
 
