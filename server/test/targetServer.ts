@@ -30,6 +30,8 @@ export type TargetServerOptions = {
   tls?: boolean
   /** Further config settings, name to value; they override the ones above. */
   settings?: Record<string, string>
+  /** Listen on this port (a server started again where clients expect it); default a free one. */
+  port?: number
 }
 
 export type TargetServer = {
@@ -113,7 +115,7 @@ export async function startTargetServer(options: TargetServerOptions): Promise<T
     const dir = await mkdtemp(path.join(os.tmpdir(), 'inspect-target-'))
     try {
       const certificates = options.tls ? await makeCertificates(dir) : null
-      return await launch(options, dir, await findFreePort(), certificates)
+      return await launch(options, dir, options.port ?? (await findFreePort()), certificates)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
       if (attempt >= 3 || !(error instanceof StartError && error.portTaken)) throw error
