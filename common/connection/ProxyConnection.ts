@@ -74,7 +74,8 @@ export class ProxyConnection implements Transport {
       status: (status) => this.#events.emit('status', status),
       dropped: () => this.#commands.dropped(),
       // A newer server than this page never accepts it: reload rather than retry. No free sandbox
-      // now: ask again in a while, not at once.
+      // now: ask again in a while, not at once. The bookkeeping server being down (a restart, a
+      // failover) passes in seconds: the usual back-off gets the page in soon after it is back.
       retryAfter: (code, attempt) =>
         code === CLOSE_CODES.versionMismatch ? null : code === CLOSE_CODES.sandboxUnavailable ? 10_000 : backoff(attempt),
       heartbeat: { everyMs: 20_000, withinMs: 10_000 },

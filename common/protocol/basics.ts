@@ -77,6 +77,11 @@ export const CLOSE_CODES = {
   badOrigin: 4005,
   /** instructorHello with a missing or wrong key. */
   badInstructorKey: 4006,
+  /**
+   * The shared bookkeeping (the control Valkey) cannot be reached, so no sandbox can be found or
+   * handed out: a passing state, so the page tries again with its usual growing back-off.
+   */
+  bookkeepingUnavailable: 4007,
 } as const
 
 // ---------------------------------------------------------------- validation helpers

@@ -83,13 +83,15 @@ test('a page whose worker is killed comes back with its terminal, open key, miss
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'open', { timeout: 30_000 })
   await terminal.settle()
 
-  // Nothing else changed: no alert anywhere, the terminal's history is all there with nothing but
-  // the connection's own two lines after it, the same key open, the same progress.
+  // Nothing else changed: no alert anywhere, the terminal's history is all there with nothing
+  // added, the same key open, the same progress.
   await expect(page.getByRole('alert')).toHaveCount(0)
   const after = await terminal.lines()
   expect(after.slice(0, history.length - 1)).toEqual(history.slice(0, -1))
   const added = after.slice(history.length - 1, -1).filter((line) => line.trim() !== '' && line.trim() !== '>')
   console.log(`terminal lines the reconnect added: ${JSON.stringify(added)}`)
+  // A drop shorter than 3 s shows only in the status dot (foundation.spec checks that exactly); a
+  // machine slow enough to stretch this one past 3 s may add the connection's own two lines.
   for (const line of added) {
     expect(line).toMatch(/^(Connection to the playground lost \(.*\); reconnecting\.\.\.|Reconnected: your sandbox is as you left it\.)$/)
   }

@@ -53,7 +53,7 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
             if (error instanceof ControlUnavailableError) {
               const text = "The playground's bookkeeping server is not reachable; you will get your sandbox as soon as it is back…"
               send({ type: 'notice', level: 'warn', text })
-              return ws.close(CLOSE_CODES.sandboxUnavailable, closeReason(text))
+              return ws.close(CLOSE_CODES.bookkeepingUnavailable, closeReason(text))
             }
             const text =
               error instanceof SandboxUnavailableError

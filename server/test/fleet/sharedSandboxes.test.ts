@@ -204,7 +204,7 @@ describe('the control server restarting under both processes', () => {
     try {
       arrival.start()
       await eventually(
-        () => statuses.find((s) => s.state === 'closed' && s.code === CLOSE_CODES.sandboxUnavailable && s.retryInMs !== null),
+        () => statuses.find((s) => s.state === 'closed' && s.code === CLOSE_CODES.bookkeepingUnavailable && s.retryInMs !== null),
         'the arrival to be told to wait'
       )
       expect(notices.join('\n')).toMatch(/bookkeeping server is not reachable; you will get your sandbox as soon as it is back/)
