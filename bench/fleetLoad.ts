@@ -2,9 +2,9 @@
  * @module One load generator of the fleet benchmark, as a process of its own: the playground's
  * figures must not include a client parsing thousands of sockets' replies in its event loop.
  *
- * Usage (by fleet.ts): node --import tsx bench/fleetLoad.ts PORT ATTENDEES FIRST_ADDRESS SECONDS
- * Opens ATTENDEES page connections (100 per loopback source address, from 127.0.0.FIRST_ADDRESS
- * up, as a room behind a few NATs would), opens the inspector and a mission on each, prints
+ * Usage (by fleet.ts): node --import tsx bench/fleetLoad.ts PORT ATTENDEES PREFIX SECONDS
+ * Opens ATTENDEES page connections (100 per loopback source address, from PREFIX.2 up, e.g.
+ * 127.1.0.2, 127.1.0.3 …, as a room behind a few NATs would), opens the inspector and a mission on each, prints
  * "ready", waits for "go" on stdin, then runs one command a second per attendee (alternately an
  * HSET the inspector shows and an HGET) for SECONDS seconds, and prints one JSON line with every
  * command's round trip in ms. Bounded: ATTENDEES x SECONDS commands, and it exits by itself.
@@ -43,13 +43,17 @@ async function open(port: number, address: string): Promise<Connection> {
 }
 
 async function main(): Promise<void> {
-  const [port, attendees, firstAddress, seconds] = process.argv.slice(2).map(Number) as [number, number, number, number]
+  const [port, attendees, seconds] = [2, 3, 5].map((index) => Number(process.argv[index]))
+  const prefix = process.argv[4]
+  if (!port || !attendees || !seconds || !prefix || !/^127\.\d+\.\d+$/.test(prefix)) {
+    throw new Error('usage: fleetLoad.ts PORT ATTENDEES PREFIX(127.a.b) SECONDS')
+  }
   const room: Connection[] = []
   for (let start = 0; start < attendees; start += 50) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(50, attendees - start) }, (_, i) => {
         const index = start + i
-        return open(port, `127.0.0.${firstAddress + Math.floor(index / PER_ADDRESS)}`)
+        return open(port, `${prefix}.${2 + Math.floor(index / PER_ADDRESS)}`)
       })
     )
     room.push(...batch)

@@ -13,11 +13,14 @@
 import type { AdminClient } from '../valkey/adminClient.ts'
 
 const CHECK_EVERY_MS = 250
+/** A check that could not read the VM's size (Valkey busy, a reconnect) is tried again this often. */
+const RETRIES = 20
 
 export class LuaMemoryBrake {
   #checking = false
   #again = false
   #lastCheck = 0
+  #retries = 0
 
   constructor(
     private readonly admin: AdminClient,
@@ -45,8 +48,14 @@ export class LuaMemoryBrake {
         await this.admin.call('script', 'flush', 'async')
         this.log(`the Lua VM held ${Math.round(bytes / 1024 / 1024)} MB after a script; reset it (SCRIPT FLUSH ASYNC)`)
       }
+      this.#retries = 0
     } catch {
-      // Valkey busy or away: the next script looks again.
+      // Valkey busy or away: look again shortly (a bounded number of times), since the script
+      // that left the VM large may be the last one for a while.
+      if (this.#retries < RETRIES) {
+        this.#retries++
+        this.#again = true
+      }
     } finally {
       this.#checking = false
       if (this.#again) {
