@@ -31,6 +31,7 @@ import type { ServerKeeper } from './pool/ServerKeeper.ts'
 import { ValkeyPool } from './pool/ValkeyPool.ts'
 import { followServerRestarts } from './pool/serverRestarts.ts'
 import { ControlLink } from './control/ControlLink.ts'
+import { patternsKey, sharedPatterns } from './control/sharedPatterns.ts'
 import { SandboxDirectory } from './control/SandboxDirectory.ts'
 import { SharedSecret } from './control/sharedSecret.ts'
 import { ScriptStore } from './control/ScriptStore.ts'
@@ -127,6 +128,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     onClose(() => link.stop())
     // Every process derives the sandboxes' ACL passwords from one secret, so any of them can serve any sandbox.
     const aclSecret = await new SharedSecret(link, log).get()
+    // A sandbox's tabs on other processes keep their pattern subscriptions when this one rebuilds its rules.
+    for (const node of pool.nodes) node.patterns.share(sharedPatterns(control, link.processId, node.index))
 
     // Read while the Lua VM is fresh: every sandbox's scripts start from these settings. The pool's
     // servers are taken to run one Valkey version, so the first one's defaults stand for all.
@@ -186,6 +189,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         await scripts.forget(number)
         pool.node(server).quota?.emptied(db)
         await progress.clear(number)
+        await control.call('del', patternsKey(number)).catch(() => undefined)
       },
     })
     await registry.load()

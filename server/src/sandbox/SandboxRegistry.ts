@@ -178,7 +178,7 @@ export class SandboxRegistry {
         } else if (record.used) {
           this.#use.known(record.number)
         }
-        const users = await this.#servers.configureUsers(sandbox)
+        const users = await this.#servers.configureUsers(sandbox, outcome === 'resumed')
         this.#known.set(record.number, record)
         const kept = outcome === 'claimed' ? freshToken : token!
         const owner = `${record.tokenHash}:${record.createdAt}`

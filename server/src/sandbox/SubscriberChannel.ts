@@ -5,7 +5,8 @@
  *
  * Valkey compares a PSUBSCRIBE pattern with ACL channel rules literally, so each (prefixed, hence
  * sandbox-bound) pattern is granted to the subscriber user as written. The rules are rebuilt from
- * the sandbox's patterns in use each time, so they do not pile up; patterns are bytes and go to
+ * the sandbox's patterns in use each time (on every playground process: PatternBook), so they do
+ * not pile up; patterns are bytes and go to
  * Valkey as bytes (as text, a non-ASCII pattern would be encoded twice and refused).
  */
 import type { Reply, ServerMessage } from '../../../common/protocol/index.ts'
@@ -68,10 +69,13 @@ export class SubscriberChannel {
   async subscribe(args: string[], name: string): Promise<Reply[]> {
     if (name === 'PSUBSCRIBE' && args.length >= 2) {
       const { admin, users } = this.deps
-      const wanted = new Set([...this.deps.patterns.all(users.db), ...args.slice(1)])
-      if (wanted.size > MAX_PATTERNS) {
+      const local = new Set([...this.deps.patterns.all(users.db), ...args.slice(1)])
+      if (local.size > MAX_PATTERNS) {
         return [err(`ERR a sandbox may hold at most ${MAX_PATTERNS} pattern subscriptions at once in the playground`)]
       }
+      // With the patterns the sandbox's tabs on other processes hold: rebuilt without them, Valkey
+      // would disconnect those tabs' subscriptions.
+      const wanted = await this.deps.patterns.everywhere(users.db, args.slice(1))
       const rules = [...wanted].map((pattern) => Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1'))
       await admin.call('acl', 'setuser', users.subscriberUser, 'resetchannels', `&${users.channelPrefix}*`, ...rules)
     }

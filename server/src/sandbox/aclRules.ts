@@ -98,13 +98,18 @@ export function terminalUserRules(users: SandboxUsers, databaseAcl: boolean): st
   ]
 }
 
-export function subscriberUserRules(users: SandboxUsers, databaseAcl: boolean): string[] {
+/**
+ * `keepChannels`: the sandbox is resumed, perhaps while another playground process has one of its
+ * tabs in a PSUBSCRIBE: its granted patterns are kept, because Valkey disconnects a subscriber
+ * whose user no longer allows its patterns. Rules are only added then, never taken away.
+ */
+export function subscriberUserRules(users: SandboxUsers, databaseAcl: boolean, keepChannels = false): string[] {
   return [
-    'reset',
+    ...(keepChannels ? [] : ['reset']),
     'on',
     `#${sha256(users.subscriberPassword)}`,
     'resetkeys',
-    'resetchannels',
+    ...(keepChannels ? [] : ['resetchannels']),
     `&${users.channelPrefix}*`,
     '-@all',
     '+subscribe',

@@ -39,14 +39,17 @@ export class SandboxServers {
     return sandboxUsers(place.db, place.server === 0 ? this.secret : `${this.secret}:server-${place.server}`)
   }
 
-  /** (Re)creates the sandbox's two ACL users on its server; returns them. */
-  async configureUsers(place: SandboxPlace): Promise<SandboxUsers> {
+  /**
+   * (Re)creates the sandbox's two ACL users on its server; returns them. `resumed`: the subscriber
+   * user keeps the patterns granted so far (another process may have a tab subscribed to them).
+   */
+  async configureUsers(place: SandboxPlace, resumed = false): Promise<SandboxUsers> {
     const { admin, databaseAcl, patternsInUse } = this.list[place.server]!
     const users = this.users(place)
     await admin.call('acl', 'setuser', users.terminalUser, ...terminalUserRules(users, databaseAcl))
     // Patterns are byte strings (one char per byte), as SubscriberChannel grants them.
     const inUse = [...(patternsInUse?.(users.db) ?? [])].map((pattern) => Buffer.from(`&${users.channelPrefix}${pattern}`, 'latin1'))
-    await admin.call('acl', 'setuser', users.subscriberUser, ...subscriberUserRules(users, databaseAcl), ...inUse)
+    await admin.call('acl', 'setuser', users.subscriberUser, ...subscriberUserRules(users, databaseAcl, resumed), ...inUse)
     return users
   }
 

@@ -71,6 +71,31 @@ describe('sandboxes shared by two playground processes', () => {
     await closedOn(b, ...clients.filter((_, i) => !(i % 2)))
   }, 60_000)
 
+  it("a tab of the sandbox on the other process keeps this tab's pattern subscriptions, when it opens and when it subscribes too", async () => {
+    const listener = await TestClient.connect(a.port, null, '127.0.2.1')
+    await listener.run('PSUBSCRIBE', 'news:*')
+    await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('psubscribe')), 'confirmation')
+    // Opening a tab on the other process configures the sandbox's users there, where this pattern is
+    // unknown; Valkey would disconnect the subscriber if its user lost the pattern.
+    const tab = await TestClient.connect(b.port, listener.token, '127.0.2.1')
+    expect(await tab.one('PUBLISH', 'news:1', 'after the tab opened')).toEqual(int(1))
+    await eventually(() => listener.of('push').find((m) => JSON.stringify(m.reply).includes('after the tab opened')), 'the first message')
+    // The other tab subscribes to a pattern of its own: grants are added, not rebuilt.
+    const other = await TestClient.connect(b.port, listener.token, '127.0.2.1')
+    await other.run('PSUBSCRIBE', 'sports:*')
+    await eventually(() => other.of('push').find((m) => JSON.stringify(m.reply).includes('psubscribe')), 'the other confirmation')
+    expect(await tab.one('PUBLISH', 'news:2', 'after the other subscribed')).toEqual(int(1))
+    await eventually(
+      () => listener.of('push').find((m) => JSON.stringify(m.reply).includes('after the other subscribed')),
+      'the second message'
+    )
+    expect(await tab.one('PUBLISH', 'sports:1', 'goal')).toEqual(int(1))
+    await eventually(() => other.of('push').find((m) => JSON.stringify(m.reply).includes('goal')), 'the other tab message')
+    expect(listener.of('mode').at(-1)).toEqual({ type: 'mode', subscribed: true })
+    await closedOn(a, listener)
+    await closedOn(b, tab, other)
+  })
+
   it('a token made on one process resumes on the other with its data, mission progress, captured values and scripts', async () => {
     const first = await TestClient.connect(a.port)
     const number = await numberOf(first)
