@@ -18,7 +18,8 @@ import { summarize, type Summary } from './stats.ts'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const TARGET_P99_MS = 20
 const SECONDS = 15
-const GENERATORS = 2
+// FLEET_GENERATORS: how many load generator processes share the attendees.
+const GENERATORS = Number(process.env.FLEET_GENERATORS ?? 2)
 // FLEET_LEVELS=500,1000 runs just those (to look into one level).
 const LEVELS = process.env.FLEET_LEVELS
   ? process.env.FLEET_LEVELS.split(',').map(Number)
