@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import { CLOSE_CODES, INSTRUCTOR_MESSAGE_TYPES, PROTOCOL_VERSION, type AttendeeRow } from '../../common/protocol/index.ts'
 import { eventually, int, isError, startTestPlayground, TEST_INSTRUCTOR_KEY, TestClient } from './helpers.ts'
+import { roomGrid } from './roomGrid.ts'
 
 /** Message kinds meant for the instructor page alone. */
 const INSTRUCTOR_ONLY = INSTRUCTOR_MESSAGE_TYPES
@@ -35,17 +36,7 @@ async function instructor(key: unknown = TEST_INSTRUCTOR_KEY): Promise<TestClien
 
 /** The instructor's current view of the room: the full list, then every change applied in order. */
 function grid(client: TestClient): Map<string, AttendeeRow> {
-  const rows = new Map<string, AttendeeRow>()
-  for (const message of client.messages) {
-    if (message.type === 'room') {
-      rows.clear()
-      for (const row of message.attendees) rows.set(row.id, row)
-    } else if (message.type === 'roomChanged') {
-      for (const row of message.upsert) rows.set(row.id, row)
-      for (const id of message.removed) rows.delete(id)
-    }
-  }
-  return rows
+  return roomGrid(client.messages)
 }
 
 const rowOf = (client: TestClient, number: number) => [...grid(client).values()].find((row) => row.number === number)

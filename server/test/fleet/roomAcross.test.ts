@@ -14,6 +14,7 @@ import type { SandboxUsers } from '../../src/sandbox/aclRules.ts'
 import { connectAdmin, createAdminClient, type AdminClient } from '../../src/valkey/adminClient.ts'
 import { eventually } from '../helpers.ts'
 import { startTargetServer, type TargetServer } from '../targetServer.ts'
+import { roomGrid } from '../roomGrid.ts'
 
 const HEARTBEAT_MS = 100
 const DEAD_AFTER_MS = 600
@@ -82,17 +83,7 @@ function kill(process: Stack): void {
 }
 
 function grid(process: Stack): Map<string, AttendeeRow> {
-  const rows = new Map<string, AttendeeRow>()
-  for (const message of process.instructor) {
-    if (message.type === 'room') {
-      rows.clear()
-      for (const row of message.attendees) rows.set(row.id, row)
-    } else if (message.type === 'roomChanged') {
-      for (const row of message.upsert) rows.set(row.id, row)
-      for (const id of message.removed) rows.delete(id)
-    }
-  }
-  return rows
+  return roomGrid(process.instructor)
 }
 
 /** Waits until the instructor's grid on `process` shows the row of `token` as `check` wants. */

@@ -10,6 +10,7 @@ import type { Playground } from '../../src/app.ts'
 import { parseValkeyUrl } from '../../src/config.ts'
 import { EmbeddedValkey } from '../../src/valkey/EmbeddedValkey.ts'
 import { eventually, startTestPlayground, TEST_INSTRUCTOR_KEY, TestClient } from '../helpers.ts'
+import { roomGrid } from '../roomGrid.ts'
 
 let shared: EmbeddedValkey
 let first: Playground
@@ -31,17 +32,7 @@ afterAll(async () => {
 })
 
 function grid(client: TestClient): Map<string, AttendeeRow> {
-  const rows = new Map<string, AttendeeRow>()
-  for (const message of client.messages) {
-    if (message.type === 'room') {
-      rows.clear()
-      for (const row of message.attendees) rows.set(row.id, row)
-    } else if (message.type === 'roomChanged') {
-      for (const row of message.upsert) rows.set(row.id, row)
-      for (const id of message.removed) rows.delete(id)
-    }
-  }
-  return rows
+  return roomGrid(client.messages)
 }
 
 describe('two playground processes', () => {
