@@ -6,7 +6,7 @@
  * Channels: ROOM_CHANNEL, heard by every process; `directChannel(process)`, heard by that one
  * process alone (the screen of an attendee it watches from elsewhere).
  */
-import type { Announcement, StuckRules, WatchScreenMessage } from '../../../common/protocol/index.ts'
+import { LIMITS, type Announcement, type StuckRules, type WatchScreenMessage } from '../../../common/protocol/index.ts'
 import { parseSharedRow, type SharedRow } from './sharedRow.ts'
 
 export const ROOM_KEYS = {
@@ -51,16 +51,29 @@ export type WatchEvent =
   | { t: 'viewing'; watch: string; key: string | null }
   | { t: 'emptied'; watch: string }
 
+/**
+ * The largest message read from the room's channels. Only playground processes can publish there
+ * (a sandbox's users may publish on their own channel prefix alone), and what they relay was
+ * already bounded at the socket edge; this keeps anything else on those channels from costing more
+ * than one frame's worth of parsing.
+ */
+const MAX_MESSAGE_CHARS = LIMITS.maxFrameBytes
+
+/** JSON of at most MAX_MESSAGE_CHARS; undefined when it is not. */
+function parseBounded(text: string): unknown {
+  if (text.length > MAX_MESSAGE_CHARS) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
 /** A message from the room's channels; null when it is not one (it is dropped). */
 export function parseRoomEvent(text: string): RoomEvent | null {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return null
-  }
+  const value = parseBounded(text)
   if (!isObject(value) || typeof value.from !== 'string') return null
   switch (value.t) {
     case 'row': {
@@ -87,12 +100,7 @@ export function parseRoomEvent(text: string): RoomEvent | null {
 }
 
 export function parseWatchEvent(text: string): WatchEvent | null {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return null
-  }
+  const value = parseBounded(text)
   if (!isObject(value) || typeof value.watch !== 'string') return null
   if (value.t === 'screen' && isObject(value.message) && typeof value.message.data === 'string') return value as WatchEvent
   if (value.t === 'viewing' && (value.key === null || typeof value.key === 'string')) return value as WatchEvent
