@@ -112,6 +112,10 @@ export type ServerInfo = {
   /** Detected by capability, never by version number. */
   features: {
     hashFieldExpiration: boolean
+    /** HGETDEL exists (Valkey 9.1+). Absent where nobody asked (inspect mode shows no missions). */
+    hashFieldGetDel?: boolean
+    /** HSETEX accepts FNX: set fields only if none of them exists. Absent where nobody asked. */
+    hashFieldSetIfAbsent?: boolean
   }
   embedded: boolean
   /** Set in inspect mode (`npm start -- --inspect URL`): the page shows someone's own server. */

@@ -6,11 +6,20 @@
 import type { ServerInfo } from './basics.ts'
 
 /** A feature a mission can require; each maps to a capability detected on the server. */
-export type MissionFeature = 'hash-field-expiration'
+export type MissionFeature = 'hash-field-expiration' | 'hgetdel' | 'hsetex-fnx'
+/** `label` names the feature and the first Valkey that has it (from the server's own COMMAND DOCS), for a learner to read. */
 export const MISSION_FEATURES: Record<MissionFeature, { label: string; has: (info: ServerInfo) => boolean }> = {
   'hash-field-expiration': {
     label: 'hash field expiration (Valkey 9.0 or later)',
     has: (info) => info.features.hashFieldExpiration,
+  },
+  hgetdel: {
+    label: 'HGETDEL (Valkey 9.1 or later)',
+    has: (info) => info.features.hashFieldGetDel === true,
+  },
+  'hsetex-fnx': {
+    label: "HSETEX's FNX option (Valkey 9.0 or later)",
+    has: (info) => info.features.hashFieldSetIfAbsent === true,
   },
 }
 
@@ -45,6 +54,10 @@ export type MissionStep = {
   setup: MissionCommands | null
   /** The key the step is about (the first one its checks read), for the inspector to show. */
   key: string | null
+  /** Features this step needs beyond the mission's own (`## Title {requires=hgetdel}`). */
+  requires: MissionFeature[]
+  /** Why this step cannot run on this server (it lacks a feature it requires), or null when it can. */
+  unavailable: string | null
 }
 
 export type MissionSummary = {

@@ -41,4 +41,32 @@ describe('the mission catalog', () => {
     expect(catalog.list(valkey8).map((item) => item.id)).toEqual(['first', 'second', 'third'])
     expect(catalog.errors.map((error) => error.file)).toEqual(['broken.md', 'd.md'])
   })
+
+  it('says which step needs a feature this server lacks, detected by capability, and leaves the others runnable', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'missions-'))
+    dirs.push(dir)
+    const steps =
+      '## Plain {#plain}\n\n```check\ndbsize = 0\n```\n\n## Use once {#consume requires=hgetdel}\n\n```check\nran HGETDEL k ...\n```\n'
+    writeFileSync(path.join(dir, 'otp.md'), `---\nid: otp\ntitle: OTP\nminutes: 3\nrequires: [hash-field-expiration]\n---\n${steps}`)
+    const catalog = new MissionCatalog(dir)
+    // A 9.x server without HGETDEL (the version string is never what decides).
+    const withoutGetDel: ServerInfo = {
+      ...valkey8,
+      valkeyVersion: '9.1.2',
+      features: { hashFieldExpiration: true, hashFieldGetDel: false },
+    }
+    const doc = catalog.doc('otp', withoutGetDel)!
+    expect(doc.available).toBe(true)
+    expect(doc.steps.map((step) => [step.id, step.requires, step.unavailable])).toEqual([
+      ['plain', [], null],
+      ['consume', ['hgetdel'], 'This step needs HGETDEL (Valkey 9.1 or later), which this server (Valkey 9.1.2) does not have.'],
+    ])
+    const withGetDel: ServerInfo = { ...withoutGetDel, features: { hashFieldExpiration: true, hashFieldGetDel: true } }
+    expect(catalog.doc('otp', withGetDel)!.steps[1]!.unavailable).toBeNull()
+    // The step list of the summary is unchanged: availability per step is in the doc.
+    expect(catalog.list(withoutGetDel)[0]!.steps).toEqual([
+      { id: 'plain', title: 'Plain', challenge: false },
+      { id: 'consume', title: 'Use once', challenge: false },
+    ])
+  })
 })

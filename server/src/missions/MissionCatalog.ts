@@ -9,8 +9,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { MISSION_FEATURES, type MissionDoc, type MissionSummary, type ServerInfo } from '../../../common/protocol/index.ts'
-import { parseMission, type ParsedMission } from './parseMission.ts'
+import {
+  MISSION_FEATURES,
+  type MissionDoc,
+  type MissionFeature,
+  type MissionSummary,
+  type ServerInfo,
+} from '../../../common/protocol/index.ts'
+import { parseMission, type ParsedMission, type ParsedStep } from './parseMission.ts'
 
 export type CatalogError = { file: string; message: string }
 
@@ -84,16 +90,30 @@ export class MissionCatalog {
       ...summarize(mission, server),
       intro: mission.intro,
       setup: mission.setup,
-      steps: mission.steps.map(({ parsedChecks: _checks, ...step }) => step),
+      steps: mission.steps.map(({ parsedChecks: _checks, ...step }) => ({ ...step, unavailable: stepMissingFeatures(step, server) })),
     }
   }
 }
 
+/** The features of `required` this server lacks, as one phrase ("A and B"), or null when it has them all. */
+function lacking(required: readonly MissionFeature[], server: ServerInfo): string | null {
+  const missing = required.filter((feature) => !MISSION_FEATURES[feature].has(server))
+  return missing.length === 0 ? null : missing.map((feature) => MISSION_FEATURES[feature].label).join(' and ')
+}
+
 /** Why a mission cannot run on this server, or null when it can. */
 export function missingFeatures(mission: ParsedMission, server: ServerInfo): string | null {
-  const missing = mission.meta.requires.filter((feature) => !MISSION_FEATURES[feature].has(server))
-  if (missing.length === 0) return null
-  return `This mission needs ${missing.map((feature) => MISSION_FEATURES[feature].label).join(' and ')}; this server runs Valkey ${server.valkeyVersion}.`
+  const missing = lacking(mission.meta.requires, server)
+  return missing === null ? null : `This mission needs ${missing}; this server runs Valkey ${server.valkeyVersion}.`
+}
+
+/**
+ * Why one step cannot run on this server (it lacks a feature the step requires), or null when
+ * it can. Detected by capability: the version is named only to help the reader.
+ */
+export function stepMissingFeatures(step: Pick<ParsedStep, 'requires'>, server: ServerInfo): string | null {
+  const missing = lacking(step.requires, server)
+  return missing === null ? null : `This step needs ${missing}, which this server (Valkey ${server.valkeyVersion}) does not have.`
 }
 
 function summarize(mission: ParsedMission, server: ServerInfo): MissionSummary {

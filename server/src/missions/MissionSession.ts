@@ -9,14 +9,15 @@
  *
  * A step is done once all of its checks hold at the same moment; done is
  * final (a later step may change the data an earlier one checked) until the
- * mission is reset. Evaluations are coalesced: one runs at a time and the
+ * mission is reset. A step that needs a feature this server lacks is never
+ * checked (its checks read false). Evaluations are coalesced: one runs at a time and the
  * next one starts from the newest state, so a burst of commands costs a few
  * rounds of reads. Nothing is read while no mission is open.
  */
 import type { MissionProgressMessage, Reply, ServerInfo, ServerMessage } from '../../../common/protocol/index.ts'
 import type { KeyspaceListener } from '../inspector/KeyspaceWatcher.ts'
 import { commandMatches, meets, type Check, type CheckValue, type Probe } from './checkLanguage.ts'
-import { missingFeatures, type MissionCatalog } from './MissionCatalog.ts'
+import { missingFeatures, stepMissingFeatures, type MissionCatalog } from './MissionCatalog.ts'
 import type { ParsedMission } from './parseMission.ts'
 import type { Captures, Progress, ProgressStore } from './ProgressStore.ts'
 import { captureFrom, captureSources, fillExpectation, fillProbe, type CaptureSource } from './captures.ts'
@@ -257,6 +258,11 @@ export class MissionSession implements KeyspaceListener {
       for (const step of mission.steps) {
         if (done.has(step.id)) {
           checks[step.id] = step.parsedChecks.map(() => true)
+          continue
+        }
+        if (stepMissingFeatures(step, this.deps.server) !== null) {
+          // A step this server cannot run (it lacks a feature the step needs) is shown, never checked.
+          checks[step.id] = step.parsedChecks.map(() => false)
           continue
         }
         const results = await Promise.all(step.parsedChecks.map((check) => this.#holds(check)))

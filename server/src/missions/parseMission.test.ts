@@ -105,4 +105,20 @@ describe('mission files', () => {
     const reserved = '## R {#r}\n\n```valkey\nPING\n```\n\n```response\n{{capture int}}\n```\n\n```check\nran PING\n```\n'
     expect(() => parseMission(`${front()}${reserved}`)).toThrow(/'int' cannot be captured/)
   })
+
+  it('reads what a step needs beyond its mission from its heading, and only known features', () => {
+    const needs = (attributes: string) =>
+      parseMission(`${front()}## Use it once {${attributes}}\n\n\`\`\`check\nran HGETDEL k ...\n\`\`\`\n${step}`)
+    const mission = needs('#consume requires=hgetdel,hsetex-fnx')
+    expect(mission.steps.map((s) => [s.id, s.requires, s.unavailable])).toEqual([
+      ['consume', ['hgetdel', 'hsetex-fnx'], null],
+      ['one', [], null],
+    ])
+    expect(needs('requires=hgetdel,hgetdel').steps[0]!.requires).toEqual(['hgetdel'])
+    expect(() => needs('requires=time-travel')).toThrow(/requires= lists features among: .*hgetdel.* \(not 'time-travel'\)/)
+    expect(() => needs('requires=')).toThrow(/requires= lists features/)
+    // Names an object has by inheritance are not features.
+    expect(() => needs('requires=constructor')).toThrow(/not 'constructor'/)
+    expect(() => parseMission(`${front('requires: [toString]\n')}${step}`)).toThrow(/requires lists features/)
+  })
 })

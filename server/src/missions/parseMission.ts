@@ -6,7 +6,8 @@
  *  - front matter: id, title, summary, minutes, order, requires (features);
  *  - text before the first `##` heading is the introduction; each `##`
  *    heading starts a step. `## Title {#step-id challenge}` sets the step's
- *    id (default: from the title) and makes it a challenge;
+ *    id (default: from the title) and makes it a challenge; `requires=a,b`
+ *    there names features that step needs beyond the mission's own;
  *  - ```valkey fences are command lines (```valkey solution inside a
  *    challenge: hidden until revealed; `after=N`: the response only holds N
  *    seconds after the previous block, e.g. once a TTL ran out);
@@ -87,24 +88,39 @@ function parseMeta(text: string): MissionMeta {
   if (typeof summary !== 'string') throw new MissionError('front matter: summary must be text')
   if (typeof minutes !== 'number' || !(minutes > 0)) throw new MissionError('front matter: minutes must be a positive number')
   if (typeof order !== 'number') throw new MissionError('front matter: order must be a number')
-  if (!Array.isArray(requires) || requires.some((feature) => typeof feature !== 'string' || !(feature in MISSION_FEATURES))) {
+  if (!Array.isArray(requires) || requires.some((feature) => typeof feature !== 'string' || !Object.hasOwn(MISSION_FEATURES, feature))) {
     throw new MissionError(`front matter: requires lists features among: ${Object.keys(MISSION_FEATURES).join(', ')}`)
   }
   return { id, title: title.trim(), summary: summary.trim(), minutes, order, requires: requires as MissionFeature[] }
 }
 
-/** `Title {#id challenge}` → its parts. */
-function parseHeading(text: string): { title: string; id: string | null; challenge: boolean } {
+/** `requires=a,b` (on a heading) → the features, each one known. */
+function parseRequires(list: string, title: string): MissionFeature[] {
+  const features = list.split(',').filter(Boolean)
+  const unknown = features.find((feature) => !Object.hasOwn(MISSION_FEATURES, feature))
+  if (features.length === 0 || unknown !== undefined) {
+    throw new MissionError(
+      `heading "${title}": requires= lists features among: ${Object.keys(MISSION_FEATURES).join(', ')}` +
+        (unknown ? ` (not '${unknown}')` : '')
+    )
+  }
+  return [...new Set(features)] as MissionFeature[]
+}
+
+/** `Title {#id challenge requires=hgetdel}` → its parts. */
+function parseHeading(text: string): { title: string; id: string | null; challenge: boolean; requires: MissionFeature[] } {
   const attributes = /\s*\{([^}]*)\}\s*$/.exec(text)
   const title = (attributes ? text.slice(0, attributes.index) : text).trim()
   let id: string | null = null
   let challenge = false
+  let requires: MissionFeature[] = []
   for (const word of attributes?.[1]!.split(/\s+/).filter(Boolean) ?? []) {
     if (word.startsWith('#')) id = word.slice(1)
     else if (word === 'challenge') challenge = true
-    else throw new MissionError(`heading "${title}": unknown attribute '${word}' (use #id or challenge)`)
+    else if (word.startsWith('requires=')) requires = parseRequires(word.slice('requires='.length), title)
+    else throw new MissionError(`heading "${title}": unknown attribute '${word}' (use #id, challenge or requires=feature)`)
   }
-  return { title, id, challenge }
+  return { title, id, challenge, requires }
 }
 
 const slug = (title: string) =>
@@ -124,7 +140,7 @@ type Section = {
   blocks: MissionBlock[]
   checks: Check[]
   setup: MissionCommands | null
-  step: Omit<MissionStep, 'blocks' | 'checks' | 'setup' | 'key'> | null
+  step: Omit<MissionStep, 'blocks' | 'checks' | 'setup' | 'key' | 'unavailable'> | null
 }
 
 export function parseMission(source: string): ParsedMission {
@@ -161,7 +177,7 @@ export function parseMission(source: string): ParsedMission {
         blocks: [],
         checks: [],
         setup: null,
-        step: { id: heading.id ?? slug(heading.title), title: heading.title, challenge: heading.challenge },
+        step: { id: heading.id ?? slug(heading.title), title: heading.title, challenge: heading.challenge, requires: heading.requires },
       }
       if (!MISSION_ID.test(section.step!.id))
         throw new MissionError(`${where()}: id '${section.step!.id}' must be lower-case words joined by dashes`)
@@ -245,6 +261,8 @@ export function parseMission(source: string): ParsedMission {
       checks: checks.map(({ label, source: text }) => ({ label, source: text })),
       setup,
       key: checks.map(({ probe }) => ('key' in probe ? probe.key : null)).find((key) => key !== null) ?? null,
+      // Whether this server has what the step requires is the catalog's to say (MissionCatalog.doc).
+      unavailable: null,
       parsedChecks: checks,
     }
   })

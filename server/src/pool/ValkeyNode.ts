@@ -126,7 +126,11 @@ export class ValkeyNode {
     return {
       address: this.where,
       valkeyVersion: this.capabilities.valkeyVersion,
-      features: { hashFieldExpiration: this.capabilities.hashFieldExpiration },
+      features: {
+        hashFieldExpiration: this.capabilities.hashFieldExpiration,
+        hashFieldGetDel: this.capabilities.hashFieldGetDel,
+        hashFieldSetIfAbsent: this.capabilities.hashFieldSetIfAbsent,
+      },
       embedded: this.embedded,
     }
   }

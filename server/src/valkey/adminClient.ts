@@ -8,6 +8,7 @@
  */
 import { Command, Redis } from 'iovalkey'
 import type { ValkeyTarget } from '../config.ts'
+import { commandInfoKnows, docsListToken } from './commandTokens.ts'
 
 // Removing the transformer (passing no function) keeps HGETALL a flat array.
 Command.setReplyTransformer('hgetall', undefined)
@@ -18,6 +19,10 @@ export type Capabilities = {
   valkeyVersion: string
   /** HEXPIRE and friends exist (Valkey 9.0+). */
   hashFieldExpiration: boolean
+  /** HGETDEL exists (Valkey 9.1+): read and delete fields in one command. */
+  hashFieldGetDel: boolean
+  /** HSETEX accepts FNX (set only if none of the fields exists), per the server's COMMAND DOCS. */
+  hashFieldSetIfAbsent: boolean
   /** ACL selectors accept `db=` (Valkey 9.1+), so Valkey itself fences databases. */
   databaseAcl: boolean
   databases: number
@@ -74,8 +79,10 @@ function infoField(info: string, field: string): string | undefined {
 export async function detectCapabilities(admin: AdminClient): Promise<Capabilities> {
   const info = String(await admin.call('info', 'server'))
   const valkeyVersion = infoField(info, 'valkey_version') ?? infoField(info, 'redis_version') ?? 'unknown'
-  const hexpire = (await admin.call('command', 'info', 'hexpire')) as unknown[]
-  const hashFieldExpiration = Array.isArray(hexpire) && hexpire[0] != null
+  const hashFieldExpiration = commandInfoKnows(await admin.call('command', 'info', 'hexpire'))
+  const hashFieldGetDel = commandInfoKnows(await admin.call('command', 'info', 'hgetdel'))
+  // COMMAND DOCS lists the options a command accepts; asking changes nothing, unlike trying one.
+  const hashFieldSetIfAbsent = hashFieldExpiration && docsListToken(await admin.call('command', 'docs', 'hsetex'), 'FNX')
 
   let databaseAcl = false
   const probe = `playground-probe-${process.pid}`
@@ -90,5 +97,5 @@ export async function detectCapabilities(admin: AdminClient): Promise<Capabiliti
 
   const databasesReply = (await admin.call('config', 'get', 'databases')) as string[]
   const databases = Number(databasesReply[1] ?? 16)
-  return { valkeyVersion, hashFieldExpiration, databaseAcl, databases }
+  return { valkeyVersion, hashFieldExpiration, hashFieldGetDel, hashFieldSetIfAbsent, databaseAcl, databases }
 }

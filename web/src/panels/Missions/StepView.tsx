@@ -4,7 +4,7 @@
  * hides its solution, opens hints one at a time, and offers Set up.
  */
 import { useEffect, useRef, useState } from 'react'
-import type { MissionCommands, MissionStep } from '../../../../common/protocol/index.ts'
+import { MISSION_FEATURES, type MissionCommands, type MissionStep } from '../../../../common/protocol/index.ts'
 import { fillCaptures } from '../../../../common/missions/responsePattern.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
@@ -43,7 +43,7 @@ export function StepView({
   number,
   done,
   checks,
-  runnable,
+  runnable: missionRunnable,
   focused,
   setup,
   sharedSetup,
@@ -51,6 +51,8 @@ export function StepView({
   captures,
   onSetup,
 }: StepViewProps) {
+  // A step can need more than its mission (HGETDEL on a server with field expiry but no HGETDEL).
+  const runnable = missionRunnable && step.unavailable === null
   const [hintsShown, setHintsShown] = useState(0)
   const [solutionShown, setSolutionShown] = useState(false)
   const root = useRef<HTMLElement>(null)
@@ -80,6 +82,18 @@ export function StepView({
           {step.title}
         </a>
       </h3>
+
+      {step.requires.length > 0 && (
+        <p
+          className={step.unavailable === null ? 'step-needs' : 'unavailable'}
+          data-testid="step-needs"
+          data-available={step.unavailable === null ? 'true' : 'false'}
+          role="note"
+        >
+          {step.unavailable ?? `This step needs ${step.requires.map((feature) => MISSION_FEATURES[feature].label).join(' and ')}.`}
+          {step.unavailable !== null && ' You can read it, but its commands would fail here, so its Run is off.'}
+        </p>
+      )}
 
       {sharedSetup && (
         <p className="setup-note" data-testid="setup-note">
