@@ -4,7 +4,7 @@
  * turning green live and surviving a reload; URLs per step; Reset; and a
  * mission this server cannot run.
  */
-import type { MissionSummary } from '../../common/protocol/index.ts'
+import type { MissionDoc, MissionSummary } from '../../common/protocol/index.ts'
 import { expect, test } from '../fixtures/test.ts'
 
 // Whole missions are long stories (dozens of commands typed key by key), not slow code.
@@ -163,7 +163,11 @@ test('every step has a URL, missions link to each other, and Reset empties the s
   await expect(mission.root.getByTestId('mission-list-item')).toHaveCount(missions.length)
 })
 
-test('a mission that needs a feature this server lacks says so and cannot run; otherwise it runs', async ({ page, terminal, mission }) => {
+test('a mission or step that needs a feature this server lacks says so and cannot run; otherwise it runs', async ({
+  page,
+  terminal,
+  mission,
+}) => {
   const { missions } = (await (await page.request.get('/api/missions')).json()) as { missions: MissionSummary[] }
   const fieldExpiry = missions.find((item) => item.id === 'field-expiry')!
   await terminal.open('/#/missions/field-expiry')
@@ -174,6 +178,32 @@ test('a mission that needs a feature this server lacks says so and cannot run; o
     await mission.runStep('session', terminal)
     await mission.runStep('otp', terminal)
     await mission.expectDone('otp')
+
+    // The steps that need more than field expiry say what, and whether this server has it (by capability).
+    const doc = (await (await page.request.get('/api/missions/field-expiry')).json()) as MissionDoc
+    const consume = mission.step('consume')
+    const needs = consume.getByTestId('step-needs')
+    await expect(needs).toContainText('HGETDEL (Valkey 9.1 or later)')
+    if (doc.steps.find((step) => step.id === 'consume')!.unavailable === null) {
+      // Ten more blocks run one by one, each waiting for its reply.
+      test.slow()
+      await expect(needs).toHaveAttribute('data-available', 'true')
+      await expect(mission.step('fnx').getByTestId('step-needs')).toContainText("HSETEX's FNX option")
+      // No code may be out when the FNX step starts (the otp step's one still is).
+      expect(await terminal.run('HDEL session:leia otp')).toEqual(['(integer) 1'])
+      await mission.runStep('fnx', terminal)
+      await mission.expectDone('fnx')
+      await mission.runStep('consume', terminal)
+      await mission.expectDone('consume')
+      const text = await terminal.text()
+      expect(text).toContain('HSETEX session:leia FNX EX 300 FIELDS 1 otp "118093"\n(integer) 0')
+      expect(text).toContain('HGETDEL session:leia FIELDS 1 otp\n1) "305117"')
+      expect(text).toContain('HGETDEL session:leia FIELDS 1 otp\n1) (nil)')
+    } else {
+      await expect(needs).toHaveAttribute('data-available', 'false')
+      await expect(needs).toContainText('does not have')
+      await expect(consume.getByTestId('run-block').first()).toBeDisabled()
+    }
   } else {
     await expect(mission.view.getByTestId('mission-unavailable')).toContainText('hash field expiration')
     await expect(run).toBeDisabled()
