@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { currentStep, followTarget } from './followLearner.ts'
+import { currentStep, followTarget, OWN_SCROLL_QUIET_MS, scrolledRecently } from './followLearner.ts'
 
 const ids = ['one', 'two', 'three']
 const set = (...items: string[]) => new Set(items)
@@ -18,5 +18,11 @@ describe('following the learner', () => {
     expect(followTarget(ids, set(), set('one'))).toBe('two')
     expect(followTarget(ids, set('one'), set('one', 'three'))).toBe('two')
     expect(followTarget(ids, set('one', 'two'), set('one', 'two', 'three'))).toBe('complete')
+  })
+
+  it('stays where the learner scrolled for a few seconds', () => {
+    expect(scrolledRecently(10_000, -Infinity)).toBe(false)
+    expect(scrolledRecently(10_000, 10_000 - OWN_SCROLL_QUIET_MS + 1)).toBe(true)
+    expect(scrolledRecently(10_000, 10_000 - OWN_SCROLL_QUIET_MS)).toBe(false)
   })
 })

@@ -26,6 +26,9 @@ export function followTarget(stepIds: readonly string[], before: ReadonlySet<str
   return currentStep(stepIds, now) ?? 'complete'
 }
 
+/** Whether the learner scrolled the lesson themselves recently enough that it must stay where they put it. */
+export const scrolledRecently = (now: number, ownScrollAt: number): boolean => now - ownScrollAt < OWN_SCROLL_QUIET_MS
+
 /** Keys that scroll what has the focus. */
 const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' '])
 
@@ -71,7 +74,7 @@ export function useFollowLearner(
     if (!ready) return
     const target = followTarget(stepIds, before.current, done)
     before.current = done
-    if (target === null || performance.now() - ownScrollAt.current < OWN_SCROLL_QUIET_MS) return
+    if (target === null || scrolledRecently(performance.now(), ownScrollAt.current)) return
     const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches
     find(target)?.scrollIntoView({ block: 'start', behavior: reduced ? 'auto' : 'smooth' })
   }, [ready, stepIds, done, find])
