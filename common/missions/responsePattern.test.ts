@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest'
 import {
   capturedNames,
   describeWildcard,
+  displaySegments,
+  explainWildcard,
   fillCaptures,
   responseCaptures,
   responseMatches,
   responseSegments,
+  unknownPlaceholders,
   usedNames,
 } from './responsePattern.ts'
 
@@ -41,7 +44,7 @@ describe('expected responses', () => {
       { wildcard: { kind: 'int', min: 1, max: 3600 }, source: '{{int 1..3600}}' },
       { text: '\n' },
     ])
-    expect(describeWildcard({ kind: 'int', min: 1, max: 3600 })).toBe('1…3600')
+    expect(describeWildcard({ kind: 'int', min: 1, max: 3600 })).toBe('any of 1…3600')
     expect(describeWildcard({ kind: 'int', min: -Infinity, max: Infinity })).toBe('any integer')
     expect(describeWildcard({ kind: 'any' })).toBe('varies')
   })
@@ -82,5 +85,31 @@ describe('expected responses', () => {
     expect(usedNames('SESSION.ADD_DATA {{id}} username "{{ name }}"')).toEqual(['id', 'name'])
     expect(fillCaptures('SESSION.GET {{id}} {{other}}', { id: 'abc' })).toBe('SESSION.GET abc {{other}}')
     expect(responseMatches(created, 'Session created: 8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1\n')).toBe(true)
+  })
+})
+
+describe('templates for display', () => {
+  it('splits wildcards, values not known yet and stray braces into chips', () => {
+    expect(displaySegments('Session exists: {{id}}\n', {})).toEqual([{ text: 'Session exists: ' }, { use: 'id' }, { text: '\n' }])
+    expect(displaySegments('Session exists: {{id}}\n', { id: 'abc' })).toEqual([{ text: 'Session exists: abc\n' }])
+    expect(displaySegments('(integer) {{int 1..3600}}', {})).toEqual([
+      { text: '(integer) ' },
+      { wildcard: { kind: 'int', min: 1, max: 3600 }, source: '{{int 1..3600}}' },
+    ])
+    expect(displaySegments('x {{int 5}} {{Weird}}')).toEqual([
+      { text: 'x ' },
+      { unknown: '{{int 5}}' },
+      { text: ' ' },
+      { unknown: '{{Weird}}' },
+    ])
+    expect(unknownPlaceholders('a {{id}} {{int 1..2}} {{int 5}}', true)).toEqual(['{{int 5}}'])
+    expect(unknownPlaceholders('a {{id}} {{int 1..2}}', false)).toEqual(['{{int 1..2}}'])
+  })
+
+  it('says a range is a range', () => {
+    expect(describeWildcard({ kind: 'int', min: 1, max: 3600 })).toBe('any of 1…3600')
+    expect(describeWildcard({ kind: 'int', min: 1, max: Infinity })).toBe('any ≥ 1')
+    expect(explainWildcard({ kind: 'int', min: 1, max: 3600 })).toBe('a number from 1 to 3,600; it varies from run to run')
+    expect(explainWildcard({ kind: 'uuid' })).toMatch(/^a UUID/)
   })
 })

@@ -65,14 +65,16 @@ export const capturedNames = (text: string): string[] =>
     'wildcard' in segment && 'capture' in segment.wildcard && segment.wildcard.capture ? [segment.wildcard.capture] : []
   )
 
-/** Words for a wildcard chip: "1…3600", "any integer", "varies", "a UUID". */
+/** Words for a wildcard chip: "any of 1…3600", "any integer", "varies", "a UUID". A range says it is one. */
 export function describeWildcard(wildcard: Wildcard): string {
   switch (wildcard.kind) {
     case 'any':
       return 'varies'
     case 'int':
       if (wildcard.min === -Infinity && wildcard.max === Infinity) return 'any integer'
-      return `${wildcard.min === -Infinity ? '' : wildcard.min}…${wildcard.max === Infinity ? '' : wildcard.max}`
+      if (wildcard.max === Infinity) return `any ≥ ${wildcard.min}`
+      if (wildcard.min === -Infinity) return `any ≤ ${wildcard.max}`
+      return `any of ${wildcard.min}…${wildcard.max}`
     case 'uuid':
       return 'a UUID'
     case 'u64':
@@ -81,6 +83,30 @@ export function describeWildcard(wildcard: Wildcard): string {
       return 'a timestamp'
     case 'word':
       return 'varies'
+  }
+}
+
+const grouped = (value: number) => value.toLocaleString('en-US')
+
+/** The chip's tooltip: the wildcard in a sentence ("a number from 1 to 3,600; it varies from run to run"). */
+export function explainWildcard(wildcard: Wildcard): string {
+  const varies = 'it varies from run to run'
+  switch (wildcard.kind) {
+    case 'any':
+      return `any text; ${varies}`
+    case 'int':
+      if (wildcard.min === -Infinity && wildcard.max === Infinity) return `any whole number; ${varies}`
+      if (wildcard.max === Infinity) return `a number of ${grouped(wildcard.min)} or more; ${varies}`
+      if (wildcard.min === -Infinity) return `a number of ${grouped(wildcard.max)} or less; ${varies}`
+      return `a number from ${grouped(wildcard.min)} to ${grouped(wildcard.max)}; ${varies}`
+    case 'uuid':
+      return `a UUID such as 8f0f964d-1e9b-4f25-9567-0b9b5d32a7c1; ${varies}`
+    case 'u64':
+      return `a whole number from 0 to 18,446,744,073,709,551,615; ${varies}`
+    case 'timestamp':
+      return `a date and time such as 2025-04-07T14:40:00Z; ${varies}`
+    case 'word':
+      return varies
   }
 }
 
@@ -165,3 +191,39 @@ export const usedNames = (line: string): string[] => [...line.matchAll(USE)].map
 /** The line with each `{{NAME}}` replaced by its captured value; names not captured yet stay as they are. */
 export const fillCaptures = (line: string, captures: Readonly<Captures>): string =>
   line.replace(USE, (whole, name: string) => captures[name] ?? whole)
+
+/**
+ * A template as the page shows it: literal text, wildcards (chips), values an earlier reply gives
+ * that are not known yet (`use`), and anything else between double braces (`unknown`, which the
+ * mission parser refuses, drawn as a chip all the same). No segment's text holds `{{`.
+ */
+export type DisplaySegment = { text: string } | { wildcard: Wildcard; source: string } | { use: string } | { unknown: string }
+
+const BRACES = /\{\{[^{}]*\}\}/g
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`)
+const WHOLE_USE = new RegExp(`^${USE.source}$`)
+
+/** Splits a command line or response, with the known captures filled in, into what the page draws. */
+export function displaySegments(text: string, captures: Readonly<Captures> = {}): DisplaySegment[] {
+  const filled = fillCaptures(text, captures)
+  const segments: DisplaySegment[] = []
+  let last = 0
+  for (const match of filled.matchAll(BRACES)) {
+    if (match.index > last) segments.push({ text: filled.slice(last, match.index) })
+    const source = match[0]
+    const use = WHOLE_USE.exec(source)
+    if (WHOLE_PLACEHOLDER.test(source)) segments.push(responseSegments(source)[0] as DisplaySegment)
+    else if (use) segments.push({ use: use[1]! })
+    else segments.push({ unknown: source })
+    last = match.index + source.length
+  }
+  if (last < filled.length) segments.push({ text: filled.slice(last) })
+  return segments
+}
+
+/** Text between double braces that is neither a wildcard (when `wildcards`) nor a name: `{{int 5}}`, `{{Id}}`. */
+export function unknownPlaceholders(text: string, wildcards: boolean): string[] {
+  return [...text.matchAll(BRACES)]
+    .map((match) => match[0])
+    .filter((source) => !WHOLE_USE.test(source) && !(wildcards && WHOLE_PLACEHOLDER.test(source)))
+}

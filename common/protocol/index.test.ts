@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, parseClientMessage, plainLine } from './index.ts'
+import { isMissionProgress, LIMITS, parseClientMessage, plainLine } from './index.ts'
 
 describe('parseClientMessage', () => {
   it('accepts well-formed messages', () => {
@@ -90,5 +90,22 @@ describe('room messages', () => {
     for (const rules of [{ afterSeconds: 4, errors: 1 }, { afterSeconds: 5, errors: 0 }, { afterSeconds: 1e9, errors: 1 }, null, [5, 1]]) {
       expect(refused({ type: 'stuckRules', rules })).toBe('bad_frame')
     }
+  })
+})
+
+describe('mission progress, as the page checks it', () => {
+  it('accepts a well-formed report and drops a malformed one', () => {
+    const good = {
+      type: 'missionProgress',
+      done: { a: ['s1'] },
+      open: { id: 'a', checks: { s1: [true] }, lines: { s1: [{ state: 'failing', why: 'the TTL is 5 s' }] }, captures: { id: 'x' } },
+    }
+    expect(isMissionProgress(good)).toBe(true)
+    expect(isMissionProgress({ ...good, open: null })).toBe(true)
+    expect(isMissionProgress({ ...good, open: { ...good.open, lines: { s1: [{ state: 'maybe', why: null }] } } })).toBe(false)
+    expect(isMissionProgress({ ...good, open: { ...good.open, lines: { s1: [{ state: 'ok', why: 3 }] } } })).toBe(false)
+    expect(isMissionProgress({ ...good, open: { ...good.open, lines: undefined } })).toBe(false)
+    expect(isMissionProgress({ ...good, done: { a: [1] } })).toBe(false)
+    expect(isMissionProgress(null)).toBe(false)
   })
 })

@@ -81,12 +81,57 @@ export type MissionDoc = Omit<MissionSummary, 'steps'> & {
 }
 
 /**
+ * What a check line shows. `ok` (✓): it holds and means something (its step is done, or reached
+ * and its data is there); `failing` (○ with `why`): the step is reached and the check does not
+ * hold; `waiting` (○): the step is not reached yet, or the check holds only because nothing is
+ * there yet (`exists … = 0` on an empty sandbox).
+ */
+export type MissionCheckState = 'ok' | 'failing' | 'waiting'
+/** `why`: for a failing check, the reason in words with the value found ("the TTL is 35,999 s; this step wants at most 3,600"). */
+export type MissionCheckLine = { state: MissionCheckState; why: string | null }
+
+/**
  * Progress of this sandbox: done steps of every mission, and, for the open
  * mission, which checks hold right now (per step, in declared order).
  */
 export type MissionProgressMessage = {
   type: 'missionProgress'
   done: Record<string, string[]>
-  /** The open mission: each step's checks, and the values its responses captured ({{capture id}}) so far. */
-  open: { id: string; checks: Record<string, boolean[]>; captures: Record<string, string> } | null
+  /**
+   * The open mission. `checks`: whether each check holds right now (per step, in declared order);
+   * `lines`: what each check line shows (see MissionCheckState); `captures`: the values its
+   * responses captured ({{capture id}}) so far.
+   */
+  open: {
+    id: string
+    checks: Record<string, boolean[]>
+    lines: Record<string, MissionCheckLine[]>
+    captures: Record<string, string>
+  } | null
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
+const everyValue = <T>(value: unknown, test: (item: unknown) => item is T): value is Record<string, T> =>
+  isRecord(value) && Object.values(value).every(test)
+const isBooleanList = (value: unknown): value is boolean[] => Array.isArray(value) && value.every((item) => typeof item === 'boolean')
+const isCheckLine = (value: unknown): value is MissionCheckLine =>
+  isRecord(value) &&
+  (value.state === 'ok' || value.state === 'failing' || value.state === 'waiting') &&
+  (value.why === null || typeof value.why === 'string')
+const isLineList = (value: unknown): value is MissionCheckLine[] => Array.isArray(value) && value.every(isCheckLine)
+const isText = (value: unknown): value is string => typeof value === 'string'
+
+/** Whether a frame is a well-formed missionProgress (the page checks what it draws from). */
+export function isMissionProgress(value: unknown): value is MissionProgressMessage {
+  if (!isRecord(value) || value.type !== 'missionProgress' || !everyValue(value.done, isStringList)) return false
+  const open = value.open
+  if (open === null) return true
+  return (
+    isRecord(open) &&
+    typeof open.id === 'string' &&
+    everyValue(open.checks, isBooleanList) &&
+    everyValue(open.lines, isLineList) &&
+    everyValue(open.captures, isText)
+  )
 }

@@ -5,12 +5,31 @@
  * mission this server cannot run.
  */
 import type { MissionDoc, MissionSummary } from '../../common/protocol/index.ts'
+import type { Locator } from '@playwright/test'
 import { expect, test } from '../fixtures/test.ts'
+
+/** Words of an element's text that the browser broke across two lines (each word's own boxes, measured). */
+function wordsBrokenAcrossLines(element: Locator): Promise<string[]> {
+  return element.evaluate((root) => {
+    const broken: string[] = []
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of (node.textContent ?? '').matchAll(/\S+/g)) {
+        const range = document.createRange()
+        range.setStart(node, match.index)
+        range.setEnd(node, match.index + match[0].length)
+        const tops = new Set(Array.from(range.getClientRects(), (rect) => Math.round(rect.top)))
+        if (tops.size > 1) broken.push(match[0])
+      }
+    }
+    return broken
+  })
+}
 
 // Whole missions are long stories (dozens of commands typed key by key), not slow code.
 const WHOLE_MISSION_MS = 150_000
 
-test('the Cantina mission completes by clicking Run, every check turns green, and progress survives a reload', async ({
+test('the Cantina mission completes by Run and by typing; the lesson follows the learner, says why a check fails, and progress survives a reload', async ({
   page,
   terminal,
   mission,
@@ -21,12 +40,44 @@ test('the Cantina mission completes by clicking Run, every check turns green, an
   const steps = await mission.stepIds()
   expect(steps).toHaveLength(8)
   expect(await mission.progress()).toEqual({ done: 0, total: 8 })
+  // The first step is current; once the server has reported, no check of any step is ticked on the empty sandbox.
+  await expect(mission.currentStep).toHaveAttribute('data-step-id', 'open-tab')
+  await expect(mission.currentStep.getByTestId('current-step-marker')).toBeVisible()
+  await expect(mission.check('open-tab', 'six fields')).toHaveAttribute('data-state', 'failing')
+  await expect(mission.view.locator('[data-testid="mission-check"][data-ok="true"]')).toHaveCount(0)
+  await expect(mission.check('expire', 'expires within the hour')).toHaveAttribute('data-state', 'waiting')
+  // A range in an expected response says it is one.
+  const range = mission.step('partial-update').locator('[data-wildcard="int"]').first()
+  await expect(range).toHaveText('any of 1…3600')
+  await expect(range).toHaveAttribute('title', /^a number from 1 to 3,600/)
 
   for (const [index, id] of steps.entries()) {
-    await mission.runStep(id, terminal)
+    if (id === 'expire') {
+      // A TTL ten times too long: the check says why, in words, with the value found.
+      expect(await terminal.run('EXPIRE session:han_solo 36000')).toEqual(['(integer) 1'])
+      await expect(mission.check('expire', 'expires within the hour').getByTestId('check-why')).toHaveText(
+        /^the TTL is 3[56],\d{3} s; this step wants at most 3,600$/
+      )
+      await expect(mission.step('expire')).toHaveAttribute('data-done', 'false')
+    }
+    // The first half by Run, the second by typing what the lesson shows.
+    if (index < 4) await mission.runStep(id, terminal)
+    else await mission.typeStep(id, terminal)
     await mission.expectDone(id)
     await expect.poll(() => mission.progress()).toEqual({ done: index + 1, total: 8 })
+    // The next unfinished step is marked and brought into view (measured in the lesson's box).
+    const next = steps[index + 1]
+    if (next) {
+      await expect(mission.currentStep).toHaveAttribute('data-step-id', next)
+      await expect.poll(() => mission.inView(mission.step(next))).toBe(true)
+    }
   }
+  // Finished: it says so, in view, and offers the next mission.
+  await expect(mission.currentStep).toHaveCount(0)
+  const complete = mission.view.getByTestId('mission-complete')
+  await expect(complete).toContainText('All 8 steps')
+  await expect.poll(() => mission.inView(complete)).toBe(true)
+  await expect(complete.getByTestId('mission-complete-next')).toHaveAttribute('href', '#/missions/cantina-challenges')
 
   // Run typed the commands: their output is in place and they are in history.
   const text = await terminal.text()
@@ -43,6 +94,7 @@ test('the Cantina mission completes by clicking Run, every check turns green, an
 })
 
 test('the Cantina challenges complete with typed answers; hints open one by one and the solution on request', async ({
+  page,
   terminal,
   mission,
 }) => {
@@ -61,6 +113,14 @@ test('the Cantina challenges complete with typed answers; hints open one by one 
   await terminal.settle()
   await expect.poll(() => terminal.text()).toContain('> FLUSHDB\nOK')
   await expect.poll(async () => (await terminal.text()).split('(integer) 6').length - 1).toBe(3)
+
+  // The Set up block wraps at spaces only (never "c hewbacca"), at this width and a phone's (measured per word).
+  const setupBlock = mission.view.locator('.setup-block .command-lines pre')
+  expect(await wordsBrokenAcrossLines(setupBlock)).toEqual([])
+  const size = page.viewportSize()!
+  await page.setViewportSize({ width: 390, height: 844 })
+  expect(await wordsBrokenAcrossLines(setupBlock)).toEqual([])
+  await page.setViewportSize(size)
 
   // One Set up for the set, and every challenge that starts from it says so.
   await expect(mission.view.getByTestId('mission-setup')).toHaveCount(1)
@@ -130,8 +190,14 @@ test('every step has a URL, missions link to each other, and Reset empties the s
   await mission.expectDone('open-tab')
   await expect(inspector.key('session:han_solo')).toBeVisible()
 
+  // The dialog is always in the DOM: data-state says when it is asking.
+  const dialog = page.getByTestId('confirm-dialog')
+  await expect(dialog).toHaveAttribute('data-state', 'closed')
   await mission.view.getByTestId('mission-reset').click()
+  await expect(dialog).toHaveAttribute('data-state', 'open')
+  await expect(dialog).toHaveAttribute('data-kind', 'reset')
   await page.getByTestId('confirm-cancel').click()
+  await expect(dialog).toHaveAttribute('data-state', 'closed')
   expect(await mission.progress()).toEqual({ done: 1, total: 8 })
 
   await mission.view.getByTestId('mission-reset').click()
@@ -161,6 +227,11 @@ test('every step has a URL, missions link to each other, and Reset empties the s
   await expect(mission.root).toBeHidden()
   await page.getByTestId('lesson-toggle').click()
   await expect(mission.root.getByTestId('mission-list-item')).toHaveCount(missions.length)
+
+  // A click anywhere in an item (here its summary, not its link) opens the mission.
+  await mission.root.locator('[data-testid="mission-list-item"][data-mission-id="cantina-challenges"] p').first().click()
+  await expect(mission.view).toHaveAttribute('data-mission-id', 'cantina-challenges')
+  await expect(page).toHaveURL(/#\/missions\/cantina-challenges$/)
 })
 
 test('a mission or step that needs a feature this server lacks says so and cannot run; otherwise it runs', async ({

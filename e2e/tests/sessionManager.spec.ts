@@ -55,8 +55,16 @@ test('the session-manager mission completes by Run, with the session id its repl
 
   // Before SESSION.CREATE has answered, the blocks that need its id wait and say why.
   const later = mission.step('session-data').getByTestId('command-block').first()
-  await expect(later.getByTestId('block-waiting')).toContainText('{{id}}')
+  await expect(later.getByTestId('block-waiting')).toContainText('the id')
   await expect(later.getByTestId('run-block')).toBeDisabled()
+  // No template reaches the page: the id not known yet is a chip ("Session exists: the id").
+  const exists = mission.step('create').getByTestId('expected-response').filter({ hasText: 'Session exists' })
+  await expect(exists.locator('[data-wildcard="capture"]')).toHaveText('the id')
+  expect(await mission.view.innerText()).not.toContain('{{')
+  // On the fresh sandbox no check is ticked, however true it reads ("The record is gone"), once the server has reported.
+  await expect(mission.step('record').getByTestId('mission-check').first()).toHaveAttribute('data-state', 'failing')
+  await expect(mission.view.locator('[data-testid="mission-check"][data-ok="true"]')).toHaveCount(0)
+  await expect(mission.check('end', 'The record is gone')).toHaveAttribute('data-state', 'waiting')
 
   for (const [index, id] of steps.entries()) {
     await mission.runStep(id, terminal)
@@ -72,6 +80,7 @@ test('the session-manager mission completes by Run, with the session id its repl
   await expect(later.locator('.command-lines pre')).toContainText(`SESSION.ADD_DATA ${sessionId} username "John Doe"`)
   await expect(later.getByTestId('expected-response')).toContainText(`session:${sessionId}:data`)
   expect(text).toContain(`> SESSION.DELETE ${sessionId}\n-> FCALL session_delete 4 session:${sessionId}`)
+  expect(await mission.view.innerText()).not.toContain('{{')
 
   // The captured id is kept with the progress: a reload shows the same blocks.
   await page.reload()

@@ -12,6 +12,9 @@ test('the token-sessions mission completes by Run, and its challenges by typed a
   const steps = await mission.stepIds()
   expect(steps).toEqual(['create', 'set', 'update', 'expire-all', 'extend', 'data-only', 'shared', 'end', 'pizza', 'basket'])
   expect(await mission.progress()).toEqual({ done: 0, total: 10 })
+  // Fresh sandbox: once the server has reported, nothing is ticked, not even "No volume any more".
+  await expect(mission.step('create').locator('[data-testid="mission-check"][data-state="failing"]').first()).toBeVisible()
+  await expect(mission.view.locator('[data-testid="mission-check"][data-ok="true"]')).toHaveCount(0)
 
   for (const id of steps.slice(0, 8)) {
     await mission.runStep(id, terminal)
@@ -21,9 +24,15 @@ test('the token-sessions mission completes by Run, and its challenges by typed a
   expect(await terminal.text()).toContain('> HGET tsession:1120775939871265081:data otp\n(nil)')
 
   const pizza = mission.step('pizza')
+  // Reached but not set up: "Pizza 17 is delivered" is not ticked on a sandbox with no pizzas, so Set up cannot untick it.
+  await expect(mission.currentStep).toHaveAttribute('data-step-id', 'pizza')
+  await expect(mission.check('pizza', 'Pizza 18')).toHaveAttribute('data-state', 'failing')
+  await expect(mission.check('pizza', 'Pizza 17')).toHaveAttribute('data-ok', 'false')
   await pizza.getByTestId('mission-setup').click()
   await mission.confirm()
   await terminal.settle()
+  await expect(mission.check('pizza', 'Pizza 18')).toHaveAttribute('data-state', 'ok')
+  await expect(mission.check('pizza', 'Pizza 17')).toHaveAttribute('data-state', 'failing')
   await expect(pizza).toHaveAttribute('data-done', 'false')
   expect(await terminal.run('HDEL tsession:7001002003004005006:data pizza:17')).toEqual(['(integer) 1'])
   await mission.expectDone('pizza')

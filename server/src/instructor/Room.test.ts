@@ -42,7 +42,7 @@ function grid(): Map<string, AttendeeRow> {
 const progress = (done: Record<string, string[]>, open: string | null): ServerMessage => ({
   type: 'missionProgress',
   done,
-  open: open ? { id: open, checks: {}, captures: {} } : null,
+  open: open ? { id: open, checks: {}, lines: {}, captures: {} } : null,
 })
 
 beforeEach(() => {

@@ -58,7 +58,16 @@ describe('mission session', () => {
     const { data, saved, session, last, settle } = setup()
     session.open('demo')
     await settle()
-    expect(last().open).toEqual({ id: 'demo', checks: { set: [false], read: [false] }, captures: {} })
+    expect(last().open).toEqual({
+      id: 'demo',
+      checks: { set: [false], read: [false] },
+      // The first step says why it is not done; the second is not reached yet.
+      lines: {
+        set: [{ state: 'failing', why: 'the field f does not exist; this step wants "1"' }],
+        read: [{ state: 'waiting', why: null }],
+      },
+      captures: {},
+    })
     data.set('f', '1')
     session.event()
     await settle()
@@ -166,6 +175,9 @@ describe('values captured from replies', () => {
     session.open('cap')
     await settle()
     expect(sent.at(-1)!.open!.captures).toEqual({})
+    // A check about a value not captured yet neither holds nor reads a key with {{id}} in it.
+    expect(sent.at(-1)!.open!.checks.use).toEqual([false, false])
+    expect(reads.some((args) => args.some((arg) => arg.includes('{{')))).toBe(false)
     // Another command, or the right one with another reply, captures nothing.
     session.commandReplied(['SESSION.CREATE', 'other'], [{ t: 'str', s: `Session created: ${id}` }], ['FCALL'])
     session.commandReplied(['SESSION.CREATE', 'user123'], [{ t: 'str', s: `Session exists: ${id}` }], ['FCALL'])

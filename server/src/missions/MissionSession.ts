@@ -21,6 +21,9 @@ import { missingFeatures, stepMissingFeatures, type MissionCatalog } from './Mis
 import type { ParsedMission } from './parseMission.ts'
 import type { Captures, Progress, ProgressStore } from './ProgressStore.ts'
 import { captureFrom, captureSources, fillExpectation, fillProbe, type CaptureSource } from './captures.ts'
+import { explainFailure } from './checkExplain.ts'
+import { checkLines, type StepResults } from './checkLines.ts'
+import { usedNames } from '../../../common/missions/responsePattern.ts'
 
 export type MissionSessionDeps = {
   catalog: MissionCatalog
@@ -254,20 +257,28 @@ export class MissionSession implements KeyspaceListener {
       const id = mission.meta.id
       const done = new Set(this.#progress[id] ?? [])
       const checks: Record<string, boolean[]> = {}
+      const results: StepResults[] = []
       let newlyDone = false
       for (const step of mission.steps) {
+        const acted = step.parsedChecks.some((check) => this.#seen.has(check))
         if (done.has(step.id)) {
           checks[step.id] = step.parsedChecks.map(() => true)
+          results.push({ id: step.id, checks: step.parsedChecks, results: [], done: true, acted })
           continue
         }
         if (stepMissingFeatures(step, this.deps.server) !== null) {
-          // A step this server cannot run (it lacks a feature the step needs) is shown, never checked.
+          // A step this server cannot run (it lacks a feature the step needs) is shown, never checked,
+          // and does not hold back the steps after it.
           checks[step.id] = step.parsedChecks.map(() => false)
+          const unchecked = step.parsedChecks.map(() => ({ holds: false, why: null }))
+          results.push({ id: step.id, checks: step.parsedChecks, results: unchecked, done: false, acted, skipped: true })
           continue
         }
-        const results = await Promise.all(step.parsedChecks.map((check) => this.#holds(check)))
-        checks[step.id] = results
-        if (results.every(Boolean)) {
+        const outcomes = await Promise.all(step.parsedChecks.map((check) => this.#holds(check)))
+        checks[step.id] = outcomes.map((outcome) => outcome.holds)
+        const stepDone = outcomes.every((outcome) => outcome.holds)
+        results.push({ id: step.id, checks: step.parsedChecks, results: outcomes, done: stepDone, acted })
+        if (stepDone) {
           done.add(step.id)
           newlyDone = true
         }
@@ -284,7 +295,7 @@ export class MissionSession implements KeyspaceListener {
           .save(this.deps.db, id, list)
           .catch((error: Error) => this.deps.log?.(`mission progress could not be saved: ${error.message}`))
       }
-      open = { id, checks, captures: { ...this.#known } }
+      open = { id, checks, lines: checkLines(results), captures: { ...this.#known } }
     }
     const message: MissionProgressMessage = { type: 'missionProgress', done: { ...this.#progress }, open }
     const text = JSON.stringify(message)
@@ -293,10 +304,16 @@ export class MissionSession implements KeyspaceListener {
     this.deps.send(message)
   }
 
-  async #holds(check: Check): Promise<boolean> {
+  /** Whether a check holds now, and why not in words. */
+  async #holds(check: Check): Promise<{ holds: boolean; why: string | null }> {
     const probe = fillProbe(check.probe, this.#known)
+    const expect = fillExpectation(check.expect, this.#known)
+    // A check about a value no reply has given yet (`exists session:{{id}} = 0` before SESSION.CREATE) means nothing yet.
+    const waitingFor = [...new Set([...usedNames(JSON.stringify(probe)), ...usedNames(JSON.stringify(expect))])]
+    if (waitingFor.length > 0) return { holds: false, why: `waits for the ${waitingFor.join(' and the ')} an earlier block's reply gives` }
     const value = probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(probe).catch(() => undefined)
-    return meets(value, fillExpectation(check.expect, this.#known))
+    const holds = meets(value, expect)
+    return { holds, why: holds ? null : explainFailure({ ...check, expect }, probe, value) }
   }
 
   async #read(probe: Exclude<Probe, { kind: 'ran' }>): Promise<CheckValue | undefined> {

@@ -35,7 +35,7 @@ import {
   type MissionSummary,
 } from '../../../common/protocol/index.ts'
 import { CheckSyntaxError, parseCheck, type Check } from './checkLanguage.ts'
-import { capturedNames, usedNames } from '../../../common/missions/responsePattern.ts'
+import { capturedNames, unknownPlaceholders, usedNames } from '../../../common/missions/responsePattern.ts'
 
 /** Wildcard words, which a capture may not take as its name. */
 const RESERVED_NAMES = new Set(['int', 'any', 'uuid', 'u64', 'timestamp', 'word', 'capture'])
@@ -275,6 +275,14 @@ export function parseMission(source: string): ParsedMission {
       if (!block.response) {
         throw new MissionError(`the block "${block.lines[0]}" has no response block: every shown command is verified`)
       }
+      // Anything else between double braces would reach the page as it is.
+      const strange = [
+        ...block.lines.flatMap((line) => unknownPlaceholders(line, false)),
+        ...unknownPlaceholders(block.response.text, true),
+      ]
+      if (strange.length > 0) {
+        throw new MissionError(`the block "${block.lines[0]}" has ${strange[0]}, which is neither a wildcard nor a captured name`)
+      }
       for (const line of block.lines) {
         const unknown = usedNames(line).find((name) => !captured.has(name))
         if (unknown) throw new MissionError(`the line "${line}" uses {{${unknown}}}, which no earlier response captures`)
@@ -293,6 +301,8 @@ export function parseMission(source: string): ParsedMission {
       }
     }
     for (const check of checks) {
+      const strange = unknownPlaceholders(check.source, false)[0]
+      if (strange) throw new MissionError(`step "${step?.title}": the check "${check.label}" has ${strange}, which is not a captured name`)
       const unknown = usedNames(check.source).find((name) => !captured.has(name))
       if (unknown)
         throw new MissionError(`step "${step?.title}": the check "${check.label}" uses {{${unknown}}}, which nothing before it captures`)

@@ -98,7 +98,7 @@ const lease = (token: string, number: number) => ({ token, users: { db: number }
 const progress = (done: Record<string, string[]>, open: string | null): ServerMessage => ({
   type: 'missionProgress',
   done,
-  open: open ? { id: open, checks: {}, captures: {} } : null,
+  open: open ? { id: open, checks: {}, lines: {}, captures: {} } : null,
 })
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { fillCaptures, usedNames } from '../../../../common/missions/responsePat
 import type { MissionCommands } from '../../../../common/protocol/index.ts'
 import { copyText } from '../../shared/copyText.ts'
 import { ResponseView } from './ResponseView.tsx'
+import { TemplateText } from './TemplateText.tsx'
 
 type CommandBlockProps = {
   block: MissionCommands
@@ -41,7 +42,7 @@ export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlo
       )}
       {waitingFor.length > 0 && (
         <p className="block-note" data-testid="block-waiting">
-          This block uses {waitingFor.map((name) => `{{${name}}}`).join(', ')}, the value an earlier block&apos;s reply gives: run that one
+          This block uses {waitingFor.map((name) => `the ${name}`).join(' and ')} that an earlier block&apos;s reply gives: run that one
           first.
         </p>
       )}
@@ -52,7 +53,7 @@ export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlo
               <span className="command-prompt" aria-hidden="true">
                 &gt;{' '}
               </span>
-              {line}
+              <TemplateText text={line} />
             </div>
           ))}
         </pre>

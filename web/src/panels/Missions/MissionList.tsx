@@ -1,4 +1,9 @@
-/** @module The missions, in order, with this sandbox's progress on each. */
+/**
+ * @module The missions, in order, with this sandbox's progress on each. A click anywhere in an
+ * item opens its mission; the link inside stays the one control for the keyboard and screen
+ * readers (the item itself is not made interactive, so nothing interactive is nested).
+ */
+import type { MouseEvent } from 'react'
 import type { MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
 import { missionHref } from './missionRoute.ts'
 
@@ -11,7 +16,7 @@ export function MissionList({ list, progress }: { list: MissionSummary[]; progre
         {list.map((mission) => {
           const done = progress?.done[mission.id]?.length ?? 0
           return (
-            <li key={mission.id} data-testid="mission-list-item" data-mission-id={mission.id}>
+            <li key={mission.id} data-testid="mission-list-item" data-mission-id={mission.id} onClick={openFromItem}>
               <a href={missionHref(mission.id)}>{mission.title}</a>
               <span className="muted">
                 {' '}
@@ -25,4 +30,11 @@ export function MissionList({ list, progress }: { list: MissionSummary[]; progre
       </ol>
     </div>
   )
+}
+
+/** A click on an item's text opens the mission, as its link would (a click on the link itself, or text being selected, is left alone). */
+function openFromItem(event: MouseEvent<HTMLLIElement>): void {
+  const target = event.target as Element
+  if (target.closest('a') || event.button !== 0 || window.getSelection()?.toString()) return
+  event.currentTarget.querySelector('a')?.click()
 }

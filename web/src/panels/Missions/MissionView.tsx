@@ -4,7 +4,9 @@
  * (it needs a feature Valkey lacks here) is readable but not runnable.
  */
 import type { MissionCommands, MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
+import { useCallback, useMemo, useRef } from 'react'
 import { CommandBlock } from './CommandBlock.tsx'
+import { currentStep, useFollowLearner } from './followLearner.ts'
 import { missionHref } from './missionRoute.ts'
 import { ProgressBar } from './ProgressBar.tsx'
 import { SETUP_ANCHOR, StepView } from './StepView.tsx'
@@ -20,16 +22,35 @@ export type MissionViewProps = {
 }
 
 export function MissionView({ doc, list, progress, focusedStep, run, onSetup, onReset }: MissionViewProps) {
-  const done = new Set(progress?.done[doc.id] ?? [])
-  const checks = progress?.open?.id === doc.id ? progress.open.checks : {}
+  const doneList = progress?.done[doc.id]
+  const done = useMemo(() => new Set(doneList ?? []), [doneList])
+  const stepIds = useMemo(() => doc.steps.map((step) => step.id), [doc])
+  const lines = progress?.open?.id === doc.id ? progress.open.lines : {}
   const captures = progress?.open?.id === doc.id ? progress.open.captures : {}
+  const current = currentStep(stepIds, done)
+  const complete = current === null && stepIds.length > 0
+  const root = useRef<HTMLElement>(null)
+  const find = useCallback(
+    (target: string) =>
+      root.current?.querySelector<HTMLElement>(
+        target === 'complete' ? '[data-testid="mission-complete"]' : `[data-testid="mission-step"][data-step-id="${CSS.escape(target)}"]`
+      ) ?? null,
+    []
+  )
+  useFollowLearner(root, stepIds, done, progress !== null, find)
   const at = list.findIndex((mission) => mission.id === doc.id)
   const previous = at > 0 ? list[at - 1] : null
   const next = at >= 0 && at + 1 < list.length ? list[at + 1] : null
   const runnable = doc.available
 
   return (
-    <article className="mission-view" data-testid="mission-view" data-mission-id={doc.id}>
+    <article
+      ref={root}
+      className="mission-view"
+      data-testid="mission-view"
+      data-mission-id={doc.id}
+      data-complete={complete ? 'true' : 'false'}
+    >
       <header className="mission-header">
         <a href={missionHref(null)} className="back-link" data-testid="mission-list-link">
           ← All missions
@@ -70,7 +91,8 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
           step={step}
           number={index + 1}
           done={done.has(step.id)}
-          checks={checks[step.id]}
+          lines={lines[step.id]}
+          current={step.id === current}
           runnable={runnable}
           focused={focusedStep === step.id}
           setup={step.setup}
@@ -80,6 +102,30 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
           onSetup={onSetup}
         />
       ))}
+
+      {complete && (
+        <section className="mission-complete" data-testid="mission-complete" role="status">
+          <h3>Mission complete</h3>
+          <p>
+            All {doc.steps.length} steps of “{doc.title}” are done.{' '}
+            {next ? (
+              <>
+                Next:{' '}
+                <a href={missionHref(next.id)} data-testid="mission-complete-next">
+                  {next.title} →
+                </a>
+              </>
+            ) : (
+              <>
+                That was the last mission.{' '}
+                <a href={missionHref(null)} data-testid="mission-complete-next">
+                  All missions
+                </a>
+              </>
+            )}
+          </p>
+        </section>
+      )}
 
       <nav className="mission-nav">
         {previous ? (

@@ -15,6 +15,7 @@ import type { TerminalBridge } from '../Terminal/TerminalBridge.ts'
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.tsx'
 import { MissionList } from './MissionList.tsx'
 import { MissionView } from './MissionView.tsx'
+import { TemplateText } from './TemplateText.tsx'
 import { useMissions } from './useMissions.ts'
 import './missions.css'
 
@@ -35,6 +36,7 @@ export function MissionsPanel({ bridge, inspector }: MissionsPanelProps) {
 
   const askSetup = (setup: MissionCommands) =>
     setConfirm({
+      kind: 'setup',
       title: 'Set up this challenge?',
       body: (
         <>
@@ -42,7 +44,9 @@ export function MissionsPanel({ bridge, inspector }: MissionsPanelProps) {
             These commands run in your terminal. Anything in your sandbox now may be replaced or deleted
             {setup.lines.some((line) => /^\s*flush(db|all)\b/i.test(line)) ? ' (FLUSHDB empties it)' : ''}:
           </p>
-          <pre>{setup.lines.join('\n')}</pre>
+          <pre>
+            <TemplateText text={setup.lines.join('\n')} />
+          </pre>
         </>
       ),
       action: 'Set up',
@@ -52,6 +56,7 @@ export function MissionsPanel({ bridge, inspector }: MissionsPanelProps) {
   const askReset = () => {
     if (!doc || !connection) return
     setConfirm({
+      kind: 'reset',
       title: `Reset "${doc.title}"?`,
       body: (
         <p>

@@ -4,18 +4,21 @@
  * hides its solution, opens hints one at a time, and offers Set up.
  */
 import { useEffect, useRef, useState } from 'react'
-import { MISSION_FEATURES, type MissionCommands, type MissionStep } from '../../../../common/protocol/index.ts'
+import { MISSION_FEATURES, type MissionCheckLine, type MissionCommands, type MissionStep } from '../../../../common/protocol/index.ts'
 import { fillCaptures } from '../../../../common/missions/responsePattern.ts'
 import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
+import { TemplateText } from './TemplateText.tsx'
 
 export type StepViewProps = {
   missionId: string
   step: MissionStep
   number: number
   done: boolean
-  /** Which checks hold now (in declared order); undefined until the server reports. */
-  checks: boolean[] | undefined
+  /** What each check line shows (in declared order); undefined until the server reports. */
+  lines: MissionCheckLine[] | undefined
+  /** The step the learner is on: the first one not done. */
+  current: boolean
   runnable: boolean
   focused: boolean
   /** This step's own Set up. */
@@ -42,7 +45,8 @@ export function StepView({
   step,
   number,
   done,
-  checks,
+  lines,
+  current,
   runnable: missionRunnable,
   focused,
   setup,
@@ -67,10 +71,12 @@ export function StepView({
   return (
     <section
       ref={root}
-      className={`mission-step${done ? ' done' : ''}${focused ? ' focused' : ''}${step.challenge ? ' challenge' : ''}`}
+      className={`mission-step${done ? ' done' : ''}${focused ? ' focused' : ''}${current ? ' current' : ''}${step.challenge ? ' challenge' : ''}`}
       data-testid="mission-step"
       data-step-id={step.id}
       data-done={done ? 'true' : 'false'}
+      data-current={current ? 'true' : 'false'}
+      aria-current={current ? 'step' : undefined}
       id={`step-${step.id}`}
     >
       <h3>
@@ -81,6 +87,11 @@ export function StepView({
           {step.challenge && <span className="challenge-tag">Challenge</span>}
           {step.title}
         </a>
+        {current && (
+          <span className="current-tag" data-testid="current-step-marker">
+            You are here
+          </span>
+        )}
       </h3>
 
       {step.requires.length > 0 && (
@@ -151,13 +162,27 @@ export function StepView({
 
       <ul className="checks" aria-label="Checks">
         {step.checks.map((check, index) => {
-          const ok = done || checks?.[index] === true
+          const state = done ? 'ok' : (lines?.[index]?.state ?? 'waiting')
+          const why = state === 'failing' ? (lines?.[index]?.why ?? null) : null
           return (
-            <li key={index} className={ok ? 'ok' : ''} data-testid="mission-check" data-ok={ok ? 'true' : 'false'} title={check.source}>
+            <li
+              key={index}
+              className={`check-${state}`}
+              data-testid="mission-check"
+              data-ok={state === 'ok' ? 'true' : 'false'}
+              data-state={state}
+            >
               <span className="check-mark" aria-hidden="true">
-                {ok ? '✓' : '○'}
+                {state === 'ok' ? '✓' : '○'}
               </span>
-              {check.label}
+              <span className="check-text">
+                <TemplateText text={check.label} captures={captures} />
+                {why && (
+                  <span className="check-why" data-testid="check-why">
+                    {why}
+                  </span>
+                )}
+              </span>
             </li>
           )
         })}

@@ -6,7 +6,7 @@
  * the right steps.
  */
 import { useEffect, useState } from 'react'
-import type { MissionDoc, MissionProgressMessage, MissionSummary } from '../../../../common/protocol/index.ts'
+import { isMissionProgress, type MissionDoc, type MissionProgressMessage, type MissionSummary } from '../../../../common/protocol/index.ts'
 import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { parseMissionRoute, type MissionRoute } from './missionRoute.ts'
 
@@ -63,7 +63,11 @@ export function useMissions(): MissionsState {
     const announce = () => connection.mission({ type: 'missionOpen', id: route.mission })
     announce()
     const offStatus = connection.on('status', (status) => status.state === 'open' && announce())
-    const offProgress = connection.on('missions', setProgress)
+    // What the page draws from is checked once here; a malformed report is dropped, not drawn.
+    const offProgress = connection.on('missions', (message) => {
+      if (isMissionProgress(message)) setProgress(message)
+      else console.warn('mission progress ignored: malformed', message)
+    })
     return () => {
       offStatus()
       offProgress()
