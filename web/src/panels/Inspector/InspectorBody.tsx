@@ -24,7 +24,7 @@ type Props = {
 }
 
 /** The key list's share of the inspector's width: at first, and the limits of its handle. */
-const KEY_LIST = { initial: 0.32, min: 0.15, max: 0.7 }
+const KEY_LIST = { initial: 0.4, min: 0.15, max: 0.7 }
 
 export function InspectorBody({ inspector, fieldTtl, run, emptyText }: Props) {
   const { state } = inspector
