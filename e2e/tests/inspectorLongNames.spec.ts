@@ -146,6 +146,7 @@ test.describe('in the playground', () => {
       await inspector.open(SPRING_INDEX)
       await expect(inspector.root.getByTestId('collection-view')).toBeVisible()
       await expectNoSidewaysScroll(inspector, `${viewport} px, a Spring Session index set`)
+      expect(await inspector.cutPlaceholders(), `${viewport} px, a set open`).toEqual([])
     }
   })
 })

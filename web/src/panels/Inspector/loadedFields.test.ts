@@ -16,7 +16,7 @@ describe('loadedFields', () => {
 
   it('counts against the hash, not with a "+"', () => {
     expect(fieldCountText(partial, 1001)).toBe('1,001 of 50,000 loaded')
-    expect(fieldCountText(partial, 7)).toBe('7 of 1,001 of 50,000 loaded')
+    expect(fieldCountText(partial, 7)).toBe('7 of the 1,001 loaded (the hash has 50,000)')
     expect(fieldCountText({ loaded: 5, total: 5, partial: false, filtered: false }, 1)).toBe('1 of 5 shown')
     expect(fieldCountText({ loaded: 5, total: 5, partial: false, filtered: false }, 5)).toBe('5 shown')
     expect(fieldCountText({ loaded: 3, total: 50_000, partial: false, filtered: true }, 3)).toBe('3 matching')

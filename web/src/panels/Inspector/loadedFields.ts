@@ -49,7 +49,8 @@ export function fieldCountText({ loaded, total, partial, filtered }: LoadedField
   const narrowed = shown !== loaded ? `${count(shown)} of ` : ''
   if (!partial) return `${narrowed}${count(loaded)} ${filtered ? 'matching' : 'shown'}`
   if (filtered) return `${narrowed}${count(loaded)} matching loaded so far (the hash has ${count(total)})`
-  return `${narrowed}${count(loaded)} of ${count(total)} loaded`
+  if (narrowed) return `${narrowed}the ${count(loaded)} loaded (the hash has ${count(total)})`
+  return `${count(loaded)} of ${count(total)} loaded`
 }
 
 /**
