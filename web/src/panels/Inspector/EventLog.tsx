@@ -1,6 +1,7 @@
 /**
  * @module The keyspace events of the database shown (the sandbox's), newest first: what each command
- * did to the data (hset, hdel, expire, expired, hexpired, del, ...).
+ * did to the data (hset, hdel, expire, expired, hexpired, del, ...). Lines wrap: a long key name is
+ * shown whole, never cut.
  */
 import type { LoggedEvent } from './inspectorStore.ts'
 import { showName } from './displayValue.ts'
@@ -16,7 +17,7 @@ export function EventLog({ events }: { events: LoggedEvent[] }) {
           {events.map((event) => (
             <li key={event.id} data-testid="event" data-event={event.event}>
               <time>{new Date(event.at).toLocaleTimeString()}</time> <span className={`event event-${event.event}`}>{event.event}</span>{' '}
-              <span className="key-name">{showName(event.key)}</span>
+              <span className="event-key">{showName(event.key)}</span>
               {event.fields && <span className="event-fields"> ({event.fields.map(showName).join(', ')})</span>}
             </li>
           ))}

@@ -12,6 +12,7 @@ import { useMediaQuery } from '../../shared/useMediaQuery.ts'
 import { Countdown } from './Countdown.tsx'
 import { showName, showValue } from './displayValue.ts'
 import type { FieldRow } from './inspectorStore.ts'
+import { MiddleName } from './MiddleName.tsx'
 import { useFlash } from './useFlash.ts'
 
 /** Row height in px: 28 for a mouse, 44 for a finger (the smallest comfortable tap target). */
@@ -135,8 +136,8 @@ function FieldTableRow({ index, row, top, height, selected, clockOffset, onSelec
       aria-rowindex={index}
       aria-selected={selected}
     >
-      <span className="field-name" role="cell">
-        {showName(row.field)}
+      <span className="field-name-cell" role="cell">
+        <MiddleName name={showName(row.field)} className="field-name" />
       </span>
       <span className={`field-value kind-${shown.kind}`} role="cell" data-testid="field-value">
         {shown.text.length > CELL_CHARS ? `${shown.text.slice(0, CELL_CHARS)}…` : shown.text}

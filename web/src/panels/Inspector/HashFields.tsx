@@ -14,6 +14,7 @@ import { applyFieldQuery, defaultQuery, fieldPattern, nextSort, type FieldQuery,
 import { FieldTable } from './FieldTable.tsx'
 import { commandLine, editCommands, parseSeconds, typed } from './editCommands.ts'
 import type { KeyView } from './inspectorStore.ts'
+import { boundText, fieldCountText, keepLoading, loadAllLabel, loadingText, sortScope, type LoadedFields } from './loadedFields.ts'
 
 export type HashFieldsProps = {
   view: KeyView
@@ -24,6 +25,9 @@ export type HashFieldsProps = {
   run: ((line: string) => void) | null
   onMatch: (match: string) => void
   onMore: () => void
+  /** Loads every page of the hash, up to a bound (loadedFields.ts); onStopLoadAll stops it. */
+  onLoadAll: () => void
+  onStopLoadAll: () => void
   /** Searches the whole hash on the server for values containing the text (for a hash not loaded in full). */
   onSearchValues: (text: string) => void
 }
@@ -34,7 +38,8 @@ const COLUMNS: { column: SortColumn; label: string }[] = [
   { column: 'ttl', label: 'TTL' },
 ]
 
-export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, onMore, onSearchValues }: HashFieldsProps) {
+export function HashFields(props: HashFieldsProps) {
+  const { view, match, fieldTtl, clockOffset, run, onMatch, onMore, onSearchValues } = props
   const [selectedField, setSelectedField] = useState<string | null>(null)
   const [filter, setFilter] = useState(match === '*' ? '' : match)
   const [query, setQuery] = useState<FieldQuery>(defaultQuery)
@@ -70,7 +75,12 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
   const rows = useMemo(() => applyFieldQuery(view.fields, query), [view.fields, query])
   const columns = useMemo(() => fieldColumns(view.fields, fieldTtl), [view.fields, fieldTtl])
   const row = view.fields.find((field) => field.field === selectedField) ?? null
-  const narrowed = rows.length !== view.fields.length
+  const loaded: LoadedFields = {
+    loaded: view.fields.length,
+    total: view.meta?.length ?? view.fields.length,
+    partial,
+    filtered: view.match !== '*',
+  }
   const search = view.search !== null && view.search.text === wanted ? view.search : null
 
   return (
@@ -79,7 +89,8 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
         <input
           value={filter}
           onChange={(event) => setFilter(event.target.value)}
-          placeholder="Field: text or glob"
+          placeholder="Filter fields"
+          title="Text the names contain, or a glob such as user:*"
           aria-label="Filter fields by name"
           data-testid="field-filter"
         />
@@ -101,10 +112,14 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
             with a TTL
           </label>
         )}
-        <span className="muted" data-testid="field-count">
-          {narrowed ? `${rows.length} of ` : ''}
-          {view.fields.length}
-          {partial ? '+' : ''} {narrowed && partial ? 'loaded' : 'shown'}
+        <span
+          className="muted"
+          data-testid="field-count"
+          data-loaded={loaded.loaded}
+          data-total={loaded.total}
+          data-complete={partial ? 'false' : 'true'}
+        >
+          {fieldCountText(loaded, rows.length)}
         </span>
         {search && (
           <span
@@ -122,6 +137,14 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
           </span>
         )}
       </div>
+      <LoadScope
+        loaded={loaded}
+        sorted={query.sort !== null}
+        loadingAll={view.loadingAll}
+        fields={view.fields}
+        onLoadAll={props.onLoadAll}
+        onStopLoadAll={props.onStopLoadAll}
+      />
       {/* Table and detail share this box, so the handle's position is the table's share of it. */}
       <div className="field-split">
         {/* One ARIA table: the header row and the field rows (the scroller is their row group). */}
@@ -175,6 +198,48 @@ export function HashFields({ view, match, fieldTtl, clockOffset, run, onMatch, o
         {row && <FieldDetail key={row.field} hashKey={key} row={row} fieldTtl={fieldTtl} clockOffset={clockOffset} run={run} />}
       </div>
       {run && <AddField hashKey={key} fieldTtl={fieldTtl} run={run} />}
+    </div>
+  )
+}
+
+type ScopeProps = {
+  loaded: LoadedFields
+  sorted: boolean
+  loadingAll: boolean
+  fields: KeyView['fields']
+  onLoadAll: () => void
+  onStopLoadAll: () => void
+}
+
+/** For a hash loaded in part: what a sort covers, and loading the rest (or why it stopped). */
+function LoadScope({ loaded, sorted, loadingAll, fields, onLoadAll, onStopLoadAll }: ScopeProps) {
+  if (!loaded.partial) return null
+  const scope = sorted ? sortScope(loaded) : null
+  return (
+    <div className="load-scope">
+      {scope && (
+        <span className="sort-scope" role="status" data-testid="sort-scope">
+          {scope}
+        </span>
+      )}
+      {loadingAll ? (
+        <>
+          <span className="muted" role="status" data-testid="load-all-progress">
+            {loadingText(loaded)}
+          </span>
+          <button type="button" data-testid="stop-load-all" onClick={onStopLoadAll}>
+            Stop
+          </button>
+        </>
+      ) : keepLoading(loaded.partial, fields) ? (
+        <button type="button" data-testid="load-all-fields" onClick={onLoadAll}>
+          {loadAllLabel(loaded)}
+        </button>
+      ) : (
+        <span className="muted" data-testid="load-all-bound">
+          {boundText()}
+        </span>
+      )}
     </div>
   )
 }
@@ -236,8 +301,9 @@ function AddField({ hashKey, fieldTtl, run }: { hashKey: string; fieldTtl: boole
         <input
           value={ttl}
           onChange={(event) => setTtl(event.target.value)}
-          placeholder="TTL s (optional)"
-          size={9}
+          placeholder="TTL (s)"
+          title="Seconds until the field expires (optional)"
+          size={7}
           aria-label="New field TTL"
           data-testid="new-ttl"
         />

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { LIMITS, type KeyInfo } from '../../../../common/protocol/index.ts'
 import { Countdown } from './Countdown.tsx'
 import { showName } from './displayValue.ts'
+import { MiddleName } from './MiddleName.tsx'
 import { useFlash } from './useFlash.ts'
 
 /** Above this many keys the list becomes a tree. */
@@ -42,6 +43,7 @@ type RowProps = {
 
 function KeyRow({ info, label, selected, changedAt, clockOffset, onSelect }: RowProps) {
   const flash = useFlash<HTMLButtonElement>(changedAt)
+  const full = showName(info.key)
   return (
     <li>
       <button
@@ -50,10 +52,11 @@ function KeyRow({ info, label, selected, changedAt, clockOffset, onSelect }: Row
         className={`key-item${selected ? ' selected' : ''}`}
         data-testid="key-item"
         data-key={info.key}
+        title={full}
         onClick={() => onSelect(info.key)}
       >
         <span className={`type type-${info.type}`}>{info.type}</span>
-        <span className="key-name">{label}</span>
+        <MiddleName name={label} title={full} className="key-name" />
         {info.expiresAt !== null && <Countdown expiresAt={info.expiresAt} clockOffset={clockOffset} testId="key-ttl" />}
       </button>
     </li>
@@ -86,9 +89,6 @@ export function KeyList(props: KeyListProps) {
   }, [filter, onPattern])
 
   const tree = useMemo(() => (props.keys.length >= TREE_FROM ? buildTree(props.keys) : null), [props.keys])
-  // Wide enough for the longest name beside its type and TTL while there is room (a tree shows
-  // shorter labels, so the full names overestimate: that errs on the side of not cutting).
-  const longest = useMemo(() => props.keys.reduce((most, info) => Math.max(most, Math.min(60, showName(info.key).length)), 0), [props.keys])
   const row = (info: KeyInfo, label: string) => (
     <KeyRow
       key={info.key}
@@ -118,7 +118,9 @@ export function KeyList(props: KeyListProps) {
             onClick={() => toggle(child.path)}
             aria-expanded={open.has(child.path)}
           >
-            {open.has(child.path) ? '▾' : '▸'} {showName(child.name)}: <span className="count">{child.count}</span>
+            <span aria-hidden="true">{open.has(child.path) ? '▾' : '▸'}</span>
+            <MiddleName name={`${showName(child.name)}:`} title={showName(child.path)} className="folder-name" />
+            <span className="count">{child.count}</span>
           </button>
           {open.has(child.path) && <ul className="tree">{renderFolder(child)}</ul>}
         </li>
@@ -128,11 +130,12 @@ export function KeyList(props: KeyListProps) {
   )
 
   return (
-    <div className="key-list" data-testid="key-list" style={{ width: `clamp(11rem, ${longest + 17}ch, 45%)` }}>
+    <div className="key-list" data-testid="key-list">
       <input
         className="filter"
         data-testid="key-filter"
-        placeholder="Filter keys (glob: session:*)"
+        placeholder="Filter keys"
+        title="Text the names contain, or a glob such as session:*"
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
         aria-label="Filter keys"

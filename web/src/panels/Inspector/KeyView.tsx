@@ -12,7 +12,8 @@ import { CollectionView, isCollection } from './CollectionView.tsx'
 /** The same inputs as the hash view it shows: a key view is a header plus its contents. */
 export type KeyViewProps = HashFieldsProps
 
-export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMore, onSearchValues }: KeyViewProps) {
+export function KeyView(props: KeyViewProps) {
+  const { view, onMore } = props
   const { meta, key } = view
   if (!meta) {
     return (
@@ -24,19 +25,8 @@ export function KeyView({ view, match, fieldTtl, clockOffset, run, onMatch, onMo
   }
   return (
     <div className="key-view" data-testid="key-view" data-exists="true">
-      <KeyHeader keyName={key} meta={meta} clockOffset={clockOffset} run={run} />
-      {meta.type === 'hash' && (
-        <HashFields
-          view={view}
-          match={match}
-          fieldTtl={fieldTtl}
-          clockOffset={clockOffset}
-          run={run}
-          onMatch={onMatch}
-          onMore={onMore}
-          onSearchValues={onSearchValues}
-        />
-      )}
+      <KeyHeader keyName={key} meta={meta} clockOffset={props.clockOffset} run={props.run} />
+      {meta.type === 'hash' && <HashFields {...props} />}
       {meta.type === 'string' && view.value !== null && (
         <ValuePane
           bytes={view.value}

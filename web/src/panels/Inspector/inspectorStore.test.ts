@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { initialState, reduce, remainingMs, select, switchDb } from './inspectorStore.ts'
+import { initialState, reduce, remainingMs, select, startLoadAll, stopLoadAll, switchDb } from './inspectorStore.ts'
 
 const meta = { type: 'hash', expiresAt: null, length: 2, encoding: 'listpack', memory: 80, memoryExact: true }
 
@@ -160,5 +160,45 @@ describe('inspectorStore', () => {
     expect(state.awaitingDb).toBeNull()
     state = reduce(state, { type: 'keys', pattern: '*', keys: [{ ...info, key: 'new' }], cursor: '0', now: 0 }, 0)
     expect(state.keys.map((k) => k.key)).toEqual(['new'])
+  })
+
+  it('"Load all" runs page after page until the hash is done, and stops when asked or when the key is read afresh', () => {
+    const big = { ...meta, length: 3000, encoding: 'hashtable' }
+    const page = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ field: `f${from + i}`, value: 'v', expiresAt: null }))
+    let state = select(initialState, 'big')
+    state = reduce(
+      state,
+      { type: 'keyView', key: 'big', meta: big, match: '*', fields: page(0, 1000), items: [], cursor: '7', value: null, now: 0 },
+      0
+    )
+    expect(state.view?.loadingAll).toBe(false)
+    state = startLoadAll(state)
+    expect(state.view?.loadingAll).toBe(true)
+    state = reduce(state, { type: 'fieldsPage', key: 'big', fields: page(1000, 1000), cursor: '9', now: 0 }, 0)
+    expect(state.view?.loadingAll).toBe(true)
+    // Stopped: what is loaded stays, nothing more is asked for.
+    const stopped = stopLoadAll(state)
+    expect(stopped.view?.loadingAll).toBe(false)
+    expect(stopped.view?.fields).toHaveLength(2000)
+    state = reduce(state, { type: 'fieldsPage', key: 'big', fields: page(2000, 1000), cursor: '0', now: 0 }, 0)
+    expect(state.view?.loadingAll).toBe(false)
+    expect(state.view?.fields).toHaveLength(3000)
+    // Nothing left to load: nothing starts.
+    expect(startLoadAll(state)).toBe(state)
+    // Read afresh (the hash changed in a way that names no fields): back to the first page, not loading.
+    state = startLoadAll(
+      reduce(
+        state,
+        { type: 'keyView', key: 'big', meta: big, match: '*', fields: page(0, 1000), items: [], cursor: '7', value: null, now: 0 },
+        0
+      )
+    )
+    expect(state.view?.loadingAll).toBe(true)
+    state = reduce(
+      state,
+      { type: 'keyView', key: 'big', meta: big, match: '*', fields: page(0, 1000), items: [], cursor: '7', value: null, now: 0 },
+      0
+    )
+    expect(state.view?.loadingAll).toBe(false)
   })
 })

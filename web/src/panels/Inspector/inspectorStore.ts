@@ -6,6 +6,7 @@
  * server clock) are turned into countdowns with the page's clock corrected.
  */
 import type { CollectionItem, FieldInfo, InspectorMessage, KeyInfo, KeyMeta } from '../../../../common/protocol/index.ts'
+import { keepLoading } from './loadedFields.ts'
 
 /** A field row, with when it last changed on the page's clock (0: loaded as is). */
 export type FieldRow = FieldInfo & { changedAt: number }
@@ -23,6 +24,8 @@ export type KeyView = {
   changedAt: number
   /** The server's search through the whole hash by value (its matches are in `fields`), if one ran. */
   search: ValueSearchState | null
+  /** "Load all" runs: each page of fields that arrives asks for the next (see loadedFields.ts). */
+  loadingAll: boolean
 }
 
 /** Where the server's search by value stands: `found` matches after `scanned` fields. */
@@ -104,6 +107,7 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
           value: message.value,
           changedAt: pageNow,
           search: null,
+          loadingAll: false,
         },
         clockOffset: offsetFrom(message.now),
       }
@@ -113,7 +117,9 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
       if (!view || view.key !== message.key) return state
       const known = new Set(view.fields.map((field) => field.field))
       const added = message.fields.filter((field) => !known.has(field.field)).map((field) => ({ ...field, changedAt: 0 }))
-      return { ...state, view: { ...view, fields: [...view.fields, ...added], cursor: message.cursor } }
+      const fields = [...view.fields, ...added]
+      const loadingAll = view.loadingAll && keepLoading(message.cursor !== '0', fields)
+      return { ...state, view: { ...view, fields, cursor: message.cursor, loadingAll } }
     }
     case 'itemsPage': {
       const view = state.view
@@ -199,6 +205,20 @@ export function select(state: InspectorState, key: string | null): InspectorStat
 
 export function setPattern(state: InspectorState, pattern: string): InspectorState {
   return { ...state, pattern, keys: [], keysCursor: '0' }
+}
+
+/** "Load all" on the open hash: from now on each page of fields that arrives asks for the next. */
+export function startLoadAll(state: InspectorState): InspectorState {
+  const view = state.view
+  if (!view || view.meta?.type !== 'hash' || !keepLoading(view.cursor !== '0', view.fields)) return state
+  return { ...state, view: { ...view, loadingAll: true } }
+}
+
+/** Stops "Load all" (what is loaded stays). */
+export function stopLoadAll(state: InspectorState): InspectorState {
+  const view = state.view
+  if (!view?.loadingAll) return state
+  return { ...state, view: { ...view, loadingAll: false } }
 }
 
 /** Milliseconds left until an absolute server-clock expiry, on the page clock. */

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { InspectorMessage, InspectorRequest } from '../../../../common/protocol/index.ts'
-import { initialState, reduce, select, setPattern, switchDb, type InspectorState } from './inspectorStore.ts'
+import { initialState, reduce, select, setPattern, startLoadAll, stopLoadAll, switchDb, type InspectorState } from './inspectorStore.ts'
 
 /**
  * Where inspector data comes from: the page's own proxy connection, or the instructor's socket
@@ -28,6 +28,9 @@ export type InspectorControls = {
   setMatch(match: string): void
   /** The open hash's next page of fields, or the open list's, set's, sorted set's or stream's next page of items. */
   loadMore(): void
+  /** The open hash's pages one after another, up to a bound (loadedFields.ts), until stopped. */
+  loadAll(): void
+  stopLoadAll(): void
   /** The next page of keys for the filter. */
   loadMoreKeys(): void
   /** Asks the server for every field of the open hash whose value contains `text` (the whole hash, not only what is loaded). */
@@ -70,6 +73,9 @@ export function useInspector(connection: InspectorSource | null): InspectorContr
     }
     const removeMessages = connection.on('inspector', (message) => {
       apply((state) => reduce(state, message, Date.now()))
+      // Load all: a page arrived and more are wanted, so the next is asked for at once.
+      const view = current.current.state.view
+      if (message.type === 'fieldsPage' && view?.loadingAll) connection.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
       // The server reads the database asked for from now on: list its keys.
       if (message.type === 'inspectorDb' && current.current.state.awaitingDb === null) ask()
       // Nothing open and a key just appeared or changed (the terminal wrote it): open it, so the
@@ -112,6 +118,12 @@ export function useInspector(connection: InspectorSource | null): InspectorContr
         const type = view.meta?.type === 'hash' ? 'moreFields' : 'moreItems'
         connection?.inspect({ type, key: view.key, cursor: view.cursor })
       },
+      loadAll: () => {
+        apply(startLoadAll)
+        const view = current.current.state.view
+        if (view?.loadingAll) connection?.inspect({ type: 'moreFields', key: view.key, cursor: view.cursor })
+      },
+      stopLoadAll: () => apply(stopLoadAll),
       loadMoreKeys: () => {
         const { pattern, keysCursor } = current.current.state
         if (keysCursor !== '0') connection?.inspect({ type: 'moreKeys', pattern, cursor: keysCursor })
