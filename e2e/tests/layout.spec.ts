@@ -1,7 +1,8 @@
 /**
- * The page on a phone and on a laptop: everything reachable and big enough to tap at 390 px, panes
- * that can be resized (and stay so after a reload) at 1366x768, and names and values shown whole
- * while there is room.
+ * The page on a phone and on a laptop: at 390 px everything reachable and big enough to tap, one
+ * page scroll, and Run's reply brought into view; at laptop sizes a terminal tall enough for the
+ * lessons' longest reply, panes that can be resized (and stay so after a reload), and names and
+ * values shown whole while there is room.
  */
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/test.ts'
@@ -58,20 +59,114 @@ test.describe('on a 390x844 phone', () => {
     await inspector.root.getByTestId('persist-key').tap()
     await expect.poll(() => inspector.keyTtl()).toBeNull()
   })
+
+  test('one page scroll, a compact header, Run shows its reply, and every tap target is 44 px', async ({
+    page,
+    terminal,
+    mission,
+    inspector,
+  }) => {
+    await terminal.open('/#/missions')
+    await expect(mission.root.getByTestId('mission-list-item').first()).toBeVisible()
+    expect(await smallTapTargets(page), 'on the mission list').toEqual([])
+
+    await page.goto('/#/missions/cantina-sessions')
+    await terminal.waitForPrompt()
+    await expect(page.getByTestId('attendee-name')).toBeVisible()
+    // The header is one line of 44 px controls.
+    expect((await box(page.getByRole('banner'))).height).toBeLessThanOrEqual(56)
+    // The page scrolls, the lesson does not scroll inside it.
+    const scroller = await mission.root.locator('.missions').evaluate((element) => element.scrollHeight - element.clientHeight)
+    expect(scroller, 'the lesson has nothing hidden in a scroll box').toBeLessThanOrEqual(1)
+
+    // Run and Copy side by side: a one-line block is one button tall.
+    const oneLine = mission.step('expire').getByTestId('command-block').first()
+    const run = await box(oneLine.getByTestId('run-block'))
+    const copy = await box(oneLine.getByTestId('copy-block'))
+    expect(Math.abs(run.y - copy.y), 'Run and Copy on one line').toBeLessThan(2)
+    expect((await box(oneLine.locator('.command-lines'))).height).toBeLessThanOrEqual(60)
+
+    // After Run, the page brings the terminal, and the reply in it, into view; the way back returns to the block.
+    const openTab = mission.step('open-tab').getByTestId('command-block').first()
+    await openTab.getByTestId('run-block').tap()
+    await terminal.settle()
+    await expect(terminal.root.locator('.xterm-rows > div', { hasText: '(integer) 6' })).toBeInViewport({ ratio: 1 })
+    await page.getByTestId('back-to-lesson').tap()
+    await expect(openTab).toBeInViewport()
+    await mission.step('expire').getByTestId('run-block').tap()
+    await terminal.settle()
+    await expect(terminal.root.locator('.xterm-rows > div', { hasText: '(integer) 1' }).last()).toBeInViewport({ ratio: 1 })
+
+    // With a hash open (its field TTL filter's checkbox included), nothing is too small or too wide.
+    await expect(inspector.view).toHaveAttribute('data-exists', 'true')
+    expect(await smallTapTargets(page), 'on the mission with a hash open').toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    // The inspector's root holds its content (it measured 2 px with everything overflowing it).
+    const inspectorFit = await inspector.root.evaluate((element) => ({ height: element.clientHeight, content: element.scrollHeight }))
+    expect(inspectorFit.height).toBeGreaterThan(300)
+    expect(inspectorFit.content).toBeLessThanOrEqual(inspectorFit.height + 1)
+  })
 })
+
+/**
+ * Every control on screen a finger can tap (buttons, links, selects, summaries, checkboxes through
+ * their label) smaller than 44x44 CSS px, described. Links inside a sentence are exempt (WCAG 2.5.8),
+ * as is xterm's hidden input.
+ */
+function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = []
+    for (const control of document.querySelectorAll<HTMLElement>('button, a[href], select, summary, input, [role="button"]')) {
+      if (!control.checkVisibility() || control.closest('.xterm') || control.closest('p')) continue
+      const target = control.matches('input[type="checkbox"], input[type="radio"]') ? (control.closest('label') ?? control) : control
+      const { width, height } = target.getBoundingClientRect()
+      if (width < 44 || height < 44) {
+        const name = control.dataset.testid ?? control.textContent?.trim().slice(0, 30) ?? control.tagName
+        small.push(`${control.tagName.toLowerCase()} "${name}": ${Math.round(width)}x${Math.round(height)}`)
+      }
+    }
+    return small
+  })
+}
 
 test.describe('on a 1366x768 laptop', () => {
   test.use({ viewport: { width: 1366, height: 768 } })
 
-  test('an empty terminal leaves the room to the inspector, and names and values are not cut', async ({ page, terminal, inspector }) => {
+  test('the terminal shows the longest lesson reply whole at laptop sizes, and names and values are not cut', async ({
+    page,
+    terminal,
+    inspector,
+  }) => {
     await terminal.open()
-    const main = await box(page.locator('main'))
-    expect((await box(terminal.root)).height).toBeLessThan(main.height / 3)
+    // The longest reply a lesson shows (Cantina's HGETALL) is 12 lines: with its command and the
+    // prompt, 14 rows. The inspector keeps most of the rest.
+    const rows = () => terminal.root.locator('.xterm-rows > div').count()
+    for (const [width, height] of [
+      [1280, 720],
+      [1440, 900],
+      [1536, 864],
+      [1366, 768],
+    ]) {
+      await page.setViewportSize({ width, height })
+      await expect.poll(rows, `rows at ${width}x${height}`).toBeGreaterThanOrEqual(14)
+      const main = await box(page.locator('main'))
+      expect((await box(inspector.root)).height, `the inspector at ${width}x${height}`).toBeGreaterThan(main.height * 0.45)
+    }
 
     await terminal.run(
       'HSET session:han_solo username "hsolo" species "human" credits 10000 table "booth_7" drinks_ordered 2 last_activity "2025-08-28T13:45:00"'
     )
     await terminal.run('EXPIRE session:han_solo 3600')
+    await terminal.run('HGETALL session:han_solo')
+    // The whole reply, its command and the next prompt are on the screen at once.
+    const screen = await terminal.root
+      .locator('.xterm-rows > div')
+      .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ')))
+    const commandRow = screen.findIndex((row) => row.includes('> HGETALL session:han_solo'))
+    expect(commandRow, 'the HGETALL command is on screen').toBeGreaterThanOrEqual(0)
+    expect(screen[commandRow + 1]).toContain(' 1) "username"')
+    expect(screen[commandRow + 12]).toContain('12) "2025-08-28T13:45:00"')
+    expect(screen[commandRow + 13].trimEnd()).toMatch(/>$/)
     await inspector.open('session:han_solo')
     const cut = (locator: Locator) => locator.evaluate((element) => element.scrollWidth > element.clientWidth)
     await expect(inspector.key('session:han_solo').locator('.key-name')).toHaveText('session:han_solo')

@@ -4,8 +4,9 @@
  * layout: header with the attendee's name and the connection state, the instructor's announcement; the lesson on the left, the terminal and
  * the live inspector beside it (stacked on most screens, three columns on very wide ones, one
  * scrolling column on phones). The boundaries between them can be dragged, and are remembered.
+ * Until the terminal's is dragged, the terminal is as tall as the lessons' longest reply needs.
  */
-import { useEffect, useState, type CSSProperties } from 'react'
+import { useEffect, useRef, useState, type CSSProperties } from 'react'
 import { ConnectionProvider, useConnectionStatus } from './connection/ConnectionContext.tsx'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
 import { LessonToggle, useLessonsHidden } from './panels/Header/LessonToggle.tsx'
@@ -18,6 +19,9 @@ import { STACKED_QUERY, WIDE_QUERY } from './shared/layoutQueries.ts'
 import { Splitter } from './shared/Splitter.tsx'
 import { useMediaQuery } from './shared/useMediaQuery.ts'
 import { useStoredNumber } from './shared/storedNumber.ts'
+import { FALLBACK_ROW_PX, terminalShareFor } from './shared/terminalFit.ts'
+import { useContentHeight, useTerminalRowHeight } from './shared/useElementSize.ts'
+import { useRevealAfterRun } from './shared/useRevealAfterRun.ts'
 import { AnnouncementBar } from './panels/Room/AnnouncementBar.tsx'
 import { AttendeeName } from './panels/Room/AttendeeName.tsx'
 import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
@@ -26,6 +30,9 @@ import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
 import { OwnValkeyTools } from './panels/OwnValkey/OwnValkeyTools.tsx'
 import { useOwnValkeyState } from './panels/OwnValkey/useOwnValkeyState.ts'
 import type { InspectInfo, ServerInfo } from '../../common/protocol/index.ts'
+
+/** The handle between the terminal and the inspector (0.75rem), which their shares do not include. */
+const HANDLE_PX = 12
 
 const isInspectRoute = (hash: string) => /^#\/inspect(\?|\/|$)/.test(hash)
 
@@ -73,8 +80,15 @@ function PlaygroundLayout() {
   const wide = useMediaQuery(WIDE_QUERY)
   const stacked = useMediaQuery(STACKED_QUERY)
   const [lessonShare, setLessonShare] = useStoredNumber('lesson-share', 0.3, 0.18, 0.6)
-  // Under each other, an empty terminal needs little room and the inspector much; side by side, half each.
-  const [terminalShare, setTerminalShare] = useStoredNumber(wide ? 'terminal-share-wide' : 'terminal-share', wide ? 0.5 : 0.3, 0.12, 0.85)
+  const main = useRef<HTMLElement>(null)
+  const terminalSection = useRef<HTMLElement>(null)
+  const mainHeight = useContentHeight(main)
+  const rowPx = useTerminalRowHeight(terminalSection) ?? FALLBACK_ROW_PX
+  // Under each other, the terminal gets the rows a lesson's longest reply needs and the inspector the
+  // rest; side by side, half each.
+  const terminalDefault = wide ? 0.5 : terminalShareFor(rowPx, mainHeight - HANDLE_PX)
+  const [terminalShare, setTerminalShare] = useStoredNumber(wide ? 'terminal-share-wide' : 'terminal-share', terminalDefault, 0.12, 0.85)
+  const reveal = useRevealAfterRun(terminalSection, stacked)
   // Per-field TTLs exist only where the server has hash field expiration (Valkey 9).
   const fieldTtl = status.state === 'open' && status.server.features.hashFieldExpiration
 
@@ -91,7 +105,9 @@ function PlaygroundLayout() {
     <div className="app">
       <header className="app-header">
         <h1>
-          <span className="logo">Valkey</span> {inspecting ? 'Hash Inspector' : 'Hash Playground'}
+          {/* On phones only "Valkey" shows, to keep the header on one line; screen readers read it all. */}
+          <span className="logo">Valkey</span>
+          <span className="title-rest"> {inspecting ? 'Hash Inspector' : 'Hash Playground'}</span>
         </h1>
         <div className="header-tools">
           {inspecting ? (
@@ -109,10 +125,16 @@ function PlaygroundLayout() {
         </div>
       </header>
       {!inspecting && <AnnouncementBar />}
-      <main className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`} style={sizes}>
+      <main ref={main} className={`app-main${lessonsHidden ? ' lessons-hidden' : ''}`} style={sizes}>
         {/* Hidden, not unmounted: the mission keeps its state and the server keeps checking. */}
         {!inspecting && (
-          <section className="panel missions-panel" data-testid="mission" aria-label="Missions" hidden={lessonsHidden}>
+          <section
+            className="panel missions-panel"
+            data-testid="mission"
+            aria-label="Missions"
+            hidden={lessonsHidden}
+            onClick={reveal.onLessonClick}
+          >
             <MissionsPanel bridge={bridge} inspector={inspectorBridge} />
           </section>
         )}
@@ -128,8 +150,13 @@ function PlaygroundLayout() {
             onShare={setLessonShare}
           />
         )}
-        <section className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
+        <section ref={terminalSection} className="panel terminal-panel" data-testid="terminal" aria-label="Terminal">
           <TerminalPanel bridge={bridge} onDb={inspecting ? setDb : undefined} />
+          {reveal.returnTo && (
+            <button type="button" className="back-to-lesson" data-testid="back-to-lesson" onClick={reveal.goBack}>
+              ↑ Back to the lesson
+            </button>
+          )}
         </section>
         {!stacked && (
           <SharedAxisSplitter

@@ -18,7 +18,8 @@ export function ConnectionBadge() {
   return (
     <span className={`badge badge-${tone}`} data-testid="connection-status" data-state={status.state} title={title}>
       <span className="dot" aria-hidden="true" />
-      {label}
+      {/* On phones only the dot shows; the words stay for screen readers. */}
+      <span className="badge-label">{label}</span>
     </span>
   )
 }

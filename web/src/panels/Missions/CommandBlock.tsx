@@ -47,16 +47,7 @@ export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlo
         </p>
       )}
       <div className="command-lines">
-        <pre>
-          {lines.map((line, index) => (
-            <div key={index}>
-              <span className="command-prompt" aria-hidden="true">
-                &gt;{' '}
-              </span>
-              <TemplateText text={line} />
-            </div>
-          ))}
-        </pre>
+        {/* The buttons come first so that on a phone the command's text flows around them (missions.css). */}
         <div className="command-actions">
           {block.role !== 'setup' && (
             <button
@@ -73,6 +64,16 @@ export function CommandBlock({ block, runnable, run, captures = {} }: CommandBlo
             {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Copy failed' : 'Copy'}
           </button>
         </div>
+        <pre>
+          {lines.map((line, index) => (
+            <div key={index}>
+              <span className="command-prompt" aria-hidden="true">
+                &gt;{' '}
+              </span>
+              <TemplateText text={line} />
+            </div>
+          ))}
+        </pre>
       </div>
       {block.response && <ResponseView response={block.response} captures={captures} />}
     </div>

@@ -37,8 +37,10 @@ export function AnnouncementBar() {
   }
   return (
     <div className="announcement" role="status" data-testid="announcement" data-id={announcement.id}>
-      <strong>Instructor:</strong>
-      {announcement.text && <span data-testid="announcement-text">{announcement.text}</span>}
+      {/* One paragraph, so on a phone the text wraps under its label instead of beside it. */}
+      <p className="announcement-message">
+        <strong>Instructor:</strong> {announcement.text && <span data-testid="announcement-text">{announcement.text}</span>}
+      </p>
       {announcement.mission && (
         <a href={missionHref(announcement.mission, announcement.step)} data-testid="announcement-link" onClick={close}>
           {announcement.step ? 'Go to that step' : 'Open that mission'}
