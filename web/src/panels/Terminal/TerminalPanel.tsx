@@ -5,7 +5,7 @@
  * API) goes into one list of disposers run on unmount, the way xterm.js
  * addons manage their listeners.
  */
-import { useEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
 import '@xterm/xterm/css/xterm.css'
@@ -37,7 +37,10 @@ export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
     dbListener.current = onDb
   }, [onDb])
 
-  useEffect(() => {
+  // A layout effect: the terminal is made in the commit that mounts the page, before its first
+  // paint, rather than after it (where passive effects of the first render run); the prompt
+  // appears that much sooner.
+  useLayoutEffect(() => {
     const element = container.current
     if (!element || !connection) return
     const disposers: (() => void)[] = []
