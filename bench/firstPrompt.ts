@@ -90,7 +90,7 @@ export async function benchFirstPrompt(port: number, loads = 5): Promise<FirstPr
   }
 }
 
-async function loadOnce(browser: Browser, url: string): Promise<Load> {
+export async function loadOnce(browser: Browser, url: string): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
   try {
     const page = await context.newPage()
