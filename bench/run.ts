@@ -17,6 +17,7 @@ import { benchNoisyNeighbour, printNoisy } from './noisyNeighbour.ts'
 import { benchWorkshop } from './workshop.ts'
 import { benchTerminal } from './terminal.ts'
 import { printFleet, runFleet } from './fleetSection.ts'
+import { benchFirstPrompt, printFirstPrompt } from './firstPrompt.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const binary = process.env.VALKEY_SERVER
@@ -33,7 +34,22 @@ if (only === 'fleet') {
 
 const valkey = await EmbeddedValkey.start({ binary, databases: 601, settings: { 'notify-keyspace-events': 'KA' } })
 const playground = await startPlaygroundProcess(`redis://:${valkey.password}@${valkey.host}:${valkey.port}/0`)
+// `npm run bench -- --only first-prompt`: the page's start-up alone (about half a minute).
+if (only === 'first-prompt') {
+  try {
+    const firstPrompt = await benchFirstPrompt(playground.port)
+    console.log('\nFirst prompt (Chromium, loopback)')
+    printFirstPrompt(firstPrompt)
+    writeResults(here, { when: new Date().toISOString(), machine: machine(), firstPrompt })
+  } finally {
+    await playground.stop()
+    await valkey.stop()
+  }
+  process.exit(0)
+}
 try {
+  // First, while the machine is quiet: the page's start-up in Chromium.
+  const firstPrompt = await benchFirstPrompt(playground.port)
   const terminal = await benchTerminal(playground.port, valkey)
   const inspector = await benchInspector(playground.port)
   const missions = await benchMissions(playground.port)
@@ -46,6 +62,7 @@ try {
   const results = {
     when: new Date().toISOString(),
     machine: machine(),
+    firstPrompt,
     terminal,
     inspector,
     missions,
@@ -55,6 +72,8 @@ try {
     fleet,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
+  console.log('\nFirst prompt (Chromium, loopback)')
+  printFirstPrompt(firstPrompt)
   console.log('\nTerminal')
   console.log(`  HGET round trip   proxy p50 ${ms(terminal.hget.proxyMs.p50)}  p99 ${ms(terminal.hget.proxyMs.p99)}`)
   console.log(`                    direct p50 ${ms(terminal.hget.directMs.p50)}  p99 ${ms(terminal.hget.directMs.p99)}`)

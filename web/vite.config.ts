@@ -1,12 +1,48 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
+/**
+ * main.tsx loads the app's chunk with import() once it has started the connection; without a hint
+ * the browser would ask for that chunk only then. This lists it (and what it imports) in the page
+ * as modulepreload, so it downloads and compiles alongside main.tsx.
+ */
+function preloadAppChunk(): Plugin {
+  return {
+    name: 'preload-app-chunk',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        const bundle = context.bundle ?? {}
+        const app = Object.values(bundle).find(
+          (chunk) => chunk.type === 'chunk' && chunk.isDynamicEntry && chunk.facadeModuleId?.endsWith('appRoot.tsx')
+        )
+        if (!app || app.type !== 'chunk') return []
+        const scripts = [app.fileName, ...app.imports].filter((file) => file !== context.chunk?.fileName)
+        const styles = [...(app.viteMetadata?.importedCss ?? [])]
+        return [
+          ...scripts.map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` },
+            injectTo: 'head' as const,
+          })),
+          ...styles.map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${file}` },
+            injectTo: 'head' as const,
+          })),
+        ]
+      },
+    },
+  }
+}
+
 export default defineConfig({
   root,
-  plugins: [react()],
+  plugins: [react(), preloadAppChunk()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

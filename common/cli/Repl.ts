@@ -45,9 +45,14 @@ export type ReplOptions = {
   help?: CommandHelp
   /** The database the terminal is on changed (inspect mode's inspector follows it). */
   onDb?: (db: number) => void
+  /**
+   * An entered line's output was written (`output` as printed, escape sequences included; empty
+   * for a blank line). Called once per entered line, in the order the lines were entered.
+   */
+  onReply?: (line: string, output: string) => void
 }
 
-type Job = { line: string; echoed: boolean; output: () => Promise<string> }
+type Job = { line: string; echoed: boolean; output: () => Promise<string>; onReply?: (output: string) => void }
 
 /** Tab completion in progress: candidates, which one is shown (candidates.length = the original). */
 type Completion = { original: string; candidates: string[]; index: number }
@@ -72,9 +77,11 @@ export class Repl {
   /** The prompt names the database (inspect mode; a sandbox is one database of its own). */
   #showDb = false
   #connected = false
+  readonly #onReply: ((line: string, output: string) => void) | undefined
 
   constructor(options: ReplOptions) {
     this.#io = options.io
+    this.#onReply = options.onReply
     this.#transport = options.transport
     this.#history = new History(options.history)
     this.#help = options.help ?? null
@@ -112,6 +119,11 @@ export class Repl {
     const completion = this.#completion
     if (completion && completion.index < completion.candidates.length) return completion.candidates[completion.index]!
     return this.#editor.text
+  }
+
+  /** True while a connected prompt is on screen, waiting for input (not "not connected>"). */
+  get promptReady(): boolean {
+    return this.#promptShown && this.#connected
   }
 
   /** True once hints, completion and help have their command docs. */
@@ -178,9 +190,9 @@ export class Repl {
   /**
    * Runs a line as if it had been typed and entered (inspector edits, mission
    * blocks): it is echoed, kept in history and printed in order. A line the
-   * person was typing comes back at the next prompt.
+   * person was typing comes back at the next prompt. `onReply` gets this line's output once written.
    */
-  runLine(line: string): void {
+  runLine(line: string, onReply?: (output: string) => void): void {
     if (this.#completion) this.#endCompletion(false)
     if (this.#reading) {
       this.#stopReading()
@@ -188,7 +200,7 @@ export class Repl {
     }
     const draft = this.#editor.text
     this.#editor.setText(line)
-    this.#enter()
+    this.#enter(onReply)
     if (draft) this.#editor.setText(draft)
   }
 
@@ -357,7 +369,7 @@ export class Repl {
 
   // ------------------------------------------------------------ running lines
 
-  #enter(): void {
+  #enter(onReply?: (output: string) => void): void {
     const line = this.#editor.text
     const echoed = this.#promptShown
     if (echoed) {
@@ -369,7 +381,7 @@ export class Repl {
     this.#history.resetBrowsing()
     const planned = this.#runner.plan(line)
     if (planned.history !== 'skip') this.#history.add(line, planned.history === 'add-sensitive')
-    this.#jobs.push({ line, echoed, output: planned.output })
+    this.#jobs.push({ line, echoed, output: planned.output, onReply })
     void this.#drain()
   }
 
@@ -383,6 +395,8 @@ export class Repl {
         const output = await job.output()
         if (output) this.#io.write(toTerminal(output))
         this.#jobs.shift()
+        this.#onReply?.(job.line, output)
+        job.onReply?.(output)
         // In subscribed mode valkey-cli waits for messages after every command.
         if (this.#runner.pubsubMode && this.#jobs.length === 0) this.#startReading()
       }

@@ -54,6 +54,11 @@ export type ProxyConnectionOptions = {
   WebSocket: SocketFactory
   tokens: TokenStore
   names: NameStore
+  /**
+   * Keep received messages (all but the welcome) until release(): for a connection started before
+   * the page's panels exist, so none of them misses what the server sends on connect.
+   */
+  holdMessages?: boolean
 }
 
 export class ProxyConnection implements Transport {
@@ -62,8 +67,11 @@ export class ProxyConnection implements Transport {
   readonly #commands: CommandPipeline
   readonly #tokens: TokenStore
   readonly #names: NameStore
+  /** Messages kept until release() (null: passed on as they come). */
+  #held: ServerMessage[] | null
 
-  constructor({ url, WebSocket, tokens, names }: ProxyConnectionOptions) {
+  constructor({ url, WebSocket, tokens, names, holdMessages = false }: ProxyConnectionOptions) {
+    this.#held = holdMessages ? [] : null
     this.#tokens = tokens
     this.#names = names
     this.#socket = new ReconnectingSocket<Welcome>({
@@ -102,6 +110,13 @@ export class ProxyConnection implements Transport {
     this.#socket.stop()
   }
 
+  /** Passes on the messages held so far (holdMessages), in order, and every later one as it comes. */
+  release(): void {
+    const held = this.#held
+    this.#held = null
+    held?.forEach((message) => this.#receive(message))
+  }
+
   run(args: string[]): Promise<CommandResult> {
     return this.#commands.run(args)
   }
@@ -132,6 +147,10 @@ export class ProxyConnection implements Transport {
   }
 
   #receive(message: ServerMessage): void {
+    if (this.#held && message.type !== 'welcome' && message.type !== 'pong') {
+      this.#held.push(message)
+      return
+    }
     switch (message.type) {
       case 'welcome':
         this.#tokens.set(message.token)

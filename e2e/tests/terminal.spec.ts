@@ -137,3 +137,35 @@ test('clear empties the screen', async ({ terminal }) => {
   await terminal.run('clear')
   expect((await terminal.text()).includes('SET something visible')).toBe(false)
 })
+
+test('the test API waits for the reply to its own line: replies counts, run() and lastReply() give that reply', async ({
+  page,
+  terminal,
+}) => {
+  await terminal.open()
+  expect(await page.evaluate(() => performance.getEntriesByName('playground:prompt').length)).toBe(1)
+  await expect(terminal.root).toHaveAttribute('data-state', 'idle')
+  const before = await terminal.replies()
+  await expect(terminal.root).toHaveAttribute('data-replies', String(before))
+
+  // A reply that contains the expected text ((integer) 10) on screen already must not satisfy a wait for (integer) 1.
+  expect(await terminal.reply('RPUSH counted 1 2 3 4 5 6 7 8 9 10')).toBe('(integer) 10')
+  expect(await terminal.reply('DEL counted')).toBe('(integer) 1')
+  await expect(terminal.root).toHaveAttribute('data-replies', String(before + 2))
+
+  // run() queues behind a pending line and resolves with its own reply, not the one before it;
+  // the root says busy from the moment a line is entered (read in the same task: no timing involved).
+  const queued = await page.evaluate(async () => {
+    const api = window.valkeyPlayground.terminal!
+    const root = document.querySelector<HTMLElement>('[data-testid="terminal"]')!
+    const blocking = api.run('BLPOP nothing 0.2')
+    const stateThen = root.dataset.state
+    const mine = await api.run('HSET run:h f "caf\u00e9"')
+    return { stateThen, blocking: await blocking, mine }
+  })
+  expect(queued).toEqual({ stateThen: 'busy', blocking: '(nil)', mine: '(integer) 1' })
+  await expect(terminal.root).toHaveAttribute('data-replies', String(before + 4))
+  expect(await page.evaluate(() => window.valkeyPlayground.terminal!.run('HGETALL run:h'))).toBe('1) "f"\n2) "caf\\xc3\\xa9"')
+  await terminal.settle()
+  expect(await terminal.lastReply()).toBe('1) "f"\n2) "caf\\xc3\\xa9"')
+})

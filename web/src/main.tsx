@@ -1,15 +1,21 @@
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
+/**
+ * @module The page's first script, kept small: it starts the playground's connection, then loads
+ * the app (React, xterm.js and the panels, a separate chunk the page already preloads). The
+ * WebSocket handshake and the sandbox's welcome so run while the app's code loads and evaluates.
+ */
 // The base stylesheet first, so each panel's own stylesheet (imported by the panel) comes after it.
 import './styles.css'
-import { App } from './App.tsx'
+import { startEarlyConnection } from './connection/earlyConnection.ts'
 import { localNameStore } from './connection/storage.ts'
+import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
 import { applyNamePreset } from './panels/Room/namePreset.ts'
+import { prefetchCommandDocs } from './panels/Terminal/commandDocsPrefetch.ts'
 
 applyNamePreset(window.location.search, localNameStore)
+// The instructor's page never opens a sandbox.
+if (!isTeachRoute(window.location.hash)) {
+  startEarlyConnection()
+  prefetchCommandDocs()
+}
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>
-)
+void import('./appRoot.tsx').then(({ mountApp }) => mountApp(document.getElementById('root')!))

@@ -6,10 +6,16 @@
  * served from memory afterwards. Hashed assets are cached for a year; the
  * page itself is revalidated so a redeploy is picked up at once.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
+import { promisify } from 'node:util'
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib'
+
+// Off the event loop (libuv's thread pool): compressing the app's main chunk at brotli's best
+// takes a second or more, and a page's WebSocket, opened while its scripts load, must not wait.
+const brotliAsync = promisify(brotliCompress)
+const gzipAsync = promisify(gzip)
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,17 +43,15 @@ export function createStaticHandler(root: string) {
       const body = await readFile(file)
       const type = TYPES[path.extname(file)] ?? 'application/octet-stream'
       const compressible = /^(text\/|image\/svg|application\/json)/.test(type) && body.length > 512
+      const [br, gzipped] = compressible
+        ? await Promise.all([brotliAsync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }), gzipAsync(body, { level: 9 })])
+        : []
       return {
         body,
         type,
         etag: `"${body.length.toString(16)}-${(await stat(file)).mtimeMs.toString(16)}"`,
         immutable: relative.startsWith('assets' + path.sep),
-        ...(compressible
-          ? {
-              br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
-              gzip: gzipSync(body, { level: 9 }),
-            }
-          : {}),
+        ...(br && gzipped ? { br, gzip: gzipped } : {}),
       }
     } catch {
       return null
@@ -67,6 +71,13 @@ export function createStaticHandler(root: string) {
     }
     return pending
   }
+
+  // Read and compress the page and its assets now, so the first visitor does not wait for it.
+  void entry('index.html')
+  readdir(path.join(root, 'assets')).then(
+    (files) => files.forEach((file) => void entry(path.join('assets', file))),
+    () => undefined
+  )
 
   /** Handles GET/HEAD for the app; returns false when the request is not for a file it has. */
   return async function serve(request: IncomingMessage, response: ServerResponse): Promise<boolean> {

@@ -1,36 +1,41 @@
 /**
- * @module The one hook that owns the page's connection to the playground: it makes it on the
- * browser's WebSocket with the token and name kept in localStorage, starts it, and stops it on
- * unmount. ConnectionProvider calls it; panels get the connection from the context.
+ * @module The one hook that owns the page's connection to the playground: it takes the one main.tsx
+ * started early (or makes one on the browser's WebSocket with the token and name kept in
+ * localStorage), and stops it on unmount. ConnectionProvider calls it; panels get the connection
+ * from the context.
  */
 import { useEffect, useState } from 'react'
-import { ProxyConnection, type ConnectionStatus } from '../../../common/connection/ProxyConnection.ts'
-import { browserWebSocket, socketUrl } from './browserSocket.ts'
-import { localNameStore, localTokenStore } from './storage.ts'
+import type { ConnectionStatus, ProxyConnection } from '../../../common/connection/ProxyConnection.ts'
+import { claimEarlyConnection, createPlaygroundConnection, peekEarlyConnection } from './earlyConnection.ts'
 
-export function useProxySocket(): { connection: ProxyConnection | null; status: ConnectionStatus } {
-  const [connection, setConnection] = useState<ProxyConnection | null>(null)
-  const [status, setStatus] = useState<ConnectionStatus>({ state: 'connecting', attempt: 0 })
+type Socket = { connection: ProxyConnection | null; status: ConnectionStatus }
+
+function firstSocket(): Socket {
+  const early = peekEarlyConnection()
+  return { connection: early, status: early?.status ?? { state: 'connecting', attempt: 0 } }
+}
+
+export function useProxySocket(): Socket {
+  // The early connection is there on the first render, so the panels subscribe to it in the same
+  // commit; this (parent) effect runs after theirs and releases what it held for them.
+  const [socket, setSocket] = useState<Socket>(firstSocket)
 
   useEffect(() => {
-    const created = new ProxyConnection({
-      url: socketUrl(window.location),
-      WebSocket: browserWebSocket,
-      tokens: localTokenStore,
-      names: localNameStore,
-    })
-    const unsubscribe = created.on('status', setStatus)
-    created.start()
+    const claimed = claimEarlyConnection()
+    const created = claimed ?? createPlaygroundConnection(false)
+    const unsubscribe = created.on('status', (status) => setSocket({ connection: created, status }))
+    if (claimed) claimed.release()
+    else created.start()
     // The connection is an outside resource made (and, on unmount, stopped) by this effect, so
-    // StrictMode's mount-unmount-mount gets a fresh one each time; publishing it is the effect's
-    // one synchronous state update, once per mount.
+    // StrictMode's mount-unmount-mount gets a fresh one each time; publishing it (with the status
+    // the early one may have reached meanwhile) is the effect's one synchronous state update.
     // eslint-disable-next-line react-hooks/set-state-in-effect -- see the comment above
-    setConnection(created)
+    setSocket({ connection: created, status: created.status })
     return () => {
       unsubscribe()
       created.stop()
     }
   }, [])
 
-  return { connection, status }
+  return socket
 }

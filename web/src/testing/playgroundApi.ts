@@ -3,6 +3,7 @@
  * authors (Playwright) to read what the page shows without scraping a canvas.
  *
  *   await page.evaluate(() => window.valkeyPlayground.terminal.text())
+ *   await page.evaluate(() => window.valkeyPlayground.terminal.run('HGET k f'))
  *
  * It is part of the product (present in production builds), documented in
  * the README, and kept narrow on purpose.
@@ -19,6 +20,19 @@ export type TerminalApi = {
   input(): string
   /** True once the server's command docs are loaded: hints, Tab completion and help work. */
   helpReady(): boolean
+  /**
+   * How many entered lines (typed, pasted, or run by a button) have had their reply drawn since
+   * the page loaded; also the terminal root's `data-replies`. Read it before sending a command,
+   * then wait for it to pass that number: no stale output can satisfy the wait.
+   */
+  replies(): number
+  /** The last counted reply as plain text (as printed, without colours or the final line end); null before the first. */
+  lastReply(): string | null
+  /**
+   * Runs one line as if typed and entered (echoed, kept in history), and resolves with its reply
+   * as lastReply() would give it, once drawn. Lines run in order after any still pending.
+   */
+  run(line: string): Promise<string>
 }
 
 /** The instructor page's watch: the watched attendee's terminal, as the instructor's copy shows it. */

@@ -5,7 +5,7 @@
  * API) goes into one list of disposers run on unmount, the way xterm.js
  * addons manage their listeners.
  */
-import { useEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
 import '@xterm/xterm/css/xterm.css'
@@ -18,6 +18,8 @@ import { readLines } from './readLines.ts'
 import { connectReplToProxy } from './connectReplToProxy.ts'
 import { mirrorScreen } from './screenMirror.ts'
 import { loadCommandHelp } from './loadCommandHelp.ts'
+import { markPrompt } from './promptMark.ts'
+import { plainReply, ReplyTracker, type ReplyState } from './replyTracker.ts'
 import type { TerminalBridge } from './TerminalBridge.ts'
 
 type TerminalPanelProps = {
@@ -35,7 +37,10 @@ export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
     dbListener.current = onDb
   }, [onDb])
 
-  useEffect(() => {
+  // A layout effect: the terminal is made in the commit that mounts the page, before its first
+  // paint, rather than after it (where passive effects of the first render run); the prompt
+  // appears that much sooner.
+  useLayoutEffect(() => {
     const element = container.current
     if (!element || !connection) return
     const disposers: (() => void)[] = []
@@ -56,22 +61,31 @@ export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
     fit.fit()
     disposers.push(() => terminal.dispose())
 
-    // xterm.js parses writes asynchronously; count the ones not drawn yet so
-    // the test API can say "busy" until the screen shows everything.
-    let undrawn = 0
+    // xterm.js parses writes asynchronously; the tracker counts the ones not drawn yet so the
+    // test API can say "busy" until the screen shows everything, and count replies once drawn.
+    // Its state is published on the panel's root for test authors (data-state, data-replies).
+    const root = element.closest<HTMLElement>('[data-testid="terminal"]') ?? element
+    const tracker = new ReplyTracker(
+      () => repl.busy,
+      (state) => publishState(root, state)
+    )
     // The instructor's watch sees every write, as the bytes given to xterm.
     const mirror = mirrorScreen(terminal, connection)
     disposers.push(() => mirror.dispose())
     const write = (bytes: string) => {
-      undrawn++
-      terminal.write(byteArray(bytes), () => undrawn--)
+      const drawn = tracker.wrote()
+      terminal.write(byteArray(bytes), () => {
+        drawn()
+        if (repl.promptReady) markPrompt()
+      })
       mirror.wrote(bytes)
     }
-    const repl = new Repl({
+    const repl: Repl = new Repl({
       io: { write, columns: () => terminal.cols },
       transport: connection,
       history: localHistoryStore,
       onDb: (db) => dbListener.current?.(db),
+      onReply: (_line, output) => tracker.replied(output),
     })
     const input = terminal.onData((data) => repl.input(data))
     disposers.push(() => input.dispose())
@@ -87,9 +101,12 @@ export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
     api.terminal = {
       lines: () => readLines(terminal),
       text: () => readLines(terminal).join('\n'),
-      busy: () => repl.busy || undrawn > 0,
+      busy: () => !tracker.state.idle,
       helpReady: () => repl.helpReady,
       input: () => repl.inputText,
+      replies: () => tracker.state.replies,
+      lastReply: () => tracker.state.lastReply,
+      run: (line) => new Promise((resolve) => repl.runLine(line, (output) => tracker.whenDrawn(() => resolve(plainReply(output))))),
     }
     disposers.push(() => delete api.terminal)
 
@@ -99,4 +116,10 @@ export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
   }, [connection, bridge])
 
   return <div className="terminal-host" ref={container} onClick={() => container.current?.querySelector('textarea')?.focus()} />
+}
+
+/** The test API's state as attributes of the terminal panel's root, for Playwright's toHaveAttribute. */
+function publishState(root: HTMLElement, state: ReplyState): void {
+  root.dataset.state = state.idle ? 'idle' : 'busy'
+  root.dataset.replies = String(state.replies)
 }

@@ -11,15 +11,16 @@ import type { CommandDocsPayload } from '../../../../common/protocol/index.ts'
 import { createCommandHelp } from '../../../../common/cli/commandHelp.ts'
 import type { Repl } from '../../../../common/cli/Repl.ts'
 import type { ConnectionStatus, ProxyConnection } from '../../../../common/connection/ProxyConnection.ts'
+import { COMMAND_DOCS_URL, takePrefetchedCommandDocs } from './commandDocsPrefetch.ts'
 
-export function loadCommandHelp(repl: Repl, connection: ProxyConnection, url = '/api/command-docs'): () => void {
+export function loadCommandHelp(repl: Repl, connection: ProxyConnection, url = COMMAND_DOCS_URL): () => void {
   let loadedFor: string | null = null
   let loading = false
 
   const load = async () => {
     loading = true
     try {
-      const response = await fetch(url)
+      const response = await (takePrefetchedCommandDocs(url) ?? fetch(url))
       if (!response.ok) return
       const docs = (await response.json()) as CommandDocsPayload
       repl.setHelp(createCommandHelp(docs))
