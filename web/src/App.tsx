@@ -20,6 +20,7 @@ import { useMediaQuery } from './shared/useMediaQuery.ts'
 import { useStoredNumber } from './shared/storedNumber.ts'
 import { AnnouncementBar } from './panels/Room/AnnouncementBar.tsx'
 import { AttendeeName } from './panels/Room/AttendeeName.tsx'
+import { HelpButton } from './panels/Room/HelpButton.tsx'
 import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
 import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
 import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
@@ -102,6 +103,7 @@ function PlaygroundLayout() {
             <>
               <WatchedBadge />
               <AttendeeName />
+              <HelpButton />
               <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
             </>
           )}

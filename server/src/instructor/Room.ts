@@ -158,7 +158,7 @@ export class Room implements MemberReports {
     if (previous && previous.shared.id !== id) this.forget(number)
     const moved = table.get(id)
     if (moved && moved.shared.number !== number) this.forget(moved.shared.number)
-    const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null, now)).entry
+    const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null, now, moved?.shared.label)).entry
     if (entry.shared.label === 0) entry.shared.label = this.#claimed.get(id) ?? this.#ownNumber()
     this.#claimed.delete(id)
     if (name !== null) rename(entry.shared, name, now)

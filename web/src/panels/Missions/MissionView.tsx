@@ -8,6 +8,7 @@ import { CommandBlock } from './CommandBlock.tsx'
 import { missionHref } from './missionRoute.ts'
 import { ProgressBar } from './ProgressBar.tsx'
 import { SETUP_ANCHOR, StepView } from './StepView.tsx'
+import { useStickyHeight } from './useStickyHeight.ts'
 
 export type MissionViewProps = {
   doc: MissionDoc
@@ -27,10 +28,12 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
   const previous = at > 0 ? list[at - 1] : null
   const next = at >= 0 && at + 1 < list.length ? list[at + 1] : null
   const runnable = doc.available
+  // A step followed from a link (the instructor's announcement) lands below the pinned header.
+  const header = useStickyHeight<HTMLElement>()
 
   return (
     <article className="mission-view" data-testid="mission-view" data-mission-id={doc.id}>
-      <header className="mission-header">
+      <header className="mission-header" ref={header}>
         <a href={missionHref(null)} className="back-link" data-testid="mission-list-link">
           ← All missions
         </a>
