@@ -107,6 +107,16 @@ export class InstructorConnection {
     return this.#socket.send({ type: 'broadcast', text, mission, step })
   }
 
+  /** Takes the current announcement back, for every attendee and every later joiner. */
+  withdrawAnnouncement(): boolean {
+    return this.#socket.send({ type: 'withdrawAnnouncement' })
+  }
+
+  /** Lowers an attendee's "I need help" flag. */
+  clearHelp(attendee: string): boolean {
+    return this.#socket.send({ type: 'clearHelp', attendee })
+  }
+
   resetSandbox(attendee: string): boolean {
     return this.#socket.send({ type: 'resetSandbox', attendee })
   }

@@ -42,6 +42,8 @@ type Listeners = {
   missions: (message: MissionProgressMessage) => void
   /** The instructor's announcement (also the current one, right after connecting). */
   announcement: (announcement: Announcement) => void
+  /** Whether this attendee's "I need help" flag is up (after connecting, and on every change). */
+  help: (on: boolean) => void
   /** The instructor started or stopped watching this terminal. */
   watched: (on: boolean) => void
   /** Who this attendee is in the room: the number of the default name, and the name the server has. */
@@ -141,6 +143,11 @@ export class ProxyConnection implements Transport {
     this.#socket.send({ type: 'setName', name })
   }
 
+  /** Raises (true) or lowers the attendee's "I need help" flag; false when not connected. */
+  askHelp(on: boolean): boolean {
+    return this.status.state === 'open' && this.#socket.send({ type: 'askHelp', on })
+  }
+
   /** Terminal output for the instructor's watch (sent only while `watched` is on). */
   screen(data: string, cols: number, rows: number, reset: boolean): boolean {
     return this.#socket.send({ type: 'screen', data, cols, rows, reset })
@@ -191,12 +198,15 @@ export class ProxyConnection implements Transport {
         return this.#events.emit('announcement', message.announcement)
       case 'watched':
         return this.#events.emit('watched', message.on)
+      case 'helpState':
+        return this.#events.emit('help', message.on)
       case 'attendee':
         return this.#events.emit('attendee', message.number, message.name)
       case 'instructorWelcome':
       case 'room':
       case 'roomChanged':
       case 'stuckRulesChanged':
+      case 'announcementChanged':
       case 'watching':
       case 'watchScreen':
       case 'watchViewing':

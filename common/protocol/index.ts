@@ -17,7 +17,15 @@
 import { ERROR_CODES, LIMITS, fail, isByteString, isIntIn, type ErrorCode, type Refusal, type Reply, type ServerInfo } from './basics.ts'
 import { parseInspectorRequest, type InspectorMessage, type InspectorRequest } from './inspector.ts'
 import type { MissionProgressMessage } from './missions.ts'
-import type { AnnouncementMessage, AttendeeMessage, InstructorClientMessage, InstructorServerMessage, WatchedMessage } from './room.ts'
+import type {
+  AnnouncementMessage,
+  AskHelpMessage,
+  AttendeeMessage,
+  HelpStateMessage,
+  InstructorClientMessage,
+  InstructorServerMessage,
+  WatchedMessage,
+} from './room.ts'
 
 export * from './basics.ts'
 export * from './inspector.ts'
@@ -91,6 +99,7 @@ export type ClientMessage =
   | SetNameMessage
   | ScreenMessage
   | InstructorClientMessage
+  | AskHelpMessage
   | CommandMessage
   | CommandsMessage
   | CancelMessage
@@ -141,6 +150,7 @@ export type PongMessage = { type: 'pong'; t: number }
 export type ServerMessage =
   | InstructorServerMessage
   | AnnouncementMessage
+  | HelpStateMessage
   | WatchedMessage
   | AttendeeMessage
   | MissionProgressMessage
@@ -269,6 +279,17 @@ export function parseClientMessage(text: string): ParseResult {
       }
       if (text === null && mission === null) return fail(ERROR_CODES.badFrame, 'a broadcast needs a text or a mission step')
       return { ok: true, message: { type: 'broadcast', text: text ?? '', mission, step } }
+    }
+    case 'withdrawAnnouncement':
+      return { ok: true, message: { type: 'withdrawAnnouncement' } }
+    case 'clearHelp': {
+      const { attendee } = frame
+      if (!isAttendeeId(attendee)) return fail(ERROR_CODES.badFrame, 'clearHelp.attendee must be an attendee id')
+      return { ok: true, message: { type: 'clearHelp', attendee } }
+    }
+    case 'askHelp': {
+      if (typeof frame.on !== 'boolean') return fail(ERROR_CODES.badFrame, 'askHelp.on must be true or false')
+      return { ok: true, message: { type: 'askHelp', on: frame.on } }
     }
     case 'resetSandbox': {
       const { attendee } = frame

@@ -77,6 +77,40 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   await expect(teacher.root.getByTestId('attendee-row')).toHaveCount(1)
   await teacher.root.getByTestId('grid-filter').selectOption('all')
   await expect(teacher.root.getByTestId('attendee-row')).toHaveCount(3)
+  // Her last error is the step's most common one.
+  await expect(teacher.root.locator('[data-testid="step-bar"][data-step="open-tab"] [data-testid="step-common-error"]')).toHaveText(
+    "1 attendee: ERR wrong number of arguments for 'hset' command"
+  )
+  // An out-of-range rule says why Apply is off.
+  await teacher.root.getByTestId('stuck-seconds').fill('2')
+  await expect(teacher.root.getByTestId('stuck-apply')).toBeDisabled()
+  await expect(teacher.root.getByTestId('stuck-rules-problem')).toHaveText('Seconds must be from 5 to 86400')
+  await teacher.root.getByTestId('stuck-seconds').fill('3600')
+  await expect(teacher.root.getByTestId('stuck-rules-problem')).toHaveText('')
+
+  // "I need help": raised by the attendee, seen on the grid, lowered by the instructor or by the attendee.
+  const status = teacher.root.getByTestId('connection-status')
+  await expect(status).toHaveText('3 connected · 3 seen')
+  await cara.page.getByTestId('help-button').click()
+  await expect(teacher.row(caraName)).toHaveAttribute('data-help', 'true')
+  await expect(teacher.row(caraName).getByTestId('help-flag')).toBeVisible()
+  await expect(status).toHaveAttribute('data-help', '1')
+  await expect(cara.page.getByTestId('help-button')).toHaveAttribute('data-state', 'asking')
+  await teacher.row(caraName).getByTestId('help-clear').click()
+  await expect(teacher.row(caraName)).toHaveAttribute('data-help', 'false')
+  await expect(cara.page.getByTestId('help-button')).toHaveAttribute('data-state', 'idle')
+  await ada.page.getByTestId('help-button').click()
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-help', 'true')
+  await ada.page.getByTestId('help-button').click()
+  await expect(teacher.row('Ada L.')).toHaveAttribute('data-help', 'false')
+  await expect(ada.page.getByTestId('help-button')).toHaveAttribute('data-state', 'idle')
+
+  // A second tab of Ada's shows as a count on her row.
+  const adaAgain = await ada.page.context().newPage()
+  await new TerminalPanel(adaAgain).open('/#/missions/cantina-sessions')
+  await expect(teacher.row('Ada L.').getByTestId('tab-count')).toHaveText('· 2 tabs')
+  await adaAgain.close()
+  await expect(teacher.row('Ada L.').getByTestId('tab-count')).toHaveCount(0)
 
   // Watch: Cara's terminal as she types, and her sandbox, read-only.
   await teacher.row(caraName).getByTestId('attendee-watch').click()
@@ -114,15 +148,46 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   await bob.page.getByTestId('announcement-link').click()
   await expect.poll(() => new URL(bob.page.url()).hash).toBe('#/missions/cantina-sessions/read-fields')
   await expect(bob.page.getByTestId('announcement')).toHaveCount(0)
+  // The step's heading lands below the lesson's pinned header, not under it.
+  const heading = bob.page.locator('[data-testid="mission-step"][data-step-id="read-fields"] h3')
+  await expect(heading).toBeInViewport()
+  await expect
+    .poll(async () => {
+      const header = (await bob.page.locator('.mission-header').boundingBox())!
+      const title = (await heading.boundingBox())!
+      return title.y - (header.y + header.height)
+    })
+    .toBeGreaterThanOrEqual(0)
   await cara.page.getByTestId('announcement-dismiss').click()
   await expect(cara.page.getByTestId('announcement')).toHaveCount(0)
   await cara.page.reload()
   await cara.terminal.waitForPrompt()
   await expect(cara.page.getByTestId('announcement')).toHaveCount(0)
   await expect(teacher.root.getByTestId('announcement')).toHaveCount(0)
+  // Withdrawn: gone from Ada's page (she never dismissed it), and never shown to a later joiner.
+  await expect(teacher.root.getByTestId('broadcast-current')).toContainText('Everyone to step 3, please')
+  await teacher.root.getByTestId('broadcast-withdraw').click()
+  await expect(ada.page.getByTestId('announcement')).toHaveCount(0)
+  await expect(teacher.root.getByTestId('broadcast-current')).toHaveCount(0)
+  const dan = await attendee(browser, '/#/missions')
+  const danName = (await dan.page.getByTestId('attendee-name').getAttribute('data-name'))!
+  await expect(teacher.row(danName)).toHaveAttribute('data-connected', 'true')
+  expect(danName).not.toBe(caraName)
+  await expect(dan.page.getByTestId('announcement')).toHaveCount(0)
+  // Dan leaves: the header tells connected from seen, and the bars count whom the filter shows.
+  await dan.page.context().close()
+  await expect(status).toHaveText('3 connected · 4 seen')
+  await expect(teacher.root.getByTestId('step-bars')).toHaveAttribute('data-shown', '4')
+  await teacher.root.getByTestId('grid-filter').selectOption('connected')
+  await expect(teacher.root.getByTestId('step-bars')).toHaveAttribute('data-shown', '3')
+  await expect(teacher.root.getByTestId('step-bars-on-it')).toHaveText('3 of the 3 shown have it open')
+  await teacher.root.getByTestId('grid-filter').selectOption('all')
 
   // Reset one sandbox: Ada's, after confirming; Bob's and Cara's keys stay.
   await teacher.row('Ada L.').getByTestId('attendee-reset').click()
+  await expect(teacher.row('Ada L.').getByTestId('attendee-reset-confirm')).toContainText(
+    "Reset Ada L.'s sandbox? This deletes their keys and starts their missions over."
+  )
   await teacher.row('Ada L.').getByTestId('attendee-reset-yes').click()
   await expect(teacher.row('Ada L.')).toHaveAttribute('data-done', '0')
   await expect(teacher.row('Ada L.')).toHaveAttribute('data-step', 'open-tab')
@@ -137,8 +202,11 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   const file = await (await download).path()
   const { readFile } = await import('node:fs/promises')
   const csv = await readFile(file, 'utf8')
-  expect(csv.split('\r\n')[0]).toMatch(/^attendee,name,connected,mission,step/)
+  expect(csv.split('\r\n')[0]).toMatch(/^attendee,name,connected,joined,mission,step/)
+  expect(csv.split('\r\n')[0]).toContain('cantina-sessions finished')
   for (const name of ['Ada L.', 'Bob', caraName]) expect(csv).toContain(name)
+  // Join times in ISO 8601.
+  expect(csv.split('\r\n')[1]).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,/)
 
   // Attendees never see the room.
   for (const each of [ada, bob, cara]) await expect(each.page.getByTestId('instructor')).toHaveCount(0)

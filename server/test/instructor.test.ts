@@ -125,7 +125,7 @@ describe('the instructor key', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/text\/csv/)
     const text = await response.text()
-    expect(text.split('\r\n')[0]).toMatch(/^attendee,name,connected,mission,step/)
+    expect(text.split('\r\n')[0]).toMatch(/^attendee,name,connected,joined,mission,step/)
     expect(text).toContain(`Attendee ${numberOf(student)}`)
   })
 })

@@ -24,6 +24,7 @@ import { useContentHeight, useTerminalRowHeight } from './shared/useElementSize.
 import { useRevealAfterRun } from './shared/useRevealAfterRun.ts'
 import { AnnouncementBar } from './panels/Room/AnnouncementBar.tsx'
 import { AttendeeName } from './panels/Room/AttendeeName.tsx'
+import { HelpButton } from './panels/Room/HelpButton.tsx'
 import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
 import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
 import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
@@ -118,6 +119,7 @@ function PlaygroundLayout() {
             <>
               <WatchedBadge />
               <AttendeeName />
+              <HelpButton />
               <LessonToggle hidden={lessonsHidden} onChange={setLessonsHidden} />
             </>
           )}

@@ -7,6 +7,7 @@
 import {
   LIMITS,
   PROTOCOL_VERSION,
+  type AskHelpMessage,
   type HelloMessage,
   type MissionOpenMessage,
   type MissionResetMessage,
@@ -154,8 +155,9 @@ export class AttendeeSocket {
     else this.#missions.reset(message.id)
   }
 
-  room(message: SetNameMessage | ScreenMessage): void {
+  room(message: SetNameMessage | ScreenMessage | AskHelpMessage): void {
     if (message.type === 'setName') this.#attendee.setName(message.name)
+    else if (message.type === 'askHelp') this.#attendee.askHelp(message.on)
     else this.#attendee.screen(message)
   }
 

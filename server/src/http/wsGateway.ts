@@ -44,6 +44,12 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
               void deps.registry.connectionClosed(lease.sandbox.number)
               return
             }
+            // A number of its own in the room before joining it ("Attendee 17" is never someone else).
+            await deps.room.claimNumber(lease.token)
+            if (ws.readyState !== ws.OPEN) {
+              void deps.registry.connectionClosed(lease.sandbox.number)
+              return
+            }
             attendee = new AttendeeSocket(deps, lease, message, send, () => writer.drained())
           })
           .catch((error: Error) => {
@@ -76,12 +82,15 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
         return
       case 'watchAttendee':
       case 'broadcast':
+      case 'withdrawAnnouncement':
+      case 'clearHelp':
       case 'resetSandbox':
       case 'stuckRules':
         if (!instructor) return fail(ERROR_CODES.forbidden, `'${message.type}' is for the instructor page only`)
         return instructor.handle(message)
       case 'setName':
       case 'screen':
+      case 'askHelp':
         if (!attendee) return fail(ERROR_CODES.notReady, 'send hello and wait for welcome first')
         return attendee.room(message)
       case 'command':

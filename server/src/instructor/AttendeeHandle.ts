@@ -10,6 +10,7 @@ import type { ScreenChunk } from './WatchRelay.ts'
 export type MemberReports = {
   observed(member: Member, message: ServerMessage): void
   named(member: Member, name: string | null): void
+  askedHelp(member: Member, on: boolean): void
   screen(member: Member, socket: RoomMemberSocket, message: ScreenChunk): void
   viewed(member: Member, key: string | null): void
   flushed(member: Member): void
@@ -37,6 +38,11 @@ export class AttendeeHandle {
 
   setName(name: string | null): void {
     if (!this.#left) this.room.named(this.member, name)
+  }
+
+  /** The attendee raised (true) or lowered their "I need help" flag. */
+  askHelp(on: boolean): void {
+    if (!this.#left) this.room.askedHelp(this.member, on)
   }
 
   screen(message: { data: string; cols: number; rows: number; reset: boolean }): void {

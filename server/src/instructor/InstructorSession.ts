@@ -52,6 +52,30 @@ export class InstructorSession {
       case 'broadcast':
         this.#broadcast(message.text, message.mission, message.step)
         return
+      case 'withdrawAnnouncement': {
+        const withdrawn = this.deps.room.withdrawAnnouncement()
+        this.deps.send({
+          type: 'instructorDone',
+          action: 'withdrawAnnouncement',
+          attendee: null,
+          ok: withdrawn,
+          text: withdrawn ? 'withdrawn for every attendee' : 'there is no announcement to withdraw',
+        })
+        return
+      }
+      case 'clearHelp': {
+        const found = this.deps.room.clearHelp(message.attendee)
+        if (!found) {
+          this.deps.send({
+            type: 'instructorDone',
+            action: 'clearHelp',
+            attendee: message.attendee,
+            ok: false,
+            text: 'no such attendee (the sandbox may have been recycled)',
+          })
+        }
+        return
+      }
       case 'resetSandbox':
         this.#reset(message.attendee)
         return

@@ -73,13 +73,14 @@ describe('Room', () => {
     const second = new FakeSocket()
     const one = room.join(lease('tok', 5), null, first)
     room.join(lease('tok', 5), 'Ada', second)
-    expect(first.sent[0]).toEqual({ type: 'attendee', number: 5, name: null })
-    expect(second.sent[0]).toEqual({ type: 'attendee', number: 5, name: 'Ada' })
+    // The room's own number (the first attendee), not the sandbox's.
+    expect(first.sent[0]).toEqual({ type: 'attendee', number: 1, name: null })
+    expect(second.sent[0]).toEqual({ type: 'attendee', number: 1, name: 'Ada' })
     expect(instructor.filter((m) => m.type === 'roomChanged')).toHaveLength(0)
     vi.advanceTimersByTime(250)
     expect(instructor.filter((m) => m.type === 'roomChanged')).toHaveLength(1)
     const row = grid().get(attendeeId('tok'))!
-    expect(row).toMatchObject({ number: 5, name: 'Ada', connected: 2 })
+    expect(row).toMatchObject({ number: 1, name: 'Ada', connected: 2 })
     one.leave()
     one.leave()
     vi.advanceTimersByTime(250)

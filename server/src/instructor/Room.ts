@@ -21,7 +21,17 @@ import { attendeeId, RoomMembers, type Member, type RoomMemberSocket } from './r
 import { RoomRemote, type RoomParts } from './RoomRemote.ts'
 import { RoomSync, type RoomSyncOptions } from './RoomSync.ts'
 import { RoomTable, type RoomEntry } from './RoomTable.ts'
-import { newSharedRow, recordError, recordProgress, rename, restartProgress, type MissionSteps } from './sharedRow.ts'
+import {
+  markAway,
+  markBack,
+  newSharedRow,
+  recordError,
+  recordProgress,
+  rename,
+  restartProgress,
+  setHelp,
+  type MissionSteps,
+} from './sharedRow.ts'
 import { StuckTicker } from './StuckTicker.ts'
 import { WatchBook } from './WatchBook.ts'
 import type { ScreenChunk, Watcher } from './WatchRelay.ts'
@@ -47,6 +57,10 @@ export class Room implements MemberReports {
   readonly #sync: RoomSync | null
   readonly #remote: RoomRemote
   #closing: Promise<void> | null = null
+  /** Numbers claimed for attendees about to join (claimNumber), by attendee id. */
+  readonly #claimed = new Map<string, number>()
+  /** The last number this process gave out by itself (alone, or while the control Valkey is away). */
+  #localNumber = 0
 
   constructor(private readonly options: RoomOptions) {
     const self = options.shared?.processId ?? 'this-process'
@@ -63,6 +77,7 @@ export class Room implements MemberReports {
       localMember: (id) => this.#localMember(id),
       show: (entry) => this.#show(entry),
       tick: () => this.#tick(),
+      now: () => this.#now,
       resetElsewhere: options.resetElsewhere ?? (() => undefined),
     }
     this.#parts = parts
@@ -108,6 +123,25 @@ export class Room implements MemberReports {
 
   // ------------------------------------------------------------ attendees
 
+  /**
+   * Before join: makes sure an attendee new to the room has a number no one else had (shared: the
+   * control Valkey's counter; alone, or if that fails: this process's own, above every number it
+   * saw). Someone already in the room keeps theirs.
+   */
+  async claimNumber(token: string): Promise<void> {
+    const id = attendeeId(token)
+    if ((this.#parts.table.get(id)?.shared.label ?? 0) > 0 || this.#claimed.has(id)) return
+    let number: number | null = null
+    try {
+      number = this.#sync ? await this.#sync.nextNumber() : null
+    } catch (error) {
+      this.options.log?.(`room: no attendee number from the control Valkey (${(error as Error).message}); this process gives one`)
+    }
+    // Bounded: a claim whose socket never joined is forgotten with the oldest.
+    if (this.#claimed.size >= 1000) this.#claimed.delete(this.#claimed.keys().next().value!)
+    this.#claimed.set(id, number ?? this.#ownNumber())
+  }
+
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
   join(
     lease: { token: string; users: SandboxUsers; sandbox: { number: number } },
@@ -116,6 +150,7 @@ export class Room implements MemberReports {
   ): AttendeeHandle {
     const { table, members, watches } = this.#parts
     const id = attendeeId(lease.token)
+    const now = this.#now
     // The sandbox's number across the pool: rows, resets and recycling all name it so.
     const number = lease.sandbox.number
     // The same number under another token: the old sandbox was recycled and its row is stale.
@@ -123,12 +158,18 @@ export class Room implements MemberReports {
     if (previous && previous.shared.id !== id) this.forget(number)
     const moved = table.get(id)
     if (moved && moved.shared.number !== number) this.forget(moved.shared.number)
-    const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null)).entry
-    if (name !== null) rename(entry.shared, name, this.#now)
+    const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null, now, moved?.shared.label)).entry
+    if (entry.shared.label === 0) entry.shared.label = this.#claimed.get(id) ?? this.#ownNumber()
+    this.#claimed.delete(id)
+    if (name !== null) rename(entry.shared, name, now)
+    markBack(entry.shared, now)
+    table.derive(entry)
     const member = members.enter(entry, lease.users, socket)
-    socket.send({ type: 'attendee', number, name: entry.shared.name })
+    member.told = { help: entry.shared.help !== null, number: entry.row.number }
+    socket.send({ type: 'attendee', number: entry.row.number, name: entry.shared.name })
+    socket.send({ type: 'helpState', on: member.told.help })
     const { announcement } = this.#parts
-    if (announcement) socket.send({ type: 'announcement', announcement })
+    if (announcement && !announcement.withdrawn) socket.send({ type: 'announcement', announcement })
     member.watch.joined(socket)
     watches.attachAll(member)
     this.#changed(entry)
@@ -147,14 +188,21 @@ export class Room implements MemberReports {
   left(member: Member, socket: RoomMemberSocket): void {
     this.#parts.members.leave(member, socket)
     member.watch.left(socket, member.sockets.at(-1))
-    if (this.#localMember(member.id) === member) this.#changed(member.entry)
+    if (this.#localMember(member.id) !== member) return
+    const { entry } = member
+    // Their last tab anywhere: the step's clock stops until they are back.
+    if (member.sockets.length === 0 && entry.row.connected - (entry.online.get(this.#parts.self) ?? 0) <= 0) {
+      markAway(entry.shared, this.#now)
+    }
+    this.#changed(entry)
   }
 
   /** @internal AttendeeHandle: what the server just sent one of the member's sockets. */
   observed(member: Member, message: ServerMessage): void {
     if (message.type === 'reply') {
-      if (message.replies[0]?.t !== 'err') return
-      recordError(member.entry.shared, this.#now)
+      const reply = message.replies[0]
+      if (reply?.t !== 'err') return
+      recordError(member.entry.shared, this.#now, reply.s)
     } else if (message.type === 'missionProgress') {
       recordProgress(member.entry.shared, message, this.options.steps, this.#now)
     } else {
@@ -166,6 +214,13 @@ export class Room implements MemberReports {
   /** @internal AttendeeHandle: the member chose a name. */
   named(member: Member, name: string | null): void {
     rename(member.entry.shared, name, this.#now)
+    this.#changed(member.entry)
+  }
+
+  /** @internal AttendeeHandle: the member raised or lowered their "I need help" flag. */
+  askedHelp(member: Member, on: boolean): void {
+    if ((member.entry.shared.help !== null) === on) return this.#tell(member)
+    setHelp(member.entry.shared, on, this.#now)
     this.#changed(member.entry)
   }
 
@@ -210,6 +265,28 @@ export class Room implements MemberReports {
     this.#remote.announcement(announcement)
     this.#sync?.announced(announcement)
     return announcement
+  }
+
+  /** Takes the current announcement back everywhere; false when there is none to take back. */
+  withdrawAnnouncement(): boolean {
+    const current = this.#parts.announcement
+    if (!current || current.withdrawn) return false
+    const at = this.#now
+    const withdrawn: Announcement = { id: Math.max(at, current.id + 1), text: '', mission: null, step: null, at, withdrawn: true }
+    this.#remote.announcement(withdrawn)
+    this.#sync?.announced(withdrawn)
+    return true
+  }
+
+  /** Lowers attendee `id`'s help flag (whichever process serves them); false for an unknown attendee. */
+  clearHelp(id: string): boolean {
+    const entry = this.#parts.table.get(id)
+    if (!entry) return false
+    if (entry.shared.help !== null) {
+      setHelp(entry.shared, false, this.#now)
+      this.#changed(entry)
+    }
+    return true
   }
 
   /** Starts watching `id` (on whichever process their sockets are); returns a stop function, or null for an unknown attendee. */
@@ -276,6 +353,26 @@ export class Room implements MemberReports {
     const { stuck, broadcast } = this.#parts
     stuck.refresh(entry, this.#now)
     if (broadcast.listening) broadcast.changed(entry.shared.id)
+    const member = this.#localMember(entry.shared.id)
+    if (member) this.#tell(member)
+  }
+
+  /** The member's pages learn a change of their help flag or number, whoever made it and on whichever process. */
+  #tell(member: Member): void {
+    const { row } = member.entry
+    const help = row.help !== null
+    if (help !== member.told.help) for (const socket of member.sockets) socket.send({ type: 'helpState', on: help })
+    if (row.number !== member.told.number) {
+      for (const socket of member.sockets) socket.send({ type: 'attendee', number: row.number, name: row.name })
+    }
+    member.told = { help, number: row.number }
+  }
+
+  /** A number above every one this process has seen given out. */
+  #ownNumber(): number {
+    for (const entry of this.#parts.table.entries()) this.#localNumber = Math.max(this.#localNumber, entry.shared.label)
+    for (const number of this.#claimed.values()) this.#localNumber = Math.max(this.#localNumber, number)
+    return ++this.#localNumber
   }
 
   #tick(): void {

@@ -11,7 +11,7 @@ import type { RoomEvent, WatchEvent } from './roomMessages.ts'
 import type { RoomSnapshot } from './RoomState.ts'
 import type { RoomInbound, RoomSync } from './RoomSync.ts'
 import type { RoomEntry, RoomTable } from './RoomTable.ts'
-import type { SharedRow } from './sharedRow.ts'
+import { markAway, type SharedRow } from './sharedRow.ts'
 import type { StuckTicker } from './StuckTicker.ts'
 import type { WatchBook } from './WatchBook.ts'
 
@@ -30,6 +30,7 @@ export type RoomParts = {
   /** The entry changed: its time-dependent fields again, and to the instructors. */
   show(entry: RoomEntry): void
   tick(): void
+  now(): number
   resetElsewhere(number: number): void
 }
 
@@ -65,6 +66,7 @@ export class RoomRemote implements RoomInbound {
   /** The announcement is the current one: every attendee page here gets it. */
   announcement(announcement: Announcement): void {
     this.parts.announcement = announcement
+    this.parts.broadcast.send({ type: 'announcementChanged', announcement })
     for (const member of this.parts.members.values()) {
       for (const socket of member.sockets) socket.send({ type: 'announcement', announcement })
     }
@@ -127,7 +129,11 @@ export class RoomRemote implements RoomInbound {
 
   processGone(process: string): { numbers: number[]; watches: string[] } {
     const changed = this.parts.table.dropProcess(process)
-    for (const entry of changed) this.parts.show(entry)
+    for (const entry of changed) {
+      // Gone with the process: their step's clock stops here too, until they are back somewhere.
+      if (entry.row.connected === 0) markAway(entry.shared, this.parts.now())
+      this.parts.show(entry)
+    }
     return { numbers: changed.map((entry) => entry.shared.number), watches: this.parts.watches.dropProcess(process) }
   }
 

@@ -37,6 +37,7 @@ const json = (value: unknown) => JSON.stringify(value)
  * KEYS: rows, online. ARGV: number, row JSON, online field, count, channel, sender.
  */
 const WRITE_ROW = `
+local PROGRESS = {'mission', 'step', 'done', 'stepSince', 'awayAt', 'finished', 'stepErrors', 'lastError', 'errorTimes', 'progressAt'}
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 local row = cjson.decode(ARGV[2])
 if stored then
@@ -47,10 +48,19 @@ if stored then
       row.nameAt = old.nameAt
     end
     if (old.progressAt or 0) > (row.progressAt or 0) then
-      for _, field in ipairs({'mission', 'step', 'done', 'stepSince', 'stepErrors', 'errorTimes', 'progressAt'}) do
+      for _, field in ipairs(PROGRESS) do
         row[field] = old[field]
       end
     end
+    if (old.helpAt or 0) > (row.helpAt or 0) then
+      row.help = old.help
+      row.helpAt = old.helpAt
+    end
+    -- The same on every process whatever the order: the smaller label, the earlier join.
+    local oldLabel, label = tonumber(old.label) or 0, tonumber(row.label) or 0
+    if oldLabel > 0 and (label == 0 or oldLabel < label) then row.label = oldLabel end
+    local oldJoined, joined = tonumber(old.joinedAt) or 0, tonumber(row.joinedAt) or 0
+    if oldJoined > 0 and (joined == 0 or oldJoined < joined) then row.joinedAt = oldJoined end
   end
 end
 local text = cjson.encode(row)
@@ -61,6 +71,13 @@ else
   redis.call('HDEL', KEYS[2], ARGV[3])
 end
 redis.call('PUBLISH', ARGV[5], '{"t":"row","from":' .. cjson.encode(ARGV[6]) .. ',"count":' .. ARGV[4] .. ',"row":' .. text .. '}')
+return 1
+`
+
+/** Raises the number counter to ARGV[1] when it is below (the control server restarted empty while rows came back). */
+const RAISE_NUMBERS = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 `
 
@@ -153,6 +170,16 @@ export class RoomState {
       .set(ROOM_KEYS.announcement, json(announcement))
       .publish(ROOM_CHANNEL, json({ t: 'announcement', from, announcement } satisfies RoomEvent))
       .exec()
+  }
+
+  /** A room number never given out before. */
+  async nextNumber(): Promise<number> {
+    return this.control.incr(ROOM_KEYS.numbers)
+  }
+
+  /** The next number will be above `highest` (numbers held by rows are never given again). */
+  async raiseNumbers(highest: number): Promise<void> {
+    if (highest > 0) await this.control.eval(RAISE_NUMBERS, 1, ROOM_KEYS.numbers, String(highest))
   }
 
   async setRules(rules: StuckRules, from: string): Promise<void> {

@@ -123,6 +123,11 @@ export class RoomSync {
     this.#write(this.#state.setRules(rules, this.self))
   }
 
+  /** A room number never given out before (the control Valkey counts them). */
+  nextNumber(): Promise<number> {
+    return this.#state.nextNumber()
+  }
+
   reset(id: string, number: number): void {
     this.#write(this.#state.publish({ t: 'reset', from: this.self, id, number }))
   }
@@ -218,7 +223,7 @@ export class RoomSync {
           const buffered = this.#buffer ?? []
           this.#buffer = null
           for (const event of buffered) this.#apply(event)
-          this.#reassert()
+          this.#reassert(Math.max(0, ...snapshot.rows.map((row) => row.label)))
           this.#synced = true
           this.#firstSync.resolve()
           return
@@ -263,9 +268,11 @@ export class RoomSync {
     return snapshot
   }
 
-  /** Stores again what this process holds (the control server may have lost it). */
-  #reassert(): void {
+  /** Stores again what this process holds (the control server may have lost it), numbers given out included. */
+  #reassert(highest = 0): void {
     const held = this.room.held()
+    const numbers = Math.max(highest, ...held.rows.map(({ row }) => row.label))
+    this.#write(this.#state.raiseNumbers(numbers))
     for (const { row, count } of held.rows) this.#write(this.#state.writeRow(row, this.self, count))
     for (const { watch, attendee } of held.watches) this.#write(this.#state.addWatch(watch, attendee, this.self))
   }

@@ -58,19 +58,24 @@ export class RoomTable {
     }
     if (current) replaced = this.remove(shared.number) ?? null
     const entry: RoomEntry = {
-      shared: { ...shared, errorTimes: [...shared.errorTimes] },
+      shared: { ...shared, errorTimes: [...shared.errorTimes], finished: { ...shared.finished } },
       online: new Map(),
       row: {
         id: shared.id,
-        number: shared.number,
+        number: shared.label || shared.number,
         name: null,
         connected: 0,
+        joinedAt: shared.joinedAt,
         mission: null,
         step: null,
         done: {},
         stepSince: null,
+        awayAt: null,
+        finished: {},
         errors: 0,
         stepErrors: 0,
+        lastError: null,
+        help: null,
         stuck: null,
       },
     }
@@ -110,12 +115,19 @@ export class RoomTable {
   /** Copies the shared fields into the shown row and counts the sockets of live processes. */
   derive(entry: RoomEntry): void {
     const { shared, row } = entry
+    // The room number once known; until then (a moment after joining) the sandbox's.
+    row.number = shared.label || shared.number
     row.name = shared.name
+    row.joinedAt = shared.joinedAt
     row.mission = shared.mission
     row.step = shared.step
     row.done = shared.done
     row.stepSince = shared.stepSince
+    row.awayAt = shared.awayAt
+    row.finished = { ...shared.finished }
     row.stepErrors = shared.stepErrors
+    row.lastError = shared.lastError
+    row.help = shared.help
     let connected = 0
     for (const [process, count] of entry.online) if (this.alive(process)) connected += count
     row.connected = connected

@@ -33,7 +33,7 @@ export class StuckTicker {
   refresh(entry: Pick<RoomEntry, 'row' | 'shared'>, now: number): boolean {
     const { row } = entry
     const errors = recentErrors(entry.shared.errorTimes, now)
-    const stuck = stuckReason(row, this.#rules, now)
+    const stuck = stuckReason({ ...row, errors }, this.#rules, now)
     const changed = errors !== row.errors || stuck !== row.stuck
     row.errors = errors
     row.stuck = stuck

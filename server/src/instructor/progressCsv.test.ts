@@ -7,12 +7,17 @@ const row = (over: Partial<AttendeeRow>): AttendeeRow => ({
   number: 3,
   name: null,
   connected: 1,
+  joinedAt: Date.UTC(2026, 11, 6, 9, 30, 0),
   mission: 'cantina',
   step: 'menu',
   done: { cantina: ['welcome'] },
   stepSince: 10_000,
+  awayAt: null,
+  finished: {},
   errors: 2,
   stepErrors: 1,
+  lastError: null,
+  help: null,
   stuck: null,
   ...over,
 })
@@ -36,11 +41,23 @@ describe('csvField', () => {
 })
 
 describe('progressCsv', () => {
-  it('writes a header and one CRLF line per attendee with steps done per mission', () => {
+  it('writes a header and one CRLF line per attendee with join time, steps done and finish time per mission', () => {
     const text = progressCsv(
       [
         row({}),
-        row({ id: 'fedcba9876543210', number: 4, name: 'Ada, L.', connected: 0, mission: null, step: null, stepSince: null, done: {} }),
+        row({
+          id: 'fedcba9876543210',
+          number: 4,
+          name: 'Ada, L.',
+          connected: 0,
+          joinedAt: 0,
+          mission: null,
+          step: null,
+          stepSince: null,
+          done: { other: ['one'] },
+          finished: { other: Date.UTC(2026, 11, 6, 10, 45, 0, 123) },
+          help: 20_000,
+        }),
       ],
       [
         { id: 'cantina', steps: ['welcome', 'menu', 'order'] },
@@ -49,10 +66,14 @@ describe('progressCsv', () => {
       25_400
     )
     expect(text.split('\r\n')).toEqual([
-      'attendee,name,connected,mission,step,seconds on step,errors (5 min),stuck,cantina done (of 3),other done (of 1)',
-      '0123456789abcdef,Attendee 3,true,cantina,menu,15,2,,1,0',
-      'fedcba9876543210,"Ada, L.",false,,,,2,,0,0',
+      'attendee,name,connected,joined,mission,step,seconds on step,errors (5 min),stuck,needs help,cantina done (of 3),cantina finished,other done (of 1),other finished',
+      '0123456789abcdef,Attendee 3,true,2026-12-06T09:30:00.000Z,cantina,menu,15,2,,false,1,,0,',
+      'fedcba9876543210,"Ada, L.",false,,,,,2,,true,0,,1,2026-12-06T10:45:00.123Z',
       '',
     ])
+  })
+  it('counts the seconds on a step up to when the attendee left', () => {
+    const text = progressCsv([row({ connected: 0, stepSince: 10_000, awayAt: 14_000 })], [], 100_000)
+    expect(text.split('\r\n')[1]).toContain(',cantina,menu,4,')
   })
 })

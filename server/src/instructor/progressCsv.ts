@@ -18,18 +18,30 @@ export function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-/** One line per attendee: who, where they are, and steps done per mission. */
+/** A time as ISO 8601 in UTC (empty when unknown). */
+const isoTime = (at: number | null | undefined) => (typeof at === 'number' && at > 0 ? new Date(at).toISOString() : null)
+
+/** Seconds on the current step: the step's clock (stopped while the attendee is away). */
+const secondsOnStep = (row: AttendeeRow, now: number) =>
+  row.stepSince === null ? null : Math.max(0, Math.round(((row.awayAt ?? now) - row.stepSince) / 1000))
+
+/**
+ * One line per attendee: who, when they joined, where they are, and per mission the steps done
+ * and when its last step got done (times in ISO 8601, UTC).
+ */
 export function progressCsv(rows: readonly AttendeeRow[], missions: readonly CsvMission[], now: number): string {
   const header = [
     'attendee',
     'name',
     'connected',
+    'joined',
     'mission',
     'step',
     'seconds on step',
     'errors (5 min)',
     'stuck',
-    ...missions.map((mission) => `${mission.id} done (of ${mission.steps.length})`),
+    'needs help',
+    ...missions.flatMap((mission) => [`${mission.id} done (of ${mission.steps.length})`, `${mission.id} finished`]),
   ]
   const lines = [header.map(csvField).join(',')]
   for (const row of rows) {
@@ -37,14 +49,16 @@ export function progressCsv(rows: readonly AttendeeRow[], missions: readonly Csv
       row.id,
       row.name ?? `Attendee ${row.number}`,
       row.connected > 0,
+      isoTime(row.joinedAt),
       row.mission,
       row.step,
-      row.stepSince === null ? null : Math.max(0, Math.round((now - row.stepSince) / 1000)),
+      secondsOnStep(row, now),
       row.errors,
       row.stuck,
-      ...missions.map((mission) => {
+      row.help !== null,
+      ...missions.flatMap((mission) => {
         const done = new Set(row.done[mission.id] ?? [])
-        return mission.steps.filter((step) => done.has(step)).length
+        return [mission.steps.filter((step) => done.has(step)).length, isoTime(row.finished[mission.id])]
       }),
     ]
     lines.push(fields.map(csvField).join(','))

@@ -29,6 +29,8 @@ export type Member = {
   /** Sockets in the order they joined; the newest one streams its screen while watched. */
   sockets: RoomMemberSocket[]
   watch: WatchRelay
+  /** What the member's pages were last told of the help flag and their number (told again when either changes). */
+  told: { help: boolean; number: number }
 }
 
 export class RoomMembers {
@@ -48,7 +50,7 @@ export class RoomMembers {
     let member = this.#members.get(id)
     if (member && member.entry !== entry) member.entry = entry
     if (!member) {
-      member = { id, entry, users, sockets: [], watch: new WatchRelay(id) }
+      member = { id, entry, users, sockets: [], watch: new WatchRelay(id), told: { help: false, number: 0 } }
       this.#members.set(id, member)
     }
     member.sockets.push(socket)

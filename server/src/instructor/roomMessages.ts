@@ -22,6 +22,8 @@ export const ROOM_KEYS = {
   rules: 'playground:room:rules',
   /** Hash: watch id → { attendee, from } as JSON: who watches whom, from which process. */
   watches: 'playground:room:watches',
+  /** String (INCR): the last attendee number given out; numbers are never given twice. */
+  numbers: 'playground:room:numbers',
 } as const
 
 export const ROOM_CHANNEL = 'playground:room:events'
@@ -110,10 +112,10 @@ export function parseWatchEvent(text: string): WatchEvent | null {
 
 export function parseAnnouncement(value: unknown): Announcement | null {
   if (!isObject(value)) return null
-  const { id, text, mission, step, at } = value
+  const { id, text, mission, step, at, withdrawn } = value
   if (typeof id !== 'number' || typeof text !== 'string' || typeof at !== 'number') return null
   if (!(mission === null || typeof mission === 'string') || !(step === null || typeof step === 'string')) return null
-  return { id, text, mission, step, at }
+  return withdrawn === true ? { id, text, mission, step, at, withdrawn } : { id, text, mission, step, at }
 }
 
 export function parseRules(value: unknown): StuckRules | null {

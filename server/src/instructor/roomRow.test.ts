@@ -16,7 +16,7 @@ describe('currentStep', () => {
 
 describe('stuckReason', () => {
   const rules = { afterSeconds: 60, errors: 3 }
-  const row = { connected: 1, step: 'b', stepSince: 1_000, stepErrors: 0 }
+  const row = { connected: 1, mission: 'm', step: 'b', stepSince: 1_000, stepErrors: 0, errors: 0 }
   it('flags time on one step from the threshold on', () => {
     expect(stuckReason(row, rules, 1_000 + 59_999)).toBeNull()
     expect(stuckReason(row, rules, 1_000 + 60_000)).toBe('time')
@@ -26,10 +26,16 @@ describe('stuckReason', () => {
     expect(stuckReason({ ...row, stepErrors: 3 }, rules, 2_000)).toBe('errors')
     expect(stuckReason({ ...row, stepErrors: 3 }, rules, 1_000_000)).toBe('errors')
   })
-  it('never flags someone gone, finished, or not on a mission', () => {
-    expect(stuckReason({ ...row, connected: 0 }, rules, 10_000_000)).toBeNull()
-    expect(stuckReason({ ...row, step: null }, rules, 10_000_000)).toBeNull()
+  it('never flags someone gone or finished', () => {
+    expect(stuckReason({ ...row, connected: 0, stepErrors: 9, errors: 9 }, rules, 10_000_000)).toBeNull()
+    expect(stuckReason({ ...row, step: null, stepErrors: 9, errors: 9 }, rules, 10_000_000)).toBeNull()
     expect(stuckReason({ ...row, stepSince: null }, rules, 10_000_000)).toBeNull()
+  })
+  it('flags someone still choosing a mission on errors in the window, never on time alone', () => {
+    const choosing = { ...row, mission: null, step: null, stepSince: null }
+    expect(stuckReason({ ...choosing, stepErrors: 13, errors: 2 }, rules, 10_000_000)).toBeNull()
+    expect(stuckReason({ ...choosing, stepErrors: 13, errors: 3 }, rules, 10_000_000)).toBe('errors')
+    expect(stuckReason({ ...choosing, errors: 13, connected: 0 }, rules, 10_000_000)).toBeNull()
   })
 })
 

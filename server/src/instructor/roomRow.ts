@@ -12,18 +12,26 @@ export function currentStep(stepIds: readonly string[], done: readonly string[] 
 
 export type StuckInput = {
   connected: number
+  mission: string | null
   step: string | null
   stepSince: number | null
   stepErrors: number
+  /** Error replies in the last ERROR_WINDOW_MS. */
+  errors: number
 }
 
 /**
- * Stuck: connected, on a step that is not done, and either on it for `afterSeconds` or with
- * `errors` error replies since it became current. Someone who closed the tab is not stuck (the
- * grid shows them as gone instead), and nor is someone who finished.
+ * Stuck: connected, and either on a step that is not done for `afterSeconds` (`stepSince` already
+ * leaves out the time away) or with `errors` error replies since it became current; or, with no
+ * mission open yet ("choosing a mission"), `errors` error replies in the last ERROR_WINDOW_MS:
+ * someone typing commands that fail before any lesson is open is lost, while someone simply
+ * waiting on the mission list before the instructor starts is not. Someone who closed the tab is
+ * not stuck (the grid shows them as away instead), and nor is someone who finished.
  */
 export function stuckReason(row: StuckInput, rules: StuckRules, now: number): StuckReason | null {
-  if (row.connected === 0 || row.step === null || row.stepSince === null) return null
+  if (row.connected === 0) return null
+  if (row.mission === null) return row.errors >= rules.errors ? 'errors' : null
+  if (row.step === null || row.stepSince === null) return null
   if (row.stepErrors >= rules.errors) return 'errors'
   if (now - row.stepSince >= rules.afterSeconds * 1000) return 'time'
   return null

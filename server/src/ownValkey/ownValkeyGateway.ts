@@ -45,6 +45,9 @@ function ownValkeyRouter({ send, fail, wrongVersion }: SocketContext, deps: OwnV
       case 'instructorHello':
       case 'watchAttendee':
       case 'broadcast':
+      case 'withdrawAnnouncement':
+      case 'clearHelp':
+      case 'askHelp':
       case 'resetSandbox':
       case 'stuckRules':
       case 'setName':

@@ -10,7 +10,7 @@ import { memo } from 'react'
 import type { AttendeeRow } from '../../../../common/protocol/index.ts'
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { useNow } from '../../shared/useNow.ts'
-import { displayName, doneCount, secondsOnStep, type FilterKey, type MissionSteps, type SortKey } from './roomStore.ts'
+import { displayName, doneCount, secondsOnStep, stuckText, type FilterKey, type MissionSteps, type SortKey } from './roomStore.ts'
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '—'
@@ -36,6 +36,7 @@ type GridProps = {
   onFilter(filter: FilterKey): void
   onWatch(id: string): void
   onReset(id: string): void
+  onClearHelp(id: string): void
 }
 
 export function AttendeeGrid({
@@ -51,6 +52,7 @@ export function AttendeeGrid({
   onFilter,
   onWatch,
   onReset,
+  onClearHelp,
 }: GridProps) {
   return (
     <section className="attendee-grid" data-testid="attendee-grid" aria-label="Attendees">
@@ -114,6 +116,7 @@ export function AttendeeGrid({
                 watched={watching === row.id}
                 onWatch={onWatch}
                 onReset={onReset}
+                onClearHelp={onClearHelp}
               />
             ))}
           </tbody>
@@ -131,14 +134,15 @@ type RowProps = {
   watched: boolean
   onWatch(id: string): void
   onReset(id: string): void
+  onClearHelp(id: string): void
 }
 
-const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, onWatch, onReset }: RowProps) {
+const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, onWatch, onReset, onClearHelp }: RowProps) {
   const name = displayName(row)
   const done = doneCount(row, row.mission)
   const total = steps?.length ?? 0
   const stepTitle = row.step ? (steps?.find((step) => step.id === row.step)?.title ?? row.step) : null
-  const stuckText = row.stuck === 'errors' ? `${row.stepErrors} errors on this step` : row.stuck === 'time' ? 'long on this step' : null
+  const stuckReason = stuckText(row)
   return (
     <tr
       data-testid="attendee-row"
@@ -151,6 +155,8 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
       data-total={total}
       data-errors={row.errors}
       data-stuck={row.stuck !== null ? 'true' : 'false'}
+      data-help={row.help !== null ? 'true' : 'false'}
+      data-tabs={row.connected}
       className={`${row.stuck ? 'stuck' : ''}${row.connected === 0 ? ' gone' : ''}${watched ? ' watched' : ''}`}
     >
       <th scope="row">
@@ -159,6 +165,12 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
           title={row.connected > 0 ? `connected (${row.connected} tab${row.connected === 1 ? '' : 's'})` : 'not connected'}
         />
         {name}
+        {row.connected > 1 && (
+          <span className="muted tab-count" data-testid="tab-count">
+            {' '}
+            · {row.connected} tabs
+          </span>
+        )}
         {row.connected === 0 && <span className="muted"> (away)</span>}
       </th>
       <td>
@@ -184,9 +196,17 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
       </td>
       <td>{row.errors}</td>
       <td className="row-actions">
-        {stuckText && (
+        {row.help !== null && (
+          <span className="help-flag" data-testid="help-flag">
+            <span aria-hidden="true">✋</span> needs help
+            <button type="button" data-testid="help-clear" aria-label={`Lower ${name}'s help flag`} onClick={() => onClearHelp(row.id)}>
+              Done
+            </button>
+          </span>
+        )}
+        {stuckReason && (
           <span className="stuck-flag" data-testid="stuck-flag" data-reason={row.stuck}>
-            stuck: {stuckText}
+            stuck: {stuckReason}
           </span>
         )}
         <button type="button" data-testid="attendee-watch" aria-pressed={watched} onClick={() => onWatch(row.id)}>
@@ -194,7 +214,7 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
         </button>
         <ConfirmButton
           label="Reset sandbox"
-          question={`Empty ${name}'s sandbox and start their missions over?`}
+          question={`Reset ${name}'s sandbox? This deletes their keys and starts their missions over.`}
           testId="attendee-reset"
           onConfirm={() => onReset(row.id)}
         />

@@ -12,7 +12,7 @@ import { useNow } from '../../shared/useNow.ts'
 import { AttendeeGrid } from './AttendeeGrid.tsx'
 import { rememberInstructorKey, takeInstructorKey } from './instructorKey.ts'
 import { BroadcastForm, StuckRulesForm } from './RoomControls.tsx'
-import { roomMission, visibleRows, type FilterKey, type SortKey } from './roomStore.ts'
+import { roomCounts, roomMission, visibleRows, type FilterKey, type SortKey } from './roomStore.ts'
 import { StepBars } from './StepBars.tsx'
 import { InstructorConnectionContext } from './InstructorConnectionContext.tsx'
 import { useInstructorSocket } from './useInstructorSocket.ts'
@@ -66,6 +66,8 @@ export function InstructorPage() {
     null
   const onWatch = useCallback((id: string) => setWatching((current) => (current === id ? null : id)), [])
   const onReset = useCallback((id: string) => connection?.resetSandbox(id), [connection])
+  const onClearHelp = useCallback((id: string) => connection?.clearHelp(id), [connection])
+  const counts = useMemo(() => roomCounts(allRows), [allRows])
 
   if (key === null || status.state === 'refused') {
     return (
@@ -100,9 +102,17 @@ export function InstructorPage() {
               className={`badge badge-${status.state === 'open' ? 'ok' : 'wait'}`}
               data-testid="connection-status"
               data-state={status.state}
+              data-connected={counts.connected}
+              data-seen={counts.seen}
+              data-help={counts.help}
+              title="Connected: a tab open now. Seen: everyone who joined this room, including those who left."
             >
               <span className="dot" aria-hidden="true" />
-              {status.state === 'open' ? `${room.rows.size} in the room` : status.state === 'closed' ? 'Reconnecting…' : 'Connecting…'}
+              {status.state === 'open'
+                ? `${counts.connected} connected · ${counts.seen} seen${counts.help > 0 ? ` · ${counts.help} asking for help` : ''}`
+                : status.state === 'closed'
+                  ? 'Reconnecting…'
+                  : 'Connecting…'}
             </span>
           </div>
         </header>
@@ -110,10 +120,10 @@ export function InstructorPage() {
           {connection && (
             <section className="room-controls" aria-label="Room controls">
               <StuckRulesForm rules={room.rules} />
-              <BroadcastForm missions={missions} />
+              <BroadcastForm missions={missions} current={room.announcement} />
             </section>
           )}
-          <StepBars rows={allRows} missions={missions} mission={mission} onMission={setChosenMission} />
+          <StepBars rows={rows} missions={missions} mission={mission} onMission={setChosenMission} />
           {resetNote && (
             <p className="muted" role="status" data-testid="reset-result">
               {resetNote}
@@ -133,6 +143,7 @@ export function InstructorPage() {
               onFilter={setFilter}
               onWatch={onWatch}
               onReset={onReset}
+              onClearHelp={onClearHelp}
             />
             {watching && connection && (
               <WatchPane

@@ -1,24 +1,30 @@
 /**
- * @module The instructor's room-wide controls: when someone counts as stuck, and a broadcast
- * (a one-line announcement, optionally pointing everyone at a mission step).
+ * @module The instructor's room-wide controls: when someone counts as stuck (labelled inputs
+ * holding the rules in force, and why a value cannot be applied), and a broadcast (a one-line
+ * announcement, optionally pointing everyone at a mission step), with the one showing and a way
+ * to withdraw it.
  */
 import { useEffect, useState } from 'react'
-import { LIMITS, STUCK_LIMITS, type MissionSummary, type StuckRules } from '../../../../common/protocol/index.ts'
+import { LIMITS, STUCK_LIMITS, type Announcement, type MissionSummary, type StuckRules } from '../../../../common/protocol/index.ts'
 import { useInstructorConnection } from './InstructorConnectionContext.tsx'
+
+/** Why a rule value cannot be applied, in words (null: it can). */
+export function ruleProblem(text: string, what: string, [min, max]: readonly [number, number]): string | null {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isInteger(value)) return `${what} must be a whole number`
+  if (value < min || value > max) return `${what} must be from ${min} to ${max}`
+  return null
+}
 
 export function StuckRulesForm({ rules }: { rules: StuckRules | null }) {
   const connection = useInstructorConnection()
-  const [seconds, setSeconds] = useState('')
-  const [errors, setErrors] = useState('')
-  const after = Number(seconds || rules?.afterSeconds)
-  const count = Number(errors || rules?.errors)
-  const valid =
-    Number.isInteger(after) &&
-    after >= STUCK_LIMITS.afterSeconds[0] &&
-    after <= STUCK_LIMITS.afterSeconds[1] &&
-    Number.isInteger(count) &&
-    count >= STUCK_LIMITS.errors[0] &&
-    count <= STUCK_LIMITS.errors[1]
+  // The inputs hold the rules in force (not placeholders), edited in place; null: not edited.
+  const [seconds, setSeconds] = useState<string | null>(null)
+  const [errors, setErrors] = useState<string | null>(null)
+  const secondsText = seconds ?? String(rules?.afterSeconds ?? '')
+  const errorsText = errors ?? String(rules?.errors ?? '')
+  const problem = ruleProblem(secondsText, 'Seconds', STUCK_LIMITS.afterSeconds) ?? ruleProblem(errorsText, 'Errors', STUCK_LIMITS.errors)
+  const changed = Number(secondsText) !== rules?.afterSeconds || Number(errorsText) !== rules?.errors
   return (
     <form
       className="stuck-rules"
@@ -27,41 +33,49 @@ export function StuckRulesForm({ rules }: { rules: StuckRules | null }) {
       data-errors={rules?.errors}
       onSubmit={(event) => {
         event.preventDefault()
-        if (!valid) return
-        connection.setRules({ afterSeconds: after, errors: count })
-        setSeconds('')
-        setErrors('')
+        if (problem !== null || !changed) return
+        connection.setRules({ afterSeconds: Number(secondsText), errors: Number(errorsText) })
+        setSeconds(null)
+        setErrors(null)
       }}
     >
       <span>Stuck after</span>
-      <input
-        inputMode="numeric"
-        size={5}
-        value={seconds}
-        placeholder={String(rules?.afterSeconds ?? '')}
-        aria-label="Seconds on one step"
-        data-testid="stuck-seconds"
-        onChange={(event) => setSeconds(event.target.value)}
-      />
-      <span>s on one step, or</span>
-      <input
-        inputMode="numeric"
-        size={3}
-        value={errors}
-        placeholder={String(rules?.errors ?? '')}
-        aria-label="Errors on one step"
-        data-testid="stuck-errors"
-        onChange={(event) => setErrors(event.target.value)}
-      />
-      <span>errors on it</span>
-      <button type="submit" data-testid="stuck-apply" disabled={!valid || (seconds === '' && errors === '')}>
+      <label>
+        <input
+          inputMode="numeric"
+          size={5}
+          value={secondsText}
+          aria-invalid={ruleProblem(secondsText, 'Seconds', STUCK_LIMITS.afterSeconds) !== null}
+          aria-describedby="stuck-rules-problem"
+          data-testid="stuck-seconds"
+          onChange={(event) => setSeconds(event.target.value)}
+        />{' '}
+        s on one step
+      </label>
+      <span>or</span>
+      <label>
+        <input
+          inputMode="numeric"
+          size={3}
+          value={errorsText}
+          aria-invalid={ruleProblem(errorsText, 'Errors', STUCK_LIMITS.errors) !== null}
+          aria-describedby="stuck-rules-problem"
+          data-testid="stuck-errors"
+          onChange={(event) => setErrors(event.target.value)}
+        />{' '}
+        errors on it
+      </label>
+      <button type="submit" data-testid="stuck-apply" disabled={problem !== null || !changed}>
         Apply
       </button>
+      <span id="stuck-rules-problem" className="error" data-testid="stuck-rules-problem" role="status">
+        {rules && problem}
+      </span>
     </form>
   )
 }
 
-export function BroadcastForm({ missions }: { missions: readonly MissionSummary[] }) {
+export function BroadcastForm({ missions, current }: { missions: readonly MissionSummary[]; current: Announcement | null }) {
   const connection = useInstructorConnection()
   const [text, setText] = useState('')
   const [target, setTarget] = useState('')
@@ -69,7 +83,8 @@ export function BroadcastForm({ missions }: { missions: readonly MissionSummary[
   useEffect(
     () =>
       connection.on('room', (message) => {
-        if (message.type === 'instructorDone' && message.action === 'broadcast') setResult({ ok: message.ok, text: message.text })
+        if (message.type !== 'instructorDone') return
+        if (message.action === 'broadcast' || message.action === 'withdrawAnnouncement') setResult({ ok: message.ok, text: message.text })
       }),
     [connection]
   )
@@ -116,7 +131,22 @@ export function BroadcastForm({ missions }: { missions: readonly MissionSummary[
       </button>
       {result && (
         <span className={result.ok ? 'muted' : 'error'} data-testid="broadcast-result">
-          {result.ok ? 'Sent.' : result.text}
+          {result.ok ? `${result.text[0]!.toUpperCase()}${result.text.slice(1)}.` : result.text}
+        </span>
+      )}
+      {current && !current.withdrawn && (
+        <span className="broadcast-current" data-testid="broadcast-current" data-id={current.id}>
+          <span className="muted">Showing:</span> <q>{current.text || (current.step ? 'Go to that step' : 'Open that mission')}</q>
+          <button
+            type="button"
+            data-testid="broadcast-withdraw"
+            title="Hide it on every attendee's page, including anyone who joins later"
+            onClick={() => {
+              if (!connection.withdrawAnnouncement()) setResult({ ok: false, text: 'not connected' })
+            }}
+          >
+            Withdraw
+          </button>
         </span>
       )}
     </form>

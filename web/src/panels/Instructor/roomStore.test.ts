@@ -1,18 +1,33 @@
 import { describe, expect, it } from 'vitest'
 import type { AttendeeRow } from '../../../../common/protocol/index.ts'
-import { initialRoom, reduceRoom, roomMission, secondsOnStep, stepCounts, visibleRows } from './roomStore.ts'
+import {
+  commonErrors,
+  initialRoom,
+  reduceRoom,
+  roomCounts,
+  roomMission,
+  secondsOnStep,
+  stepCounts,
+  stuckText,
+  visibleRows,
+} from './roomStore.ts'
 
 const row = (id: string, over: Partial<AttendeeRow> = {}): AttendeeRow => ({
   id,
   number: Number.parseInt(id, 16) % 100,
   name: null,
   connected: 1,
+  joinedAt: 0,
   mission: 'm',
   step: 'b',
   done: { m: ['a'] },
   stepSince: 0,
+  awayAt: null,
+  finished: {},
   errors: 0,
   stepErrors: 0,
+  lastError: null,
+  help: null,
   stuck: null,
   ...over,
 })
@@ -27,6 +42,14 @@ describe('reduceRoom', () => {
     expect(state.clockOffset).toBe(-500)
     state = reduceRoom(state, { type: 'stuckRulesChanged', rules: { afterSeconds: 60, errors: 2 } }, 0)
     expect(state.rules).toEqual({ afterSeconds: 60, errors: 2 })
+  })
+  it('keeps the announcement from welcome and from each change (a withdrawal too)', () => {
+    const sent = { id: 5, text: 'Break', mission: null, step: null, at: 5 }
+    let state = reduceRoom(initialRoom, { type: 'announcementChanged', announcement: sent }, 0)
+    expect(state.announcement).toEqual(sent)
+    const withdrawn = { ...sent, id: 6, text: '', withdrawn: true }
+    state = reduceRoom(state, { type: 'announcementChanged', announcement: withdrawn }, 0)
+    expect(state.announcement?.withdrawn).toBe(true)
   })
 })
 
@@ -53,5 +76,33 @@ describe('views of the grid', () => {
     expect(roomMission([row('05', { mission: 'x' }), row('06', { mission: 'm' })], ['x', 'm'])).toBe('x')
     expect(roomMission([], [])).toBeNull()
     expect(stepCounts(rows, 'm', [{ id: 'a' }, { id: 'b' }, { id: 'c' }])).toEqual([2, 1, 0])
+  })
+  it('stops the clock of someone away, counts connected apart from seen, and puts help first', () => {
+    expect(secondsOnStep(row('07', { stepSince: 1_000, awayAt: 4_000, connected: 0 }), 60_000)).toBe(3)
+    expect(roomCounts([...rows, row('08', { help: 1 })])).toEqual({ connected: 3, seen: 4, help: 1 })
+    const helped = [...rows, row('08', { name: 'Hal', help: 7_000 }), row('09', { name: 'Ida', help: 2_000 })]
+    expect(visibleRows(helped, 'stuck', 'all', 0).map((each) => each.id)).toEqual(['09', '08', '02', '03', '01'])
+  })
+  it('says why a row is stuck, someone with no mission open too', () => {
+    expect(stuckText(rows[1]!)).toBe('4 errors on this step')
+    expect(stuckText(row('0a', { stuck: 'time' }))).toBe('long on this step')
+    expect(stuckText(row('0b', { stuck: 'errors', mission: null, step: null, errors: 13 }))).toBe('13 errors, no mission open')
+    expect(stuckText(rows[0]!)).toBeNull()
+  })
+  it('finds the most common last error among the attendees on each step', () => {
+    const wrong = "ERR wrong number of arguments for 'hset' command"
+    const list = [
+      row('11', { step: 'a', lastError: wrong }),
+      row('12', { step: 'a', lastError: wrong }),
+      row('13', { step: 'a', lastError: 'ERR syntax error' }),
+      row('14', { step: 'b', lastError: 'WRONGTYPE Operation' }),
+      row('15', { step: 'b', lastError: null }),
+      row('16', { step: 'a', lastError: 'ERR syntax error', mission: 'other' }),
+    ]
+    expect(commonErrors(list, 'm', [{ id: 'a' }, { id: 'b' }, { id: 'c' }])).toEqual([
+      { text: wrong, count: 2 },
+      { text: 'WRONGTYPE Operation', count: 1 },
+      null,
+    ])
   })
 })

@@ -10,6 +10,7 @@ import { currentStep, useFollowLearner } from './followLearner.ts'
 import { missionHref } from './missionRoute.ts'
 import { ProgressBar } from './ProgressBar.tsx'
 import { SETUP_ANCHOR, StepView } from './StepView.tsx'
+import { useStickyHeight } from './useStickyHeight.ts'
 
 export type MissionViewProps = {
   doc: MissionDoc
@@ -42,6 +43,8 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
   const previous = at > 0 ? list[at - 1] : null
   const next = at >= 0 && at + 1 < list.length ? list[at + 1] : null
   const runnable = doc.available
+  // A step followed from a link (the instructor's announcement) lands below the pinned header.
+  const header = useStickyHeight<HTMLElement>()
 
   return (
     <article
@@ -51,7 +54,7 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
       data-mission-id={doc.id}
       data-complete={complete ? 'true' : 'false'}
     >
-      <header className="mission-header">
+      <header className="mission-header" ref={header}>
         <a href={missionHref(null)} className="back-link" data-testid="mission-list-link">
           ← All missions
         </a>

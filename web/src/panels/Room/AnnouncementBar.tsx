@@ -1,7 +1,7 @@
 /**
  * @module The instructor's announcement, under the header: a line of text and, when it points at
  * a mission step, a link to it. Never a jump: the attendee follows the link or dismisses it, and
- * a dismissed announcement stays dismissed on reload.
+ * a dismissed announcement stays dismissed on reload. A withdrawn one disappears for everyone.
  */
 import { useEffect, useState } from 'react'
 import type { Announcement } from '../../../../common/protocol/index.ts'
@@ -29,7 +29,10 @@ function dismiss(id: number): void {
 export function AnnouncementBar() {
   const connection = useConnection()
   const [announcement, setAnnouncement] = useState<Announcement | null>(null)
-  useEffect(() => connection?.on('announcement', (next) => setAnnouncement(next.id === dismissedId() ? null : next)), [connection])
+  useEffect(
+    () => connection?.on('announcement', (next) => setAnnouncement(next.withdrawn || next.id === dismissedId() ? null : next)),
+    [connection]
+  )
   if (!announcement) return null
   const close = () => {
     dismiss(announcement.id)
