@@ -30,7 +30,6 @@ import {
   type ServerMessage,
 } from '../common/protocol/index.ts'
 import { EmbeddedValkey } from '../server/src/valkey/EmbeddedValkey.ts'
-import { measureInstructorPage, type PageFigures } from './instructorPage.ts'
 import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { summarize, type Summary } from './stats.ts'
 import { processCpuSeconds } from './workshop.ts'
@@ -54,8 +53,6 @@ export type InstructorResults = {
   cpuRatio: number
   /** The machine's one-minute load average when the section started (the CPU figures are only as quiet as the machine). */
   loadAverage: number
-  /** A further run with the real instructor page open in headless Chromium (null without Chromium). */
-  page: PageFigures | null
   target: string
   met: boolean
 }
@@ -380,8 +377,6 @@ export async function benchInstructor(valkeyBinary: string): Promise<InstructorR
     await resetMission(room)
     const after = await runScript(room, pid)
     await resetMission(room)
-    // Last, so the CPU figures above are the proxy's alone.
-    const page = await measureInstructorPage(`http://127.0.0.1:${port}/`, key, room.length, STEPS, () => runScript(room, pid))
 
     const failed = before.failed + during.failed + after.failed
     if (grid.stepsNotDone > 0 || failed > 0) {
@@ -406,7 +401,6 @@ export async function benchInstructor(valkeyBinary: string): Promise<InstructorR
       },
       cpuRatio: Math.round((during.cpuPercent / without) * 100) / 100,
       loadAverage,
-      page,
       target: `step → grid p99 ≤ ${TARGET_P99_MS} ms`,
       met: stepToGridMs.n > 0 && grid.notShown === 0 && stepToGridMs.p99 <= TARGET_P99_MS,
     }

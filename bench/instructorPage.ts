@@ -42,7 +42,7 @@ export async function measureInstructorPage(
   if (!existsSync(executablePath)) return null
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     // As text: functions compiled by tsx carry name helpers the page does not have.
     await page.addInitScript({
       content: `

@@ -12,6 +12,7 @@ import { startPlaygroundProcess } from './playgroundProcess.ts'
 import { round } from './stats.ts'
 import { benchInspector } from './inspector.ts'
 import { benchInstructor } from './instructor.ts'
+import { benchInstructorPage, printInstructorPage } from './instructorPageSection.ts'
 import { benchMissions } from './missions.ts'
 import { benchNoisyNeighbour, printNoisy } from './noisyNeighbour.ts'
 import { benchWorkshop } from './workshop.ts'
@@ -29,6 +30,13 @@ if (only === 'fleet') {
   const fleet = await runFleet((line) => console.log(line))
   printFleet(fleet)
   writeResults(here, { when: new Date().toISOString(), machine: machine(), fleet })
+  process.exit(0)
+}
+// `--only instructor-page`: the instructor page in Chromium under a 500-attendee room, alone (about a minute).
+if (only === 'instructor-page') {
+  const instructorPage = await benchInstructorPage(binary)
+  printInstructorPage(instructorPage)
+  writeResults(here, { when: new Date().toISOString(), machine: machine(), instructorPage })
   process.exit(0)
 }
 
@@ -57,6 +65,7 @@ try {
   const workshop = await benchWorkshop(playground.port, playground.pid)
   // On a playground and Valkey of its own: it needs INSTRUCTOR_KEY, and a room without the workshop's sandboxes.
   const instructor = await benchInstructor(binary)
+  const instructorPage = await benchInstructorPage(binary)
   console.log('\nFleet (several processes and Valkeys on this machine; levels rise until the target is missed)')
   const fleet = await runFleet((line) => console.log(line))
   const results = {
@@ -69,6 +78,7 @@ try {
     noisy,
     workshop,
     instructor,
+    instructorPage,
     fleet,
   }
   const ms = (value: number) => `${round(value, 3)} ms`
@@ -121,12 +131,7 @@ try {
   console.log(
     `  room              ${instructor.roomChanged.messages} roomChanged, ${instructor.roomChanged.rows} rows; ${instructor.screensRelayed} screens relayed`
   )
-  const page = instructor.page
-  console.log(
-    page
-      ? `  page (Chromium)   frame gap p50 ${ms(page.frameGapMs.p50)}  p99 ${ms(page.frameGapMs.p99)}  max ${ms(page.frameGapMs.max)}; ${page.stutters} gaps ≥ 50 ms; ${page.longTasks.count} long tasks (max ${ms(page.longTasks.maxMs)}); main thread busy ${page.mainThread.busy} % (script ${page.mainThread.script} %, layout ${page.mainThread.layout} %); ${page.rowsAllDone}/${page.rows} rows show every step`
-      : '  page (Chromium)   not measured: no Chromium (CHROMIUM_PATH)'
-  )
+  printInstructorPage(instructorPage)
   printFleet(fleet)
   writeResults(here, results)
 } finally {

@@ -10,6 +10,7 @@ import { InstructorPage } from '../fixtures/InstructorPage.ts'
 import { MissionPanel } from '../fixtures/MissionPanel.ts'
 import { TerminalPanel } from '../fixtures/TerminalPanel.ts'
 import { startOwnPlayground, type OwnPlayground } from '../fixtures/ownPlayground.ts'
+import { simulateRoom } from '../fixtures/simulatedRoom.ts'
 
 type Attendee = { page: Page; terminal: TerminalPanel; mission: MissionPanel }
 
@@ -210,6 +211,91 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
 
   // Attendees never see the room.
   for (const each of [ada, bob, cara]) await expect(each.page.getByTestId('instructor')).toHaveCount(0)
+})
+
+test('a room of 40 at 1440x900: compact rows, the name search, and a watch pane beside a grid that stays readable', async ({ browser }) => {
+  test.setTimeout(240_000)
+  const playground = await startOwnPlayground({ SANDBOX_MAX: '60', SANDBOX_PER_ADDRESS: '60' })
+  // Long names and the longest mission title, as a real room has them.
+  const names = Array.from({ length: 40 }, (_, index) =>
+    index % 5 === 0 ? `Maximiliana Papadopoulou-Fitz ${index}` : `Attendee ${index} (a test)`
+  )
+  const room = await simulateRoom(playground.url, names)
+  const context = await browser.newContext({ baseURL: playground.url, viewport: { width: 1440, height: 900 } })
+  try {
+    const teacher = new InstructorPage(await context.newPage())
+    await teacher.open()
+    await expect(teacher.rows).toHaveCount(40)
+    await expect(teacher.root.locator('[data-testid="attendee-row"][data-mission="cantina-sessions"]')).toHaveCount(40)
+
+    // Stuck on errors: every fourth attendee sends wrong commands (more errors than the rule, so the reason is long).
+    await teacher.setStuckRules(3600, 2)
+    const stuck = room.attendees.filter((_, index) => index % 4 === 1)
+    await Promise.all(
+      stuck.map(async (each) => {
+        for (let i = 0; i < 12; i++) await each.connection.run(['HGET', 'session:han_solo'])
+      })
+    )
+    await expect(teacher.root.locator('[data-testid="attendee-row"][data-stuck="true"]')).toHaveCount(stuck.length)
+
+    // 40 rows fit on the screen, whole, without scrolling anything.
+    await teacher.page.screenshot({ path: '/tmp/roomui-40.png' })
+    expect(await teacher.rowsFullyInView()).toBeGreaterThanOrEqual(40)
+    const grid = teacher.root.getByTestId('grid-scroll')
+    expect(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true)
+    expect(await teacher.unreadableCells()).toEqual([])
+
+    // The name search keeps the rows whose name has every word, whatever the case.
+    await teacher.root.getByTestId('room-search').fill('papadopoulou 15')
+    await expect(teacher.rows).toHaveCount(1)
+    await expect(teacher.rows).toHaveAttribute('data-name', names[15]!)
+    await expect(teacher.root.getByTestId('grid-count')).toHaveText('1 of 40 attendees')
+    await teacher.root.getByTestId('room-search').fill('nobody by that name')
+    await expect(teacher.root.getByTestId('grid-none')).toBeVisible()
+    await teacher.root.getByTestId('room-search').fill('')
+    await expect(teacher.rows).toHaveCount(40)
+
+    // Watching: the grid keeps every visible row's step, stuck reason and buttons whole and on top.
+    await teacher.row(names[1]!).getByTestId('attendee-watch').click()
+    await expect(teacher.watchPane).toHaveAttribute('data-attendee', (await teacher.row(names[1]!).getAttribute('data-attendee'))!)
+    expect(await grid.evaluate((element) => element.getBoundingClientRect().width)).toBeGreaterThan(700)
+    expect(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true)
+    expect(await teacher.unreadableCells()).toEqual([])
+    await teacher.page.screenshot({ path: '/tmp/roomui-watch.png' })
+    expect(await teacher.rowsFullyInView()).toBeGreaterThanOrEqual(25)
+
+    // Watch on another row switches the pane, with no close in between.
+    await teacher.row(names[6]!).getByTestId('attendee-watch').click()
+    await expect(teacher.watchPane).toHaveAttribute('data-attendee', (await teacher.row(names[6]!).getAttribute('data-attendee'))!)
+    await expect(teacher.row(names[6]!)).toHaveAttribute('data-watched', 'true')
+    await expect(teacher.row(names[1]!)).toHaveAttribute('data-watched', 'false')
+
+    // Reset while watching: the question opens under the row, and its buttons are on top.
+    const target = teacher.row(names[5]!)
+    await target.getByTestId('attendee-reset').click()
+    expect(await teacher.onTop(target.getByTestId('attendee-reset-yes'))).toBe(true)
+    expect(await teacher.onTop(target.getByTestId('attendee-reset-no'))).toBe(true)
+    await target.getByTestId('attendee-reset-yes').click()
+    await expect(teacher.root.getByTestId('reset-result')).toBeVisible()
+    await expect(teacher.watchPane).toBeVisible()
+
+    // The pane's width is the instructor's: arrow keys on the handle move it, within bounds.
+    const paneWidth = () => teacher.watchPane.evaluate((element) => element.getBoundingClientRect().width)
+    const before = await paneWidth()
+    await teacher.root.getByTestId('watch-resize').focus()
+    await teacher.page.keyboard.press('ArrowRight')
+    await teacher.page.keyboard.press('ArrowRight')
+    await expect.poll(paneWidth).toBeLessThan(before - 100)
+    expect(await teacher.unreadableCells()).toEqual([])
+    for (let i = 0; i < 20; i++) await teacher.page.keyboard.press('ArrowLeft')
+    await expect.poll(paneWidth).toBeGreaterThan(before + 150)
+    expect(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true)
+    expect(await teacher.unreadableCells()).toEqual([])
+  } finally {
+    room.stop()
+    await context.close()
+    await playground.stop()
+  }
 })
 
 test('the instructor page shows nothing of the room without the right key', async ({ page }) => {

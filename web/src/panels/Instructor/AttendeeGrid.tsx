@@ -1,10 +1,15 @@
 /**
  * @module The room, a row per attendee: name, connected, mission and step, steps done, time on
- * the step, recent errors, stuck. Sort and filter above it; Watch and Reset on each row.
+ * the step, recent errors, stuck, and Watch and Reset in a column of their own. Sort, filter and a
+ * name search above it.
  *
- * Rows are memoized on the row object (replaced whole by each change), and the time on the step
- * is a cell that ticks by itself, so a change to one attendee re-renders one row, and the clock
- * only the time cells, not three hundred rows.
+ * A grid of rows rather than a table: each row lays itself out alone (`contain`), and rows off
+ * screen are skipped by the browser (`content-visibility: auto`) while staying in the DOM, so a
+ * room of 500 whose rows change every second costs the rows on screen only, and a test finds every
+ * row by `attendee-row`. Rows are memoized on the row object (replaced whole by each change), and
+ * the time on the step is a cell that ticks by itself, so a change to one attendee re-renders one
+ * row, and the clock only the time cells. Below a width (the watch pane open, a small window) a
+ * row puts its stuck reason on a second line and its mission above its step, so nothing is cut.
  */
 import { memo } from 'react'
 import type { AttendeeRow } from '../../../../common/protocol/index.ts'
@@ -31,15 +36,17 @@ type GridProps = {
   clockOffset: number
   sort: SortKey
   filter: FilterKey
+  search: string
   watching: string | null
   onSort(sort: SortKey): void
   onFilter(filter: FilterKey): void
+  onSearch(search: string): void
   onWatch(id: string): void
   onReset(id: string): void
   onClearHelp(id: string): void
 }
 
-export function AttendeeGrid({
+export const AttendeeGrid = memo(function AttendeeGrid({
   rows,
   total,
   missions,
@@ -47,9 +54,11 @@ export function AttendeeGrid({
   clockOffset,
   sort,
   filter,
+  search,
   watching,
   onSort,
   onFilter,
+  onSearch,
   onWatch,
   onReset,
   onClearHelp,
@@ -57,6 +66,14 @@ export function AttendeeGrid({
   return (
     <section className="attendee-grid" data-testid="attendee-grid" aria-label="Attendees">
       <div className="grid-tools">
+        <input
+          type="search"
+          value={search}
+          placeholder="Find by name"
+          aria-label="Find attendees by name"
+          data-testid="room-search"
+          onChange={(event) => onSearch(event.target.value)}
+        />
         <label>
           Sort{' '}
           <select value={sort} data-testid="grid-sort" onChange={(event) => onSort(event.target.value as SortKey)}>
@@ -75,37 +92,46 @@ export function AttendeeGrid({
             <option value="connected">connected only</option>
           </select>
         </label>
-        <span className="muted" data-testid="grid-count">
+        <span className="muted" data-testid="grid-count" aria-live="polite">
           {rows.length} of {total} attendee{total === 1 ? '' : 's'}
         </span>
       </div>
       {total === 0 ? (
         <p className="muted">Nobody has joined yet. Attendees appear here as soon as they open the playground.</p>
       ) : (
-        <table>
-          <colgroup>
-            <col className="name" />
-            <col className="where" />
-            <col className="done" />
-            <col className="time" />
-            <col className="errors" />
-            <col className="actions" />
-          </colgroup>
-          <thead>
-            <tr>
-              <th scope="col">Attendee</th>
-              <th scope="col">Mission · step</th>
-              <th scope="col">Done</th>
-              <th scope="col">On step</th>
-              <th scope="col" title="Error replies in the last 5 minutes">
+        <div className="grid-scroll" data-testid="grid-scroll" role="table" aria-label="Attendees" aria-rowcount={rows.length + 1}>
+          <div role="rowgroup" className="grid-head">
+            <div role="row" className="grid-row">
+              <span role="columnheader" className="c-name">
+                Attendee
+              </span>
+              <span role="columnheader" className="c-where">
+                <span className="wide-only">Mission · step</span>
+                <span className="narrow-only">Step · mission</span>
+              </span>
+              <span role="columnheader" className="c-done">
+                Done
+              </span>
+              <span role="columnheader" className="c-time">
+                On step
+              </span>
+              <span role="columnheader" className="c-errors" title="Error replies in the last 5 minutes">
                 Errors
-              </th>
-              <th scope="col">
+              </span>
+              <span role="columnheader" className="c-stuck">
+                Stuck
+              </span>
+              <span role="columnheader" className="c-actions">
                 <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+              </span>
+            </div>
+          </div>
+          <div role="rowgroup">
+            {rows.length === 0 && (
+              <p className="muted grid-none" data-testid="grid-none">
+                {search.trim() ? `Nobody's name matches “${search.trim()}”.` : 'Nobody matches this filter.'}
+              </p>
+            )}
             {rows.map((row) => (
               <Row
                 key={row.id}
@@ -119,12 +145,12 @@ export function AttendeeGrid({
                 onClearHelp={onClearHelp}
               />
             ))}
-          </tbody>
-        </table>
+          </div>
+        </div>
       )}
     </section>
   )
-}
+})
 
 type RowProps = {
   row: AttendeeRow
@@ -143,8 +169,10 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
   const total = steps?.length ?? 0
   const stepTitle = row.step ? (steps?.find((step) => step.id === row.step)?.title ?? row.step) : null
   const stuckReason = stuckText(row)
+  const tabs = row.connected > 0 ? `connected (${row.connected} tab${row.connected === 1 ? '' : 's'})` : 'not connected'
   return (
-    <tr
+    <div
+      role="row"
       data-testid="attendee-row"
       data-attendee={row.id}
       data-name={name}
@@ -157,14 +185,12 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
       data-stuck={row.stuck !== null ? 'true' : 'false'}
       data-help={row.help !== null ? 'true' : 'false'}
       data-tabs={row.connected}
-      className={`${row.stuck ? 'stuck' : ''}${row.connected === 0 ? ' gone' : ''}${watched ? ' watched' : ''}`}
+      data-watched={watched ? 'true' : 'false'}
+      className={`grid-row attendee-row${row.stuck ? ' stuck' : ''}${row.connected === 0 ? ' gone' : ''}${watched ? ' watched' : ''}`}
     >
-      <th scope="row">
-        <span
-          className={`dot ${row.connected > 0 ? 'on' : 'off'}`}
-          title={row.connected > 0 ? `connected (${row.connected} tab${row.connected === 1 ? '' : 's'})` : 'not connected'}
-        />
-        {name}
+      <span role="rowheader" className="c-name" data-testid="row-name" title={`${name}: ${tabs}`}>
+        <span className={`dot ${row.connected > 0 ? 'on' : 'off'}`} title={tabs} />
+        <span className="name-text">{name}</span>
         {row.connected > 1 && (
           <span className="muted tab-count" data-testid="tab-count">
             {' '}
@@ -172,43 +198,56 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
           </span>
         )}
         {row.connected === 0 && <span className="muted"> (away)</span>}
-      </th>
-      <td>
+      </span>
+      <span role="cell" className="c-where">
         {missionTitle === null ? (
           <span className="muted">choosing a mission</span>
         ) : (
           <>
-            {missionTitle}
-            <span className="muted"> · {stepTitle ?? 'finished'}</span>
+            <span className="mission" title={missionTitle}>
+              {missionTitle}
+            </span>
+            <span className="step" data-testid="attendee-step">
+              {stepTitle ?? 'finished'}
+            </span>
           </>
         )}
-      </td>
-      <td>
+      </span>
+      <span role="cell" className="c-done">
         {missionTitle !== null && (
-          <span className="done-count">
+          <>
             <meter min={0} max={total || 1} value={done} aria-label={`${done} of ${total} steps done`} />
             {done}/{total}
-          </span>
+          </>
         )}
-      </td>
-      <td>
+      </span>
+      <span role="cell" className="c-time">
         <TimeOnStep row={row} clockOffset={clockOffset} />
-      </td>
-      <td>{row.errors}</td>
-      <td className="row-actions">
-        {row.help !== null && (
-          <span className="help-flag" data-testid="help-flag">
-            <span aria-hidden="true">✋</span> needs help
-            <button type="button" data-testid="help-clear" aria-label={`Lower ${name}'s help flag`} onClick={() => onClearHelp(row.id)}>
-              Done
-            </button>
-          </span>
-        )}
-        {stuckReason && (
-          <span className="stuck-flag" data-testid="stuck-flag" data-reason={row.stuck}>
-            stuck: {stuckReason}
-          </span>
-        )}
+      </span>
+      <span role="cell" className="c-errors">
+        {row.errors}
+      </span>
+      {/* Only when stuck or asking for help: in the two-line layout an empty cell would still open a second line. */}
+      {stuckReason || row.help !== null ? (
+        <span role="cell" className="c-stuck">
+          {row.help !== null && (
+            <span className="help-flag" data-testid="help-flag">
+              <span aria-hidden="true">✋</span> needs help
+              <button type="button" data-testid="help-clear" aria-label={`Lower ${name}'s help flag`} onClick={() => onClearHelp(row.id)}>
+                Done
+              </button>
+            </span>
+          )}
+          {stuckReason && (
+            <span className="stuck-flag" data-testid="stuck-flag" data-reason={row.stuck}>
+              stuck: {stuckReason}
+            </span>
+          )}
+        </span>
+      ) : (
+        <span role="cell" className="c-stuck c-empty" />
+      )}
+      <span role="cell" className="c-actions row-actions">
         <button type="button" data-testid="attendee-watch" aria-pressed={watched} onClick={() => onWatch(row.id)}>
           {watched ? 'Watching' : 'Watch'}
         </button>
@@ -218,8 +257,8 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
           testId="attendee-reset"
           onConfirm={() => onReset(row.id)}
         />
-      </td>
-    </tr>
+      </span>
+    </div>
   )
 })
 

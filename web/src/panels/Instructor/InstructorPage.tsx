@@ -6,7 +6,7 @@
  * second to move the "on step" times. Without the key (or with a wrong one) it shows nothing of
  * the room and asks for the instructor URL.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react'
 import type { MissionSummary } from '../../../../common/protocol/index.ts'
 import { useNow } from '../../shared/useNow.ts'
 import { AttendeeGrid } from './AttendeeGrid.tsx'
@@ -18,6 +18,8 @@ import { InstructorConnectionContext } from './InstructorConnectionContext.tsx'
 import { useInstructorSocket } from './useInstructorSocket.ts'
 import { WatchPane } from './WatchPane.tsx'
 import { downloadProgressCsv } from './downloadCsv.ts'
+import { matchesSearch, searchWords } from './rowSearch.ts'
+import { DEFAULT_SHARE, WatchResize } from './WatchResize.tsx'
 import './instructor.css'
 
 function useMissionList(): MissionSummary[] {
@@ -37,7 +39,10 @@ export function InstructorPage() {
   const missions = useMissionList()
   const [sort, setSort] = useState<SortKey>('joined')
   const [filter, setFilter] = useState<FilterKey>('all')
+  const [search, setSearch] = useState('')
   const [watching, setWatching] = useState<string | null>(null)
+  const [watchShare, setWatchShare] = useState(DEFAULT_SHARE)
+  const split = useRef<HTMLDivElement>(null)
   const [chosenMission, setChosenMission] = useState<string | null>(null)
   const [resetNote, setResetNote] = useState<string | null>(null)
   const [exportNote, setExportNote] = useState<string | null>(null)
@@ -55,7 +60,13 @@ export function InstructorPage() {
   const steps = useMemo(() => new Map(missions.map((mission) => [mission.id, mission.steps])), [missions])
   const titles = useMemo(() => new Map(missions.map((mission) => [mission.id, mission.title])), [missions])
   const allRows = useMemo(() => [...room.rows.values()], [room.rows])
-  const rows = visibleRows(allRows, sort, filter, now)
+  // The clock moves the order only when sorting by time: otherwise the grid gets the same array
+  // every second and does not render at all.
+  const sortNow = sort === 'time' ? now : 0
+  const rows = useMemo(() => {
+    const words = searchWords(search)
+    return visibleRows(allRows, sort, filter, sortNow).filter((row) => matchesSearch(row, words))
+  }, [allRows, sort, filter, search, sortNow])
   const mission =
     chosenMission ??
     roomMission(
@@ -64,10 +75,17 @@ export function InstructorPage() {
     ) ??
     missions[0]?.id ??
     null
+  // Watch on another row switches the pane to them; on the watched row it closes the pane.
   const onWatch = useCallback((id: string) => setWatching((current) => (current === id ? null : id)), [])
   const onReset = useCallback((id: string) => connection?.resetSandbox(id), [connection])
   const onClearHelp = useCallback((id: string) => connection?.clearHelp(id), [connection])
   const counts = useMemo(() => roomCounts(allRows), [allRows])
+
+  // Rendered again only when the room or the missions change, not at every tick of the clock.
+  const stepBars = useMemo(
+    () => <StepBars rows={rows} missions={missions} mission={mission} onMission={setChosenMission} />,
+    [rows, missions, mission]
+  )
 
   if (key === null || status.state === 'refused') {
     return (
@@ -123,13 +141,18 @@ export function InstructorPage() {
               <BroadcastForm missions={missions} current={room.announcement} />
             </section>
           )}
-          <StepBars rows={rows} missions={missions} mission={mission} onMission={setChosenMission} />
+          {stepBars}
           {resetNote && (
             <p className="muted" role="status" data-testid="reset-result">
               {resetNote}
             </p>
           )}
-          <div className={`teach-split${watching ? ' with-watch' : ''}`}>
+          <div
+            ref={split}
+            className={`teach-split${watching ? ' with-watch' : ''}`}
+            data-testid="teach-split"
+            style={{ '--watch-width': `${watchShare * 100}%` } as CSSProperties}
+          >
             <AttendeeGrid
               rows={rows}
               total={allRows.length}
@@ -138,13 +161,16 @@ export function InstructorPage() {
               clockOffset={room.clockOffset}
               sort={sort}
               filter={filter}
+              search={search}
               watching={watching}
               onSort={setSort}
               onFilter={setFilter}
+              onSearch={setSearch}
               onWatch={onWatch}
               onReset={onReset}
               onClearHelp={onClearHelp}
             />
+            {watching && connection && <WatchResize split={split} share={watchShare} onShare={setWatchShare} />}
             {watching && connection && (
               <WatchPane
                 key={watching}
