@@ -17,7 +17,9 @@ import { inspectorRequest, isInspectModeRequest } from '../inspector/inspectorRe
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { ValkeyTarget } from '../config.ts'
+import { KeySearchRunner } from './KeySearchRunner.ts'
 import { OwnValkeyTerminal } from './OwnValkeyTerminal.ts'
+import { readServerView } from './serverView.ts'
 import { parseKeyspace, withCurrent } from './keyspaceInfo.ts'
 import type { LiveState, LiveStatus } from './LiveState.ts'
 import { openTarget } from './targetConnection.ts'
@@ -42,6 +44,7 @@ const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL', 'SWAPDB'])
 
 export class OwnValkeySocket {
   readonly terminal: OwnValkeyTerminal
+  readonly #searches: KeySearchRunner
   #db: number
   #inspector!: InspectorSession
   #stopEvents: () => void = () => undefined
@@ -72,6 +75,7 @@ export class OwnValkeySocket {
     })
     // The token is the playground's; inspect mode has none and hands back what it was given.
     send({ type: 'welcome', v: PROTOCOL_VERSION, token: hello.token ?? '', fresh: false, resumed: false, server: deps.serverInfo })
+    this.#searches = new KeySearchRunner(deps.endpoint, (message) => !this.#closed && send(message), deps.log)
     this.#startInspector(inspect.db)
     this.#stopLive = deps.live.listen((status) => this.#liveChanged(status))
     this.#liveChanged(deps.live.status)
@@ -106,10 +110,26 @@ export class OwnValkeySocket {
       case 'enableNotifications':
         void this.deps.live.enable().then((result) => this.send({ type: 'notice', level: result.ok ? 'info' : 'error', text: result.text }))
         return
+      case 'searchKeys':
+        return this.#searches.start(message, this.#db)
+      case 'stopKeySearch':
+        return this.#searches.stop(message.id)
+      case 'serverView':
+        return void this.#sendServerView()
       default: {
         const unreachable: never = message
         return unreachable
       }
+    }
+  }
+
+  async #sendServerView(): Promise<void> {
+    try {
+      const view = await readServerView(this.deps.endpoint, this.#db)
+      if (!this.#closed) this.send(view)
+    } catch (error) {
+      if (!this.#closed)
+        this.send({ type: 'notice', level: 'error', text: `The server view could not be read: ${(error as Error).message}` })
     }
   }
 
@@ -119,6 +139,7 @@ export class OwnValkeySocket {
 
   close(): void {
     this.#closed = true
+    this.#searches.close()
     clearInterval(this.#databasesTimer)
     if (this.#pollTimer) clearInterval(this.#pollTimer)
     this.#stopLive()
