@@ -69,6 +69,8 @@ export type SearchKeysMessage = { type: 'searchKeys'; id: number; pattern: strin
 export type StopKeySearchMessage = { type: 'stopKeySearch'; id: number }
 /** Inspect mode: read the server view (slow log, clients, memory, keyspace) once, now. */
 export type ServerViewRequestMessage = { type: 'serverView' }
+/** Inspect mode: read the databases' key counts now (the page opened the database menu). */
+export type DatabasesNowMessage = { type: 'databasesNow' }
 
 export type InspectorRequest =
   | WatchKeysMessage
@@ -83,6 +85,7 @@ export type InspectorRequest =
   | SearchKeysMessage
   | StopKeySearchMessage
   | ServerViewRequestMessage
+  | DatabasesNowMessage
 
 // ---------------------------------------------------------------- server → page
 
@@ -320,6 +323,8 @@ export function parseInspectorRequest(frame: Record<string, unknown>): { ok: tru
     }
     case 'serverView':
       return { ok: true, message: { type: 'serverView' } }
+    case 'databasesNow':
+      return { ok: true, message: { type: 'databasesNow' } }
     default:
       return undefined
   }

@@ -104,6 +104,7 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
       case 'searchKeys':
       case 'stopKeySearch':
       case 'serverView':
+      case 'databasesNow':
         return fail(ERROR_CODES.forbidden, `'${message.type}' is for inspect mode only (npm start -- --inspect URL)`)
       case 'missionOpen':
       case 'missionReset':

@@ -14,7 +14,8 @@ export const isInspectModeRequest = (message: InspectorRequest): message is Excl
   message.type === 'enableNotifications' ||
   message.type === 'searchKeys' ||
   message.type === 'stopKeySearch' ||
-  message.type === 'serverView'
+  message.type === 'serverView' ||
+  message.type === 'databasesNow'
 
 export function inspectorRequest(inspector: InspectorSession, message: InspectorViewRequest): void {
   switch (message.type) {

@@ -36,8 +36,17 @@ export type OwnValkeySocketDeps = {
   log: (message: string) => void
 }
 
-/** The database list is read again this often (INFO keyspace is cheap; sent only when it changed). */
+/**
+ * The database list is read again this often (INFO keyspace is cheap; sent only when it changed):
+ * the safety net for changes no event tells this page about (another client in another database).
+ */
 const DATABASES_EVERY_MS = 5000
+/**
+ * After a key appears or goes (a keyspace event, a poll, a terminal reply), the list is read again
+ * this soon, once for a whole burst: on the timer alone the menu said 17 keys for up to 5 s while
+ * the list, moved by events, already showed 19.
+ */
+const DATABASES_AFTER_CHANGE_MS = 250
 const DEFAULT_POLL_SECONDS = 2
 /** Commands after which the inspector reads everything again: they change keys without notifications. */
 const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL', 'SWAPDB'])
@@ -54,6 +63,7 @@ export class OwnValkeySocket {
   #pollTimer: NodeJS.Timeout | null = null
   #polling = false
   readonly #databasesTimer: NodeJS.Timeout
+  #databasesSoon: NodeJS.Timeout | null = null
   readonly #stopLive: () => void
   /** Reply ids after which the inspector reads everything again (a flush). */
   readonly #resyncAfter = new Set<number>()
@@ -89,6 +99,16 @@ export class OwnValkeySocket {
       this.#inspector.resynced()
       void this.#sendDatabases()
     }
+    if (message.type === 'keyChanged' || message.type === 'keys' || message.type === 'reply') this.#databasesAfterChange()
+  }
+
+  #databasesAfterChange(): void {
+    if (this.#databasesSoon || this.#closed) return
+    this.#databasesSoon = setTimeout(() => {
+      this.#databasesSoon = null
+      void this.#sendDatabases()
+    }, DATABASES_AFTER_CHANGE_MS)
+    this.#databasesSoon.unref()
   }
 
   commands(list: readonly { id: number; args: string[] }[]): void {
@@ -116,6 +136,8 @@ export class OwnValkeySocket {
         return this.#searches.stop(message.id)
       case 'serverView':
         return void this.#sendServerView()
+      case 'databasesNow':
+        return void this.#sendDatabases()
       default: {
         const unreachable: never = message
         return unreachable
@@ -141,6 +163,7 @@ export class OwnValkeySocket {
     this.#closed = true
     this.#searches.close()
     clearInterval(this.#databasesTimer)
+    if (this.#databasesSoon) clearTimeout(this.#databasesSoon)
     if (this.#pollTimer) clearInterval(this.#pollTimer)
     this.#stopLive()
     this.#stopEvents()
