@@ -4,7 +4,7 @@
  * The drawer is fixed to the viewport and no wider than it, so it never widens the page; the
  * inspector stays usable beside it, and a search result opens its key there.
  */
-import { useState } from 'react'
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react'
 import { KeySearchPanel } from './KeySearchPanel.tsx'
 import { ServerView } from './ServerView.tsx'
 
@@ -48,19 +48,15 @@ export function DevTools({ onOpenKey }: { onOpenKey: (key: string) => void }) {
   )
 }
 
-function DevToolsDrawer({
-  tool,
-  open,
-  onClose,
-  children,
-}: {
-  tool: Tool
-  open: Tool | null
-  onClose: () => void
-  children: React.ReactNode
-}) {
+function DevToolsDrawer({ tool, open, onClose, children }: { tool: Tool; open: Tool | null; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLElement>(null)
+  // Just below the header, however many lines it wraps to, so the header's buttons stay clickable.
+  useLayoutEffect(() => {
+    const header = document.querySelector('.app-header')
+    if (ref.current && header && open === tool) ref.current.style.top = `${Math.round(header.getBoundingClientRect().bottom)}px`
+  }, [open, tool])
   return (
-    <aside className="devtools-drawer" data-testid={`devtools-${tool}`} aria-label={TITLES[tool]} hidden={open !== tool}>
+    <aside ref={ref} className="devtools-drawer" data-testid={`devtools-${tool}`} aria-label={TITLES[tool]} hidden={open !== tool}>
       <div className="devtools-head">
         <h2>{TITLES[tool]}</h2>
         <button type="button" data-testid="devtools-close" aria-label={`Close ${TITLES[tool]}`} onClick={onClose}>
