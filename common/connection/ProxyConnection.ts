@@ -191,6 +191,8 @@ export class ProxyConnection implements Transport {
       case 'databases':
       case 'inspectorDb':
       case 'live':
+      case 'keySearch':
+      case 'serverView':
         return this.#events.emit('inspector', message)
       case 'missionProgress':
         return this.#events.emit('missions', message)

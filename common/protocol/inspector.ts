@@ -58,6 +58,20 @@ export type PollEveryMessage = { type: 'pollEvery'; seconds: number }
 /** Inspect mode: the user asked to turn keyspace notifications on (CONFIG SET, if the server allows it). */
 export type EnableNotificationsMessage = { type: 'enableNotifications' }
 
+/**
+ * Inspect mode: search the values of the keys matching `pattern` for `text` (case-insensitive, as
+ * the page shows values), walking the database with SCAN and reading each key in bounded pages.
+ * It stops after `maxMatches` matching keys or `maxKeys` keys looked at, whichever comes first;
+ * a new search (any id) replaces the one running. `id` is the page's, echoed in every keySearch.
+ */
+export type SearchKeysMessage = { type: 'searchKeys'; id: number; pattern: string; text: string; maxMatches: number; maxKeys: number }
+/** Inspect mode: stop the search with this id (nothing happens when it has ended). */
+export type StopKeySearchMessage = { type: 'stopKeySearch'; id: number }
+/** Inspect mode: read the server view (slow log, clients, memory, keyspace) once, now. */
+export type ServerViewRequestMessage = { type: 'serverView' }
+/** Inspect mode: read the databases' key counts now (the page opened the database menu). */
+export type DatabasesNowMessage = { type: 'databasesNow' }
+
 export type InspectorRequest =
   | WatchKeysMessage
   | MoreKeysMessage
@@ -68,6 +82,10 @@ export type InspectorRequest =
   | SelectDbMessage
   | PollEveryMessage
   | EnableNotificationsMessage
+  | SearchKeysMessage
+  | StopKeySearchMessage
+  | ServerViewRequestMessage
+  | DatabasesNowMessage
 
 // ---------------------------------------------------------------- server → page
 
@@ -148,6 +166,54 @@ export type LiveMessage = {
   polledAt: number | null
 }
 
+/**
+ * One key whose value contains the searched text. `where`: in which part, as a byte string: the
+ * hash field, the list index, the sorted-set member's score, the stream entry's id; null for a
+ * string or a set member. `preview`: display text (already escaped as the page shows values, not
+ * bytes) of the value around the first match, at most about 120 characters.
+ */
+export type KeySearchMatch = { key: string; type: string; where: string | null; preview: string }
+/**
+ * Inspect mode: how a search across keys goes. `matches`: the matches found since the last
+ * message (the page appends them). `keysScanned`: keys whose value was read; `keysMatched`: keys
+ * that matched; `partialKeys`: keys too large to read whole (only their first elements were
+ * searched). `state` running until it ends: done (the whole pattern was walked), matchLimit,
+ * keyBudget, stopped (the page asked), failed (`error` says the server's answer).
+ */
+export type KeySearchMessage = {
+  type: 'keySearch'
+  id: number
+  matches: KeySearchMatch[]
+  keysScanned: number
+  keysMatched: number
+  partialKeys: number
+  state: 'running' | 'done' | 'matchLimit' | 'keyBudget' | 'stopped' | 'failed'
+  error: string | null
+}
+/** A slow log entry: when (Unix seconds), how long (microseconds), the command's words (shortened by the server), and from whom. */
+export type SlowlogEntry = { id: number; at: number; micros: number; args: string[]; client: string; name: string }
+/** CLIENT LIST, one line read into its fields (id, addr, name, age, idle, db, cmd, ...). */
+export type ClientEntry = Record<string, string>
+/**
+ * Inspect mode: the server view, read when the page asked. Each part is null with a line in
+ * `errors` when the server refused it (a user without the right): the rest is still shown.
+ */
+export type ServerViewMessage = {
+  type: 'serverView'
+  /** When it was read (server clock, ms). */
+  at: number
+  /** SLOWLOG GET's newest entries and SLOWLOG LEN. */
+  slowlog: { entries: SlowlogEntry[]; length: number } | null
+  /** CLIENT LIST's first lines, and how many clients there are in all. */
+  clients: { list: ClientEntry[]; total: number } | null
+  /** Chosen INFO fields (memory, clients, stats, server), by name, as the server printed them. */
+  info: Record<string, string> | null
+  /** MEMORY STATS, its numeric top-level entries. */
+  memory: Record<string, number> | null
+  keyspace: DatabaseInfo[] | null
+  errors: string[]
+}
+
 export type InspectorMessage =
   | KeysMessage
   | KeysPageMessage
@@ -161,11 +227,15 @@ export type InspectorMessage =
   | DatabasesMessage
   | InspectorDbMessage
   | LiveMessage
+  | KeySearchMessage
+  | ServerViewMessage
 
 // ---------------------------------------------------------------- validation
 
 /** Longest text a value search accepts (characters). */
 export const MAX_VALUE_SEARCH = 256
+/** Bounds of a search across keys: matching keys it may return, and keys it may read. */
+export const KEY_SEARCH = { maxMatches: 1000, maxKeys: 100_000 } as const
 /** Poll intervals the page may choose (seconds). */
 export const POLL_SECONDS = { min: 1, max: 60 } as const
 
@@ -233,6 +303,28 @@ export function parseInspectorRequest(frame: Record<string, unknown>): { ok: tru
     }
     case 'enableNotifications':
       return { ok: true, message: { type: 'enableNotifications' } }
+    case 'searchKeys': {
+      const { id, pattern, text, maxMatches, maxKeys } = frame
+      if (!isIntIn(id, 0, Number.MAX_SAFE_INTEGER) || !isShortByteString(pattern) || pattern === '') {
+        return bad('searchKeys needs an id and a key pattern')
+      }
+      if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_VALUE_SEARCH) {
+        return bad(`searchKeys.text must be 1 to ${MAX_VALUE_SEARCH} characters`)
+      }
+      if (!isIntIn(maxMatches, 1, KEY_SEARCH.maxMatches) || !isIntIn(maxKeys, 1, KEY_SEARCH.maxKeys)) {
+        return bad(`searchKeys needs maxMatches from 1 to ${KEY_SEARCH.maxMatches} and maxKeys from 1 to ${KEY_SEARCH.maxKeys}`)
+      }
+      return { ok: true, message: { type: 'searchKeys', id, pattern, text, maxMatches, maxKeys } }
+    }
+    case 'stopKeySearch': {
+      const { id } = frame
+      if (!isIntIn(id, 0, Number.MAX_SAFE_INTEGER)) return bad('stopKeySearch needs the id of the search')
+      return { ok: true, message: { type: 'stopKeySearch', id } }
+    }
+    case 'serverView':
+      return { ok: true, message: { type: 'serverView' } }
+    case 'databasesNow':
+      return { ok: true, message: { type: 'databasesNow' } }
     default:
       return undefined
   }
@@ -252,5 +344,7 @@ const INSPECTOR_KINDS: Record<InspectorMessage['type'], true> = {
   databases: true,
   inspectorDb: true,
   live: true,
+  keySearch: true,
+  serverView: true,
 }
 export const isInspectorMessage = (message: { type: string }): message is InspectorMessage => Object.hasOwn(INSPECTOR_KINDS, message.type)

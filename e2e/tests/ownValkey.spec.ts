@@ -154,6 +154,113 @@ test.describe('inspect mode, notifications on', () => {
   })
 })
 
+/** Hex of streams Java's ObjectOutputStream wrote (the string "linus"; java.lang.Long 1700000000000), as Spring Session stores attributes. */
+const JAVA_STRING = 'aced00057400056c696e7573'
+const JAVA_LONG =
+  'aced00057372000e6a6176612e6c616e672e4c6f6e673b8be490cc8f23df0200014a000576616c7565787200106a6176612e6c616e672e4e756d62657286ac951d0b94e08b02000078700000018bcfe56800'
+/** HSET with values given in hex (the seeding client sends text as UTF-8; these are raw bytes). */
+const HSET_HEX =
+  "for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], (ARGV[i + 1]:gsub('..', function(h) return string.char(tonumber(h, 16)) end))) end return 1"
+const SPRING_KEY = 'spring:session:sessions:7c1a'
+
+test.describe('inspect mode, developer tools', () => {
+  let setup: OwnValkeySetup
+  test.beforeAll(async () => {
+    setup = await startOwnValkey({ notifications: 'KEA' })
+    await seed(setup)
+  })
+  test.afterAll(async () => {
+    await setup?.stop()
+  })
+
+  test('live key counts, diagnostics in read-only, Java values and dates, search across keys, and the server view', async ({
+    page,
+    inspector,
+    terminal,
+  }) => {
+    await openInspector(page, setup)
+    const select = page.getByTestId('db-select')
+    await expect(select.locator('option[data-db="0"]')).toHaveText('db0 · 3 keys')
+    // Another client adds a Spring session: the key list and the menu's count follow (not a 5 s timer later).
+    await setup.run([
+      ['EVAL', HSET_HEX, '1', SPRING_KEY, 'sessionAttr:user', JAVA_STRING, 'creationTime', JAVA_LONG],
+      ['HSET', SPRING_KEY, 'lastAccessedTime', '1700000000000', 'maxInactiveInterval', '1800'],
+    ])
+    await expect(inspector.key(SPRING_KEY)).toBeVisible()
+    await expect(select.locator('option[data-db="0"]')).toHaveText('db0 · 4 keys', { timeout: 3000 })
+
+    // Read-only runs the diagnostics and refuses the rest, naming the subcommand.
+    await terminal.run('CONFIG GET maxmemory')
+    await expect.poll(() => terminal.text()).toContain('"maxmemory"')
+    await terminal.run('CONFIG SET maxmemory 1')
+    await expect.poll(() => terminal.text()).toContain('CONFIG SET changes or controls the server (allowed: CONFIG GET)')
+
+    // Java-serialized values read decoded, with the bytes a click away; Unix times show their date.
+    await inspector.open(SPRING_KEY)
+    await expect(inspector.field('sessionAttr:user').getByTestId('field-value')).toHaveText('"linus"')
+    await expect(inspector.field('creationTime').getByTestId('value-date')).toHaveText('2023-11-14 22:13:20.000 UTC')
+    await expect(inspector.field('lastAccessedTime').getByTestId('value-date')).toHaveText('2023-11-14 22:13:20.000 UTC')
+    await expect(inspector.field('maxInactiveInterval').getByTestId('value-date')).toHaveCount(0)
+    await inspector.field('sessionAttr:user').click()
+    const full = inspector.root.getByTestId('field-value-full')
+    await expect(full).toHaveAttribute('data-mode', 'java')
+    await expect(full).toHaveText('"linus"  (java.lang.String)')
+    await inspector.root.getByTestId('value-mode-text').click()
+    await expect(full).toHaveText('\\xac\\xed\\x00\\x05t\\x00\\x05linus')
+    await inspector.root.getByTestId('value-mode-hex').click()
+    await expect(full).toHaveAttribute('data-mode', 'hex')
+
+    // Search by value across keys: progress, the end, and a result that opens its key.
+    await inspector.open('greeting')
+    await page.getByTestId('open-key-search').click()
+    const search = page.getByTestId('devtools-search')
+    await search.getByTestId('key-search-text').fill('LINUS')
+    await search.getByTestId('key-search-pattern').fill('spring:*')
+    await search.getByTestId('key-search-start').click()
+    const progress = search.getByTestId('key-search-progress')
+    await expect(progress).toHaveAttribute('data-state', 'done')
+    await expect(progress).toHaveAttribute('data-scanned', '1')
+    await expect(progress).toHaveAttribute('data-matched', '1')
+    await expect(search.getByTestId('key-search-stop')).toBeDisabled()
+    await search.getByTestId('key-search-pattern').fill('*')
+    await search.getByTestId('key-search-text').fill('hello')
+    await search.getByTestId('key-search-start').click()
+    await expect(progress).toHaveAttribute('data-state', 'done')
+    await expect(search.getByTestId('key-search-result')).toHaveCount(1)
+    await expect(search.getByTestId('key-search-result')).toHaveAttribute('data-key', 'greeting')
+    await search.getByTestId('key-search-text').fill('ada')
+    await search.getByTestId('key-search-start').click()
+    await expect(progress).toHaveAttribute('data-state', 'done')
+    await expect(progress).toHaveAttribute('data-scanned', '4')
+    const result = search.locator('[data-testid="key-search-result"][data-key="session:ada"]')
+    await result.click()
+    await expect(inspector.view.locator('h2')).toHaveText('session:ada')
+    await expect(inspector.field('name')).toContainText('Ada')
+    // The drawer stays inside the viewport and the page does not scroll sideways; its buttons are targets of 44 px.
+    const fits = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+      drawer: document.querySelector('[data-testid="devtools-search"]')!.getBoundingClientRect().right <= window.innerWidth,
+    }))
+    expect(fits).toEqual({ page: true, drawer: true })
+    expect((await result.boundingBox())!.height).toBeGreaterThanOrEqual(44)
+
+    // The server view: read on opening, and again on Refresh.
+    await page.getByTestId('open-server-view').click()
+    const server = page.getByTestId('server-view')
+    await expect(server).toHaveAttribute('data-state', 'ready')
+    await expect(search).toBeHidden()
+    await expect(server.getByTestId('server-view-summary')).toContainText('Memory used')
+    await expect(server.locator('[data-testid="server-view-keyspace"] tr[data-db="0"]')).toContainText('4')
+    await expect(server.locator('[data-testid="client-row"][data-name="hash-playground-server-view"]')).toHaveCount(1)
+    await expect(server.getByTestId('server-view-errors')).toHaveCount(0)
+    const readAt = Number(await server.getAttribute('data-read-at'))
+    await setup.run([['SET', 'later', '1']])
+    await server.getByTestId('server-view-refresh').click()
+    await expect.poll(async () => Number(await server.getAttribute('data-read-at'))).toBeGreaterThan(readAt)
+    await expect(server.locator('[data-testid="server-view-keyspace"] tr[data-db="0"]')).toContainText('5')
+  })
+})
+
 test.describe('inspect mode, notifications off', () => {
   let setup: OwnValkeySetup
   test.beforeAll(async () => {

@@ -13,6 +13,7 @@ import {
   connectOwnValkey,
   err,
   inspectTargets,
+  arr,
   readOnlyRefusal,
   runOn,
   startOwnValkeyOn,
@@ -93,7 +94,22 @@ describe.each(inspectTargets())('inspect mode refuses what it must ($name)', (sp
         ['ACL', 'GETUSER', 'intruder'],
       ])
     ).toEqual([[expect.arrayContaining(['library_name', 'gatelib'])], null])
-    // Reads go through.
+    // Reads go through, and so do the diagnostics that only read the server's state.
+    for (const line of [
+      ['CONFIG', 'GET', 'maxmemory'],
+      ['CLIENT', 'LIST'],
+      ['CLIENT', 'INFO'],
+      ['SLOWLOG', 'GET', '5'],
+      ['LATENCY', 'LATEST'],
+      ['MEMORY', 'STATS'],
+      ['INFO', 'server'],
+      ['ACL', 'WHOAMI'],
+      ['COMMAND', 'COUNT'],
+    ]) {
+      const [reply] = await client.run(...line)
+      expect([line.join(' '), reply!.t]).not.toEqual([line.join(' '), 'err'])
+    }
+    expect(await client.one('CONFIG', 'GET', 'maxmemory')).toEqual(arr(bulk('maxmemory'), bulk('0')))
     expect(await client.one('GET', 'gate:s')).toEqual(bulk('original'))
     expect(await client.one('HGET', 'gate:h', 'f')).toEqual(bulk('1'))
     expect(await client.one('TTL', 'gate:s')).toEqual(int(-1))

@@ -4,6 +4,7 @@
  * small readers for the messages the page gets.
  */
 import { inject } from 'vitest'
+import { readOnlySiblings } from '../src/ownValkey/diagnostics.ts'
 import { parseInspectUrl } from '../src/ownValkey/ownValkeyConfig.ts'
 import { startOwnValkey, type OwnValkeyServer } from '../src/ownValkey/startOwnValkey.ts'
 import { PROTOCOL_VERSION, type ClientMessage, type Reply, type ServerMessage } from '../../common/protocol/index.ts'
@@ -137,9 +138,10 @@ export const arr = (...a: Reply[]): Reply => ({ t: 'arr', a })
 
 /** The gate's refusal in read-only mode (commandGate.ts), word for word. */
 export function readOnlyRefusal(command: string, why: 'writes' | 'admin' | 'script'): string {
+  const allowed = readOnlySiblings(command.split(' ')[0]!.toLowerCase())
   const reason = {
     writes: 'it writes',
-    admin: 'it is an administrative command',
+    admin: `${command} changes or controls the server${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`,
     script: 'a script may write (EVAL_RO and FCALL_RO run read-only)',
   }[why]
   return `ERR ${command} is refused: this inspector is read-only and ${reason}. Start it with --write to allow changes.`

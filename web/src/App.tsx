@@ -113,7 +113,13 @@ function PlaygroundLayout() {
         <div className="header-tools">
           {inspecting ? (
             inspected && (
-              <OwnValkeyTools state={ownValkeyState} server={inspected} db={db ?? inspected.inspect.db} run={(line) => bridge.run(line)} />
+              <OwnValkeyTools
+                state={ownValkeyState}
+                server={inspected}
+                db={db ?? inspected.inspect.db}
+                run={(line) => bridge.run(line)}
+                openKey={(key) => inspectorBridge.show(key)}
+              />
             )
           ) : (
             <>

@@ -110,6 +110,10 @@ function handleSocket({ ws, address, send, fail, wrongVersion, writer }: SocketC
       case 'selectDb':
       case 'pollEvery':
       case 'enableNotifications':
+      case 'searchKeys':
+      case 'stopKeySearch':
+      case 'serverView':
+      case 'databasesNow':
         return fail(ERROR_CODES.forbidden, `'${message.type}' is for inspect mode only (npm start -- --inspect URL)`)
       case 'missionOpen':
       case 'missionReset':

@@ -9,7 +9,13 @@ export type InspectorViewRequest = Extract<
 >
 
 export const isInspectModeRequest = (message: InspectorRequest): message is Exclude<InspectorRequest, InspectorViewRequest> =>
-  message.type === 'selectDb' || message.type === 'pollEvery' || message.type === 'enableNotifications'
+  message.type === 'selectDb' ||
+  message.type === 'pollEvery' ||
+  message.type === 'enableNotifications' ||
+  message.type === 'searchKeys' ||
+  message.type === 'stopKeySearch' ||
+  message.type === 'serverView' ||
+  message.type === 'databasesNow'
 
 export function inspectorRequest(inspector: InspectorSession, message: InspectorViewRequest): void {
   switch (message.type) {

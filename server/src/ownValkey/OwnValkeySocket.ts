@@ -17,7 +17,9 @@ import { inspectorRequest, isInspectModeRequest } from '../inspector/inspectorRe
 import { KeyReader } from '../inspector/KeyReader.ts'
 import type { KeyspaceWatcher } from '../inspector/KeyspaceWatcher.ts'
 import type { ValkeyTarget } from '../config.ts'
+import { KeySearchRunner } from './KeySearchRunner.ts'
 import { OwnValkeyTerminal } from './OwnValkeyTerminal.ts'
+import { readServerView } from './serverView.ts'
 import { parseKeyspace, withCurrent } from './keyspaceInfo.ts'
 import type { LiveState, LiveStatus } from './LiveState.ts'
 import { openTarget } from './targetConnection.ts'
@@ -34,14 +36,24 @@ export type OwnValkeySocketDeps = {
   log: (message: string) => void
 }
 
-/** The database list is read again this often (INFO keyspace is cheap; sent only when it changed). */
+/**
+ * The database list is read again this often (INFO keyspace is cheap; sent only when it changed):
+ * the safety net for changes no event tells this page about (another client in another database).
+ */
 const DATABASES_EVERY_MS = 5000
+/**
+ * After a key appears or goes (a keyspace event, a poll, a terminal reply), the list is read again
+ * this soon, once for a whole burst: on the timer alone the menu said 17 keys for up to 5 s while
+ * the list, moved by events, already showed 19.
+ */
+const DATABASES_AFTER_CHANGE_MS = 250
 const DEFAULT_POLL_SECONDS = 2
 /** Commands after which the inspector reads everything again: they change keys without notifications. */
 const FLUSHES = new Set(['FLUSHDB', 'FLUSHALL', 'SWAPDB'])
 
 export class OwnValkeySocket {
   readonly terminal: OwnValkeyTerminal
+  readonly #searches: KeySearchRunner
   #db: number
   #inspector!: InspectorSession
   #stopEvents: () => void = () => undefined
@@ -51,6 +63,7 @@ export class OwnValkeySocket {
   #pollTimer: NodeJS.Timeout | null = null
   #polling = false
   readonly #databasesTimer: NodeJS.Timeout
+  #databasesSoon: NodeJS.Timeout | null = null
   readonly #stopLive: () => void
   /** Reply ids after which the inspector reads everything again (a flush). */
   readonly #resyncAfter = new Set<number>()
@@ -72,6 +85,7 @@ export class OwnValkeySocket {
     })
     // The token is the playground's; inspect mode has none and hands back what it was given.
     send({ type: 'welcome', v: PROTOCOL_VERSION, token: hello.token ?? '', fresh: false, resumed: false, server: deps.serverInfo })
+    this.#searches = new KeySearchRunner(deps.endpoint, (message) => !this.#closed && send(message), deps.log)
     this.#startInspector(inspect.db)
     this.#stopLive = deps.live.listen((status) => this.#liveChanged(status))
     this.#liveChanged(deps.live.status)
@@ -85,6 +99,16 @@ export class OwnValkeySocket {
       this.#inspector.resynced()
       void this.#sendDatabases()
     }
+    if (message.type === 'keyChanged' || message.type === 'keys' || message.type === 'reply') this.#databasesAfterChange()
+  }
+
+  #databasesAfterChange(): void {
+    if (this.#databasesSoon || this.#closed) return
+    this.#databasesSoon = setTimeout(() => {
+      this.#databasesSoon = null
+      void this.#sendDatabases()
+    }, DATABASES_AFTER_CHANGE_MS)
+    this.#databasesSoon.unref()
   }
 
   commands(list: readonly { id: number; args: string[] }[]): void {
@@ -106,10 +130,28 @@ export class OwnValkeySocket {
       case 'enableNotifications':
         void this.deps.live.enable().then((result) => this.send({ type: 'notice', level: result.ok ? 'info' : 'error', text: result.text }))
         return
+      case 'searchKeys':
+        return this.#searches.start(message, this.#db)
+      case 'stopKeySearch':
+        return this.#searches.stop(message.id)
+      case 'serverView':
+        return void this.#sendServerView()
+      case 'databasesNow':
+        return void this.#sendDatabases()
       default: {
         const unreachable: never = message
         return unreachable
       }
+    }
+  }
+
+  async #sendServerView(): Promise<void> {
+    try {
+      const view = await readServerView(this.deps.endpoint, this.#db)
+      if (!this.#closed) this.send(view)
+    } catch (error) {
+      if (!this.#closed)
+        this.send({ type: 'notice', level: 'error', text: `The server view could not be read: ${(error as Error).message}` })
     }
   }
 
@@ -119,7 +161,9 @@ export class OwnValkeySocket {
 
   close(): void {
     this.#closed = true
+    this.#searches.close()
     clearInterval(this.#databasesTimer)
+    if (this.#databasesSoon) clearTimeout(this.#databasesSoon)
     if (this.#pollTimer) clearInterval(this.#pollTimer)
     this.#stopLive()
     this.#stopEvents()

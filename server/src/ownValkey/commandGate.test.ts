@@ -24,6 +24,19 @@ const table = parseCommandTable([
     ['@slow'],
     [entry('config|get', ['admin', 'noscript'], ['@admin']), entry('config|set', ['admin', 'noscript'], ['@admin'])]
   ),
+  entry(
+    'client',
+    [],
+    ['@slow'],
+    [
+      entry('client|list', ['admin', 'noscript'], ['@admin', '@dangerous']),
+      entry('client|kill', ['admin', 'noscript'], ['@admin', '@dangerous']),
+      entry('client|help', ['loading', 'stale'], ['@slow']),
+    ]
+  ),
+  entry('slowlog', [], ['@slow'], [entry('slowlog|get', ['admin'], ['@admin']), entry('slowlog|reset', ['admin'], ['@admin'])]),
+  entry('acl', [], ['@slow'], [entry('acl|log', ['admin'], ['@admin']), entry('acl|setuser', ['admin'], ['@admin'])]),
+  entry('function', [], ['@slow'], [entry('function|list', ['noscript'], ['@slow', '@scripting'])]),
   entry('object', [], ['@slow'], [entry('object|encoding', ['readonly'], ['@read'])]),
   entry('eval', ['noscript', 'stale'], ['@slow', '@scripting']),
   entry('eval_ro', ['readonly', 'noscript'], ['@slow', '@scripting']),
@@ -57,9 +70,33 @@ describe('gate', () => {
     expect(gate(table, ['MULTI'], readOnly)).toBeNull()
     expect(gate(table, ['PUBLISH', 'c', 'm'], readOnly)).toBeNull()
     expect(gate(table, ['hset', 'k', 'f', 'v'], readOnly)).toMatch(/^ERR HSET is refused: this inspector is read-only and it writes/)
-    expect(gate(table, ['config', 'get', 'maxmemory'], readOnly)).toMatch(/CONFIG GET is refused.*administrative/)
+    expect(gate(table, ['config', 'set', 'maxmemory', '1'], readOnly)).toBe(
+      'ERR CONFIG SET is refused: this inspector is read-only and CONFIG SET changes or controls the server (allowed: CONFIG GET). Start it with --write to allow changes.'
+    )
+    expect(gate(table, ['SHUTDOWN'], readOnly)).toMatch(/and SHUTDOWN changes or controls the server\. Start it/)
     expect(gate(table, ['EVAL', "return redis.call('SET','k','v')", '0'], readOnly)).toMatch(/a script may write/)
     expect(gate(table, ['NOSUCHCOMMAND'], readOnly)).toBeNull()
+  })
+
+  it('lets the read-only subcommands of administrative commands through, and names them when refusing the rest', () => {
+    for (const line of [
+      ['CONFIG', 'GET', 'maxmemory'],
+      ['client', 'list'],
+      ['CLIENT', 'HELP'],
+      ['SLOWLOG', 'GET', '10'],
+      ['ACL', 'LOG'],
+      ['ACL', 'LOG', '5'],
+      ['FUNCTION', 'LIST'],
+    ]) {
+      expect([line, gate(table, line, readOnly)]).toEqual([line, null])
+    }
+    expect(gate(table, ['CLIENT', 'KILL', 'ID', '1'], readOnly)).toMatch(
+      /CLIENT KILL changes or controls the server \(allowed: CLIENT LIST, CLIENT INFO/
+    )
+    expect(gate(table, ['SLOWLOG', 'RESET'], readOnly)).toMatch(/SLOWLOG RESET changes .* \(allowed: SLOWLOG GET, SLOWLOG LEN\)/)
+    // An argument can make a listed subcommand change something.
+    expect(gate(table, ['ACL', 'LOG', 'RESET'], readOnly)).toMatch(/^ERR ACL LOG is refused/)
+    expect(gate(table, ['ACL', 'SETUSER', 'x', 'on'], readOnly)).toMatch(/ACL SETUSER changes/)
   })
 
   it('with --write allows changes but not what can take the server down, unless that too is allowed', () => {

@@ -5,7 +5,9 @@
  * Read-only (the default) refuses a command when the server flags it `write` or `admin`, or files
  * it under `@scripting` without flagging it `readonly` (EVAL, FCALL, SCRIPT: a script may write;
  * EVAL_RO and FCALL_RO carry `readonly`, and the server keeps their scripts read-only). Subcommands are judged by their own
- * entry (`CONFIG|GET` and `CONFIG|SET` are both admin; `OBJECT|ENCODING` is readonly). Commands
+ * entry (`CONFIG|SET` is admin; `OBJECT|ENCODING` is readonly), except the read-only diagnostics
+ * listed in diagnostics.ts (CONFIG GET, CLIENT LIST, SLOWLOG GET, ...), which the server flags admin
+ * but which change nothing: those run. Commands
  * inside MULTI are judged one by one as they are sent, like any other.
  *
  * With writes allowed, the commands that can take a server down stay refused unless that too is
@@ -15,6 +17,7 @@
  * Limits: a command the table does not know is let through (the server answers it as unknown).
  * Publishing (PUBLISH, SPUBLISH) changes no stored data and is allowed.
  */
+import { readOnlySiblings, readsOnly } from './diagnostics.ts'
 
 export type CommandEntry = { flags: ReadonlySet<string>; categories: ReadonlySet<string> }
 /** Lower-case names, subcommands as `parent|sub`. */
@@ -66,6 +69,12 @@ export function entryFor(table: CommandTable, args: readonly string[]): { name: 
   return entry ? { name, entry } : null
 }
 
+/** Why an administrative command is refused, naming it and its read-only siblings when it has any. */
+function adminReason(name: string, shown: string): string {
+  const siblings = readOnlySiblings(name.split('|')[0]!)
+  return `${shown} changes or controls the server${siblings.length ? ` (allowed: ${siblings.join(', ')})` : ''}`
+}
+
 /** Whether KEYS needs the database's size before it is judged (the caller reads DBSIZE). */
 export const needsDatabaseSize = (args: readonly string[], mode: GateMode) => !mode.dangerous && args[0]?.toLowerCase() === 'keys'
 
@@ -78,11 +87,11 @@ export function gate(table: CommandTable, args: readonly string[], mode: GateMod
   if (!found) return null
   const { name, entry } = found
   const shown = name.replace('|', ' ').toUpperCase()
-  if (!mode.write) {
+  if (!mode.write && !readsOnly(name, args)) {
     const why = entry.flags.has('write')
       ? 'it writes'
       : entry.flags.has('admin')
-        ? 'it is an administrative command'
+        ? adminReason(name, shown)
         : entry.categories.has('@scripting') && !entry.flags.has('readonly')
           ? 'a script may write (EVAL_RO and FCALL_RO run read-only)'
           : null

@@ -36,6 +36,10 @@ function ownValkeyRouter({ send, fail, wrongVersion }: SocketContext, deps: OwnV
       case 'selectDb':
       case 'pollEvery':
       case 'enableNotifications':
+      case 'searchKeys':
+      case 'stopKeySearch':
+      case 'serverView':
+      case 'databasesNow':
         if (!session) return fail(ERROR_CODES.notReady, 'send hello and wait for welcome before inspecting')
         return session.inspect(message)
       case 'cancel':

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react'
 import type { CollectionItem } from '../../../../common/protocol/index.ts'
-import { showName, showValue } from './displayValue.ts'
+import { epochDate, showName, showValue, streamIdDate } from './displayValue.ts'
 import type { KeyView } from './inspectorStore.ts'
 import { ValuePane } from './ValueModes.tsx'
 
@@ -40,17 +40,24 @@ const entryLine = (fields: string[]) =>
     )
     .join(' ')
 
+/** A cell's text with the date it stands for beside it (a Unix time in seconds or milliseconds). */
+const withDate = (text: string, date: string | null) => (date ? `${text} · ${date}` : text)
+const shownWithDate = (bytes: string) => {
+  const shown = showValue(bytes)
+  return withDate(shown.text, shown.date ?? null)
+}
+
 /** The text a row is found by and shows. */
 function cells(item: CollectionItem, rank: number): string[] {
   switch (item.kind) {
     case 'list':
-      return [String(item.index), showValue(item.value).text]
+      return [String(item.index), shownWithDate(item.value)]
     case 'set':
-      return [showValue(item.value).text]
+      return [shownWithDate(item.value)]
     case 'zset':
-      return [String(rank), showValue(item.value).text, item.score]
+      return [String(rank), shownWithDate(item.value), withDate(item.score, epochDate(item.score))]
     case 'stream':
-      return [item.id, entryLine(item.fields)]
+      return [withDate(item.id, streamIdDate(item.id)), entryLine(item.fields)]
   }
 }
 

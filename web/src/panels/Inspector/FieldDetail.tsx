@@ -6,7 +6,7 @@ import { useState } from 'react'
 import { copyText } from '../../shared/copyText.ts'
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx'
 import { Countdown } from './Countdown.tsx'
-import { showName, showValue } from './displayValue.ts'
+import { kindLabel, showName, showValue } from './displayValue.ts'
 import { commandLine, editCommands, parseSeconds } from './editCommands.ts'
 import type { FieldRow } from './inspectorStore.ts'
 import { ValueEditor } from './ValueEditor.tsx'
@@ -44,7 +44,7 @@ export function FieldDetail({ hashKey, row, fieldTtl, clockOffset, run }: FieldD
         <strong>{showName(row.field)}</strong>
         <span className="muted">
           {shown.bytes} byte{shown.bytes === 1 ? '' : 's'}
-          {shown.kind === 'number' ? ' · number' : shown.kind === 'json' ? ' · JSON' : shown.kind === 'binary' ? ' · binary' : ''}
+          {kindLabel(shown)}
         </span>
         {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} />}
         <ValueModeButtons bytes={row.value} mode={mode} onMode={setMode} />

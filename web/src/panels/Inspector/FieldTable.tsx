@@ -141,6 +141,12 @@ function FieldTableRow({ index, row, top, height, selected, clockOffset, onSelec
       </span>
       <span className={`field-value kind-${shown.kind}`} role="cell" data-testid="field-value">
         {shown.text.length > CELL_CHARS ? `${shown.text.slice(0, CELL_CHARS)}…` : shown.text}
+        {shown.date && (
+          <span className="value-date" data-testid="value-date">
+            {' '}
+            {shown.date}
+          </span>
+        )}
       </span>
       <span className="field-ttl" role="cell">
         {row.expiresAt !== null && <Countdown expiresAt={row.expiresAt} clockOffset={clockOffset} testId="field-ttl" />}

@@ -144,6 +144,8 @@ export function reduce(state: InspectorState, message: InspectorMessage, pageNow
     case 'databases':
     case 'inspectorDb':
     case 'live':
+    case 'keySearch':
+    case 'serverView':
       // Inspect mode's own messages: the inspect page keeps them (inspectStore).
       return state
     case 'fieldsChanged': {

@@ -5,9 +5,15 @@
  */
 import type { DatabaseInfo } from '../../../../common/protocol/index.ts'
 
-type Props = { databases: DatabaseInfo[]; db: number; onChoose: (db: number) => void }
+type Props = {
+  databases: DatabaseInfo[]
+  db: number
+  onChoose: (db: number) => void
+  /** The menu is about to open: its counts are read again (they also follow key changes, and a 5 s timer). */
+  onOpen: () => void
+}
 
-export function DatabaseSelect({ databases, db, onChoose }: Props) {
+export function DatabaseSelect({ databases, db, onChoose, onOpen }: Props) {
   const list = databases.some((entry) => entry.db === db) ? databases : [...databases, { db, keys: 0, expires: 0 }]
   return (
     <label className="db-select">
@@ -16,6 +22,8 @@ export function DatabaseSelect({ databases, db, onChoose }: Props) {
         data-testid="db-select"
         value={db}
         onChange={(event) => onChoose(Number(event.target.value))}
+        onFocus={onOpen}
+        onPointerDown={onOpen}
         title="Runs SELECT in the terminal; the inspector follows"
       >
         {list.map((entry) => (

@@ -6,6 +6,7 @@
 import type { InspectInfo, ServerInfo } from '../../../../common/protocol/index.ts'
 import { useConnection } from '../../connection/ConnectionContext.tsx'
 import { DatabaseSelect } from './DatabaseSelect.tsx'
+import { DevTools } from './DevTools.tsx'
 import { LiveStatus } from './LiveStatus.tsx'
 import type { OwnValkeyState } from './useOwnValkeyState.ts'
 import './ownValkey.css'
@@ -17,9 +18,11 @@ type Props = {
   db: number
   /** Runs a line in the terminal (choosing a database runs SELECT). */
   run: (line: string) => void
+  /** Opens a key in the inspector (a search result). */
+  openKey: (key: string) => void
 }
 
-export function OwnValkeyTools({ state, server, db, run }: Props) {
+export function OwnValkeyTools({ state, server, db, run, openKey }: Props) {
   const connection = useConnection()
   const { databases, live, clockOffset } = state
   const { inspect } = server
@@ -46,13 +49,19 @@ export function OwnValkeyTools({ state, server, db, run }: Props) {
       >
         {inspect.readOnly ? 'Read-only' : inspect.dangerous ? 'Writes, all allowed' : 'Writes allowed'}
       </span>
-      <DatabaseSelect databases={databases} db={db} onChoose={(chosen) => run(`SELECT ${chosen}`)} />
+      <DatabaseSelect
+        databases={databases}
+        db={db}
+        onChoose={(chosen) => run(`SELECT ${chosen}`)}
+        onOpen={() => connection?.inspect({ type: 'databasesNow' })}
+      />
       <LiveStatus
         live={live}
         clockOffset={clockOffset}
         onPollEvery={(seconds) => connection?.inspect({ type: 'pollEvery', seconds })}
         onEnable={() => connection?.inspect({ type: 'enableNotifications' })}
       />
+      <DevTools onOpenKey={openKey} />
     </div>
   )
 }
