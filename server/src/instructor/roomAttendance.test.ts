@@ -45,7 +45,7 @@ const rowOf = (token: string) => {
 const progress = (done: Record<string, string[]>, open: string | null): ServerMessage => ({
   type: 'missionProgress',
   done,
-  open: open ? { id: open, checks: {}, captures: {} } : null,
+  open: open ? { id: open, checks: {}, lines: {}, captures: {} } : null,
 })
 const error = (s: string): ServerMessage => ({ type: 'reply', id: 1, replies: [{ t: 'err', s }], ms: 1 })
 

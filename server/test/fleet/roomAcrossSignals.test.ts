@@ -120,7 +120,7 @@ describe('the room’s shared signals across processes', () => {
     const x = await stack('x')
     const y = await stack('y')
     const { handle } = await join(y, 'ada', 5)
-    handle.observe({ type: 'missionProgress', done: {}, open: { id: 'm', checks: {}, captures: {} } })
+    handle.observe({ type: 'missionProgress', done: {}, open: { id: 'm', checks: {}, lines: {}, captures: {} } })
     await rowOn(x, 'ada', (row) => row.step === 'a' && row.stepSince === 1_000_000, 'Ada on step a')
     clock.now += 20_000
     handle.leave()

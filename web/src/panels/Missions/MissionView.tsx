@@ -25,7 +25,8 @@ export type MissionViewProps = {
 export function MissionView({ doc, list, progress, focusedStep, run, onSetup, onReset }: MissionViewProps) {
   const doneList = progress?.done[doc.id]
   const done = useMemo(() => new Set(doneList ?? []), [doneList])
-  const stepIds = useMemo(() => doc.steps.map((step) => step.id), [doc])
+  // Steps this server cannot run (a feature it lacks) are never done, so the lesson follows and completes without them.
+  const stepIds = useMemo(() => doc.steps.filter((step) => step.unavailable === null).map((step) => step.id), [doc])
   const lines = progress?.open?.id === doc.id ? progress.open.lines : {}
   const captures = progress?.open?.id === doc.id ? progress.open.captures : {}
   const current = currentStep(stepIds, done)
