@@ -29,8 +29,9 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
   const stepIds = useMemo(() => doc.steps.filter((step) => step.unavailable === null).map((step) => step.id), [doc])
   const lines = progress?.open?.id === doc.id ? progress.open.lines : {}
   const captures = progress?.open?.id === doc.id ? progress.open.captures : {}
-  const current = currentStep(stepIds, done)
-  const complete = current === null && stepIds.length > 0
+  // A mission this server cannot run has no step to be on.
+  const current = doc.available ? currentStep(stepIds, done) : null
+  const complete = doc.available && current === null && stepIds.length > 0
   const root = useRef<HTMLElement>(null)
   const find = useCallback(
     (target: string) =>
