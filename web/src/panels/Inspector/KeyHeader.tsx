@@ -29,7 +29,9 @@ export function KeyHeader({ keyName: key, meta, clockOffset, run }: KeyHeaderPro
       <div className="key-meta" data-testid="key-meta">
         <span className={`type type-${meta.type}`}>{meta.type}</span>
         <span data-testid="key-length">
-          {meta.type === 'hash' ? `${meta.length} field${meta.length === 1 ? '' : 's'}` : `length ${meta.length}`}
+          {meta.type === 'hash'
+            ? `${meta.length.toLocaleString('en-US')} field${meta.length === 1 ? '' : 's'}`
+            : `length ${meta.length.toLocaleString('en-US')}`}
         </span>
         <span data-testid="key-encoding" title="OBJECT ENCODING">
           {meta.encoding}
