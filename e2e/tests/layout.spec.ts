@@ -116,7 +116,8 @@ test.describe('on a 390x844 phone', () => {
 function smallTapTargets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const small: string[] = []
-    for (const control of Array.from(document.querySelectorAll<HTMLElement>('button, a[href], select, summary, input, [role="button"]'))) {
+    const controls = Array.from(document.querySelectorAll<HTMLElement>('button, a[href], select, summary, input, [role="button"]'))
+    for (const control of controls) {
       if (!control.checkVisibility() || control.closest('.xterm') || control.closest('p')) continue
       const target = control.matches('input[type="checkbox"], input[type="radio"]') ? (control.closest('label') ?? control) : control
       const { width, height } = target.getBoundingClientRect()
