@@ -37,6 +37,12 @@ const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'Ar
  * the element `root` (the lesson) in the last OWN_SCROLL_QUIET_MS. Only what a person does counts
  * as their scrolling (wheel, touch, scroll keys, the scrollbar), never the scrolling this does.
  */
+/** Whether the element scrolls its own content (rather than being laid out in the page's one scroll). */
+function ownScrollBox(element: HTMLElement): boolean {
+  const overflow = getComputedStyle(element).overflowY
+  return overflow === 'auto' || overflow === 'scroll'
+}
+
 export function useFollowLearner(
   root: React.RefObject<HTMLElement | null>,
   stepIds: readonly string[],
@@ -75,6 +81,11 @@ export function useFollowLearner(
     const target = followTarget(stepIds, before.current, done)
     before.current = done
     if (target === null || scrolledRecently(performance.now(), ownScrollAt.current)) return
+    // Where the lesson is not a scroll box of its own (the one-column phone layout), bringing a step
+    // into view would scroll the whole page away from the terminal the learner is reading or typing
+    // in; there the step is only marked, and "Back to the lesson" takes them up again.
+    const scroller = root.current?.closest<HTMLElement>('.missions') ?? root.current
+    if (scroller && !ownScrollBox(scroller)) return
     const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches
     find(target)?.scrollIntoView({ block: 'start', behavior: reduced ? 'auto' : 'smooth' })
   }, [ready, stepIds, done, find])
