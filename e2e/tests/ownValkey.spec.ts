@@ -178,6 +178,8 @@ test.describe('inspect mode, developer tools', () => {
     inspector,
     terminal,
   }) => {
+    // One page through five tools (about 30 s on a loaded two-core machine): room to spare over the default 45 s.
+    test.setTimeout(90_000)
     await openInspector(page, setup)
     const select = page.getByTestId('db-select')
     await expect(select.locator('option[data-db="0"]')).toHaveText('db0 · 3 keys')
