@@ -30,6 +30,25 @@ describe('parseClientMessage', () => {
     if (!result.ok) expect(result.code).toBe(code)
   })
 
+  it("checks inspect mode's developer tools' requests", () => {
+    const search = { type: 'searchKeys', id: 4, pattern: 'spring:*', text: 'Ada', maxMatches: 100, maxKeys: 10_000 }
+    expect(parseClientMessage(JSON.stringify(search))).toEqual({ ok: true, message: search })
+    for (const bad of [
+      { ...search, text: ' ' },
+      { ...search, text: 'x'.repeat(257) },
+      { ...search, pattern: '' },
+      { ...search, maxMatches: 0 },
+      { ...search, maxKeys: 100_001 },
+      { ...search, id: -1 },
+    ]) {
+      expect(parseClientMessage(JSON.stringify(bad))).toMatchObject({ ok: false, code: 'bad_frame' })
+    }
+    expect(parseClientMessage('{"type":"stopKeySearch","id":4}')).toEqual({ ok: true, message: { type: 'stopKeySearch', id: 4 } })
+    expect(parseClientMessage('{"type":"stopKeySearch"}')).toMatchObject({ ok: false, code: 'bad_frame' })
+    expect(parseClientMessage('{"type":"serverView"}')).toEqual({ ok: true, message: { type: 'serverView' } })
+    expect(parseClientMessage('{"type":"databasesNow"}')).toEqual({ ok: true, message: { type: 'databasesNow' } })
+  })
+
   it('enforces the size limits', () => {
     const big = JSON.stringify({ type: 'command', id: 1, args: ['SET', 'k', 'x'.repeat(LIMITS.maxCommandBytes)] })
     expect(parseClientMessage(big)).toMatchObject({ ok: false, code: 'too_large' })

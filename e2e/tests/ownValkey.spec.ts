@@ -178,6 +178,8 @@ test.describe('inspect mode, developer tools', () => {
     inspector,
     terminal,
   }) => {
+    // One page through five tools (about 30 s on a loaded two-core machine): room to spare over the default 45 s.
+    test.setTimeout(90_000)
     await openInspector(page, setup)
     const select = page.getByTestId('db-select')
     await expect(select.locator('option[data-db="0"]')).toHaveText('db0 · 3 keys')
@@ -258,6 +260,18 @@ test.describe('inspect mode, developer tools', () => {
     await server.getByTestId('server-view-refresh').click()
     await expect.poll(async () => Number(await server.getAttribute('data-read-at'))).toBeGreaterThan(readAt)
     await expect(server.locator('[data-testid="server-view-keyspace"] tr[data-db="0"]')).toContainText('5')
+    // On a phone the drawer (its client and slow-log tables scroll inside it) still does not widen the page.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const drawer = document.querySelector('[data-testid="devtools-server"]')!.getBoundingClientRect()
+          return (
+            document.documentElement.scrollWidth <= document.documentElement.clientWidth && drawer.left >= 0 && drawer.right <= innerWidth
+          )
+        })
+      )
+      .toBe(true)
   })
 })
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Playground } from '../src/app.ts'
 import { gate, parseCommandTable, type CommandTable } from '../src/ownValkey/commandGate.ts'
+import { readOnlyDiagnostics } from '../src/ownValkey/diagnostics.ts'
 import { startTestPlayground } from './helpers.ts'
 
 let playground: Playground
@@ -62,8 +63,9 @@ describe('the gate on the live command table', () => {
     'SWAPDB 0 1',
     'MOVE k 1',
     'CONFIG SET maxmemory 1gb',
-    'CONFIG GET maxmemory',
     'CLIENT KILL ID 1',
+    'SLOWLOG RESET',
+    'ACL LOG RESET',
     'SHUTDOWN NOSAVE',
     'DEBUG SLEEP 0',
     'EVAL return 1 0',
@@ -73,6 +75,20 @@ describe('the gate on the live command table', () => {
     'ACL SETUSER someone on',
   ])('read-only refuses %s', (command) => {
     expect(gate(table, line(command), readOnly)).toMatch(/^ERR .* is refused: this inspector is read-only/)
+  })
+
+  it.each(['CONFIG GET maxmemory', 'CLIENT LIST', 'CLIENT INFO', 'SLOWLOG GET 10', 'LATENCY LATEST', 'MEMORY STATS', 'INFO', 'ACL WHOAMI'])(
+    'read-only runs the diagnostic %s',
+    (command) => {
+      expect(gate(table, line(command), readOnly)).toBeNull()
+    }
+  )
+
+  it('no listed diagnostic is one the server flags as writing', () => {
+    const known = readOnlyDiagnostics().filter((name) => table.has(name))
+    // Most of the list exists on this server (CLUSTER and COMMANDLOG may not).
+    expect(known.length).toBeGreaterThan(30)
+    expect(known.filter((name) => table.get(name)!.flags.has('write'))).toEqual([])
   })
 
   it('--write lets writes through but not what can empty or stop the server, nor KEYS on a large database', () => {

@@ -110,6 +110,27 @@ describe.each(inspectTargets())('inspect mode as the read-only ACL user ($name)'
     ).toEqual([0, 'Ann'])
   })
 
+  it('searches values across keys with this user, and the server view shows what it may read and says what it may not', async () => {
+    const client = teardown.client(await connectOwnValkey(inspect.port))
+    await ask(client, { type: 'selectDb', db: 0 }, 'inspectorDb')
+    const done = await ask(
+      client,
+      { type: 'searchKeys', id: 5, pattern: 'acl:*', text: 'ann', maxMatches: 10, maxKeys: 100 },
+      'keySearch',
+      (m) => m.state !== 'running'
+    )
+    expect(done).toMatchObject({ state: 'done', keysScanned: 1, keysMatched: 1, error: null })
+    const view = await ask(client, { type: 'serverView' }, 'serverView')
+    expect(view.keyspace).toEqual([
+      { db: 0, keys: 1, expires: 0 },
+      { db: 2, keys: 1, expires: 0 },
+    ])
+    expect(Number(view.info!.used_memory)).toBeGreaterThan(0)
+    expect([view.slowlog, view.clients, view.memory]).toEqual([null, null, null])
+    expect(view.errors.map((line) => line.replace(/:.*/, ''))).toEqual(['SLOWLOG GET', 'CLIENT LIST', 'MEMORY STATS'])
+    expect(view.errors.every((line) => line.includes('NOPERM'))).toBe(true)
+  })
+
   it('polls, and says it is because this user may not read notify-keyspace-events', async () => {
     const client = teardown.client(await connectOwnValkey(inspect.port))
     expect(await next(client, 'live', 0)).toEqual({

@@ -63,6 +63,10 @@ describe('inspect mode under bad input', () => {
       [{ type: 'selectDb', db: '0' }, ERROR_CODES.badFrame],
       [{ type: 'pollEvery', seconds: 0 }, ERROR_CODES.badFrame],
       [{ type: 'pollEvery', seconds: 61 }, ERROR_CODES.badFrame],
+      [{ type: 'searchKeys', id: 1, pattern: '*', text: 'a', maxMatches: 1001, maxKeys: 1 }, ERROR_CODES.badFrame],
+      [{ type: 'searchKeys', id: 1, pattern: '\u0100', text: 'a', maxMatches: 1, maxKeys: 1 }, ERROR_CODES.badFrame],
+      [{ type: 'searchKeys', id: 'x', pattern: '*', text: 'a', maxMatches: 1, maxKeys: 1 }, ERROR_CODES.badFrame],
+      [{ type: 'stopKeySearch', id: null }, ERROR_CODES.badFrame],
       // The playground's own kinds mean nothing here.
       [{ type: 'missionOpen', id: 'cantina-sessions' }, ERROR_CODES.forbidden],
       [{ type: 'instructorHello', v: 1, key: 'x' }, ERROR_CODES.forbidden],
@@ -90,6 +94,9 @@ describe('inspect mode under bad input', () => {
     client.sendJson({ type: 'watchKeys', pattern: '*' })
     const notice = await next(client, 'notice', from, (m) => m.text.includes('cannot use database 999999'))
     expect(notice.text).toMatch(/^The inspector could not read what it shows: cannot use database 999999: ERR DB index is out of range/)
+    // A search there fails with the server's words, and ends.
+    const failed = await ask(client, { type: 'searchKeys', id: 77, pattern: '*', text: 'a', maxMatches: 1, maxKeys: 1 }, 'keySearch')
+    expect(failed).toMatchObject({ id: 77, state: 'failed', error: expect.stringMatching(/cannot use database 999999/) as unknown })
     await ask(client, { type: 'selectDb', db: 0 }, 'inspectorDb', (m) => m.db === 0)
     const keys = await ask(client, { type: 'watchKeys', pattern: '*' }, 'keys')
     expect(keys.keys.map((k) => k.key).sort()).toEqual(['huge', 'small'])

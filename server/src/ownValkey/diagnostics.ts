@@ -62,6 +62,9 @@ export function readsOnly(name: string, args: readonly string[]): boolean {
   return rule === true || (typeof rule === 'function' && rule(args))
 }
 
+/** Every listed subcommand, `parent|sub` (the tests check each against the server's own table). */
+export const readOnlyDiagnostics = (): string[] => Object.keys(READ_ONLY)
+
 /** The read-only subcommands of `parent`, as a user types them ("CONFIG GET"), for a refusal to name. */
 export function readOnlySiblings(parent: string): string[] {
   return Object.keys(READ_ONLY)
