@@ -6,6 +6,7 @@ import { expect, it } from 'vitest'
 import type { ServerMessage } from '../protocol/index.ts'
 import { ProxyConnection } from './ProxyConnection.ts'
 import type { SocketLike } from './ReconnectingSocket.ts'
+import { memoryStore } from './stores.ts'
 
 class HandSocket implements SocketLike {
   static last: HandSocket | null = null
@@ -32,17 +33,12 @@ class HandSocket implements SocketLike {
   }
 }
 
-const memory = () => {
-  let value: string | null = null
-  return { get: () => value, set: (next: string | null) => void (value = next) }
-}
-
 it('opens on the welcome while holding, and passes on held messages in order at release()', () => {
   const connection = new ProxyConnection({
     url: 'ws://test/ws',
     WebSocket: HandSocket,
-    tokens: memory(),
-    names: memory(),
+    tokens: memoryStore(),
+    names: memoryStore(),
     holdMessages: true,
   })
   connection.start()
