@@ -106,7 +106,7 @@ async function waitForCompressedScripts(port: number): Promise<void> {
   }
 }
 
-export async function loadOnce(browser: Browser, url: string): Promise<Load> {
+async function loadOnce(browser: Browser, url: string): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
   try {
     const page = await context.newPage()
