@@ -2,9 +2,11 @@
  * @module Serves the built web app, compressed once in memory.
  *
  * Hundreds of attendees on one conference wifi all load the same few files,
- * so each file is read and compressed (brotli and gzip) on first request and
- * served from memory afterwards. Hashed assets are cached for a year; the
- * page itself is revalidated so a redeploy is picked up at once.
+ * so each file is read and compressed (brotli and gzip) once, starting when
+ * the server starts, and served from memory afterwards. Compression runs off
+ * the event loop (sockets opened meanwhile are answered), and a file is served
+ * as it is until its compressed copies are ready. Hashed assets are cached for
+ * a year; the page itself is revalidated so a redeploy is picked up at once.
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -43,16 +45,21 @@ export function createStaticHandler(root: string) {
       const body = await readFile(file)
       const type = TYPES[path.extname(file)] ?? 'application/octet-stream'
       const compressible = /^(text\/|image\/svg|application\/json)/.test(type) && body.length > 512
-      const [br, gzipped] = compressible
-        ? await Promise.all([brotliAsync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }), gzipAsync(body, { level: 9 })])
-        : []
-      return {
+      const found: Entry = {
         body,
         type,
         etag: `"${body.length.toString(16)}-${(await stat(file)).mtimeMs.toString(16)}"`,
         immutable: relative.startsWith('assets' + path.sep),
-        ...(br && gzipped ? { br, gzip: gzipped } : {}),
       }
+      // Served as it is until the compressed copies are ready: on a busy machine brotli's best
+      // takes seconds for the app's chunk, and the first visitors should not wait for it.
+      if (compressible) {
+        Promise.all([brotliAsync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }), gzipAsync(body, { level: 9 })]).then(
+          ([br, gzipped]) => Object.assign(found, { br, gzip: gzipped }),
+          () => undefined
+        )
+      }
+      return found
     } catch {
       return null
     }
