@@ -164,6 +164,15 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
           className={`dot ${row.connected > 0 ? 'on' : 'off'}`}
           title={row.connected > 0 ? `connected (${row.connected} tab${row.connected === 1 ? '' : 's'})` : 'not connected'}
         />
+        {/* Before the name: a long name is cut at its end, never the flag. */}
+        {row.help !== null && (
+          <span className="help-flag" data-testid="help-flag">
+            <span aria-hidden="true">✋</span> help
+            <button type="button" data-testid="help-clear" aria-label={`Lower ${name}'s help flag`} onClick={() => onClearHelp(row.id)}>
+              Done
+            </button>
+          </span>
+        )}{' '}
         {name}
         {row.connected > 1 && (
           <span className="muted tab-count" data-testid="tab-count">
@@ -196,14 +205,6 @@ const Row = memo(function Row({ row, steps, missionTitle, clockOffset, watched, 
       </td>
       <td>{row.errors}</td>
       <td className="row-actions">
-        {row.help !== null && (
-          <span className="help-flag" data-testid="help-flag">
-            <span aria-hidden="true">✋</span> needs help
-            <button type="button" data-testid="help-clear" aria-label={`Lower ${name}'s help flag`} onClick={() => onClearHelp(row.id)}>
-              Done
-            </button>
-          </span>
-        )}
         {stuckReason && (
           <span className="stuck-flag" data-testid="stuck-flag" data-reason={row.stuck}>
             stuck: {stuckReason}
