@@ -95,7 +95,12 @@ describe('room messages', () => {
     for (const attendee of ['0123456789ABCDEF', '0123456789abcde', '__proto__', 7]) {
       expect(refused({ type: 'watchAttendee', attendee })).toBe('bad_frame')
       expect(refused({ type: 'resetSandbox', attendee })).toBe('bad_frame')
+      expect(refused({ type: 'clearHelp', attendee })).toBe('bad_frame')
     }
+    expect(parse({ type: 'clearHelp', attendee: '0123456789abcdef' }).ok).toBe(true)
+    expect(parse({ type: 'withdrawAnnouncement', extra: 1 })).toEqual({ ok: true, message: { type: 'withdrawAnnouncement' } })
+    expect(parse({ type: 'askHelp', on: true })).toEqual({ ok: true, message: { type: 'askHelp', on: true } })
+    for (const on of ['true', 1, null, undefined]) expect(refused({ type: 'askHelp', on })).toBe('bad_frame')
     expect(parse({ type: 'broadcast', text: ' Go! ', mission: 'cantina-sessions', step: 'expire' })).toEqual({
       ok: true,
       message: { type: 'broadcast', text: 'Go!', mission: 'cantina-sessions', step: 'expire' },

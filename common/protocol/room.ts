@@ -72,7 +72,7 @@ export type StuckReason = 'time' | 'errors'
 export type AttendeeRow = {
   /** Stable while the sandbox exists; not the sandbox token (a hash of it). */
   id: string
-  /** The number of the default name, "Attendee 17". */
+  /** The number of the default name, "Attendee 17": the attendee's own in the room, never given to anyone else (not the sandbox's). */
   number: number
   /** The chosen display name; null: the default. */
   name: string | null

@@ -175,7 +175,9 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   await expect(teacher.row(danName)).toHaveAttribute('data-connected', 'true')
   expect(danName).not.toBe(caraName)
   await expect(dan.page.getByTestId('announcement')).toHaveCount(0)
-  // Dan leaves: the header tells connected from seen, and the bars count whom the filter shows.
+  // Dan stores something (an untouched sandbox leaves the room with its tab), then leaves: the header
+  // tells connected from seen, and the bars count whom the filter shows.
+  expect(await dan.terminal.run('HSET dan:note seen yes')).toEqual(['(integer) 1'])
   await dan.page.context().close()
   await expect(status).toHaveText('3 connected · 4 seen')
   await expect(teacher.root.getByTestId('step-bars')).toHaveAttribute('data-shown', '4')

@@ -87,14 +87,16 @@ describe('the instructor key', () => {
       { type: 'broadcast', text: 'I am the teacher now', mission: null, step: null },
       { type: 'resetSandbox', attendee: '0123456789abcdef' },
       { type: 'stuckRules', rules: { afterSeconds: 5, errors: 1 } },
+      { type: 'withdrawAnnouncement' },
+      { type: 'clearHelp', attendee: '0123456789abcdef' },
     ]) {
       student.sendJson(frame)
     }
-    await eventually(() => (student.of('error').length >= 4 ? true : undefined), 'four refusals')
-    expect(student.of('error').map((error) => error.code)).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden'])
+    await eventually(() => (student.of('error').length >= 6 ? true : undefined), 'six refusals')
+    expect(student.of('error').map((error) => error.code)).toEqual(Array(6).fill('forbidden'))
     student.sendJson({ type: 'instructorHello', v: PROTOCOL_VERSION, key: TEST_INSTRUCTOR_KEY })
-    await eventually(() => (student.of('error').length >= 5 ? true : undefined), 'a fifth refusal')
-    expect(student.of('error')[4]!.message).toMatch(/hello was already received/)
+    await eventually(() => (student.of('error').length >= 7 ? true : undefined), 'a seventh refusal')
+    expect(student.of('error')[6]!.message).toMatch(/hello was already received/)
     // Nothing reached the other attendee either (checked once their own socket is synced).
     await other.sync()
     expect(other.of('announcement')).toEqual([])
@@ -316,6 +318,39 @@ describe('broadcast and reset', () => {
     expect(teacher.of('instructorDone').at(-1)!.ok).toBe(false)
     teacher.sendJson({ type: 'broadcast', text: 'two\nlines', mission: null, step: null })
     await eventually(() => teacher.of('error').at(-1), 'a two-line text refused')
+  })
+
+  it('withdraws the announcement for everyone, and a later joiner never sees it', async () => {
+    const teacher = await instructor()
+    const jo = await attendee('Jo')
+    teacher.sendJson({ type: 'broadcast', text: 'Break: back at 10:45', mission: null, step: null })
+    const sent = await eventually(() => jo.of('announcement').find((m) => m.announcement.text === 'Break: back at 10:45'), 'the break')
+    teacher.sendJson({ type: 'withdrawAnnouncement' })
+    const withdrawn = await eventually(() => jo.of('announcement').find((m) => m.announcement.withdrawn), 'the withdrawal')
+    expect(withdrawn.announcement.id).toBeGreaterThan(sent.announcement.id)
+    await eventually(() => teacher.of('announcementChanged').find((m) => m.announcement.withdrawn), 'the instructor told')
+    const late = await attendee('Late again')
+    await eventually(() => late.of('helpState')[0], 'the room messages after welcome')
+    expect(late.of('announcement')).toEqual([])
+    teacher.sendJson({ type: 'withdrawAnnouncement' })
+    await eventually(
+      () => teacher.of('instructorDone').find((m) => m.action === 'withdrawAnnouncement' && !m.ok),
+      'nothing left to withdraw'
+    )
+  })
+
+  it("raises an attendee's help flag on the grid, and the instructor lowers it on their pages", async () => {
+    const teacher = await instructor()
+    const kim = await attendee('Kim')
+    expect(await eventually(() => kim.of('helpState')[0], 'the flag state after joining')).toEqual({ type: 'helpState', on: false })
+    kim.sendJson({ type: 'askHelp', on: true })
+    const flagged = await eventually(() => (rowOf(teacher, numberOf(kim))?.help ? rowOf(teacher, numberOf(kim)) : undefined), 'the flag')
+    await eventually(() => kim.of('helpState').find((m) => m.on), 'her page told')
+    teacher.sendJson({ type: 'clearHelp', attendee: flagged!.id })
+    await eventually(() => (rowOf(teacher, numberOf(kim))?.help === null ? true : undefined), 'the flag lowered')
+    await eventually(() => (kim.of('helpState').at(-1)?.on === false && kim.of('helpState').length === 3 ? true : undefined), 'told')
+    kim.sendJson({ type: 'askHelp', on: 'yes' })
+    expect((await eventually(() => kim.of('error').at(-1), 'a refusal')).message).toMatch(/askHelp.on/)
   })
 
   it("empties one attendee's sandbox and progress, and no one else's", async () => {

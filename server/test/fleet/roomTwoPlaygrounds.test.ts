@@ -63,7 +63,8 @@ describe('two playground processes', () => {
     const response = await fetch(`http://127.0.0.1:${first.port}/api/instructor/progress.csv`, {
       headers: { authorization: `Bearer ${TEST_INSTRUCTOR_KEY}` },
     })
-    expect(await response.text()).toContain(`${row.id},Ada,true,cantina-sessions,open-tab`)
+    // After "connected": when they joined (ISO 8601), then where they are.
+    expect(await response.text()).toMatch(new RegExp(`${row.id},Ada,true,\\d{4}-[\\d:.T-]+Z,cantina-sessions,open-tab`))
 
     teacher.sendJson({ type: 'broadcast', text: 'from the first process', mission: null, step: null })
     await eventually(() => ada.of('announcement').find((m) => m.announcement.text === 'from the first process'), 'the announcement')
