@@ -59,7 +59,7 @@ export async function measureInstructorPage(
         })
       `,
     })
-    await page.goto(`${baseUrl}#/teach?key=${key}`)
+    await page.goto(`${baseUrl}#/teach?key=${key}`, { timeout: 90_000 })
     // A page in the background gets no animation frames.
     await page.bringToFront()
     await page.waitForFunction((count) => document.querySelectorAll('[data-testid="attendee-row"]').length >= count, rows, {
@@ -78,7 +78,11 @@ export async function measureInstructorPage(
     }
     const start = await metric()
     const startedAt = performance.now()
+    // BENCH_TRACE=file.json: a Chromium trace of the run, to see what the long tasks are made of.
+    const tracePath = process.env.BENCH_TRACE
+    if (tracePath) await browser.startTracing(page, { path: tracePath, screenshots: false })
     await during()
+    if (tracePath) await browser.stopTracing()
     const end = await metric()
     const wall = (performance.now() - startedAt) / 1000
     const share = (name: string) => Math.round(((end(name) - start(name)) / wall) * 1000) / 10
