@@ -128,6 +128,12 @@ export function printInstructorPage(results: InstructorPageResults): void {
   console.log(
     `  long tasks        max ${ms(page.longTasks.maxMs)}  count ${page.longTasks.count}  (${results.target}: ${results.met ? 'met' : 'NOT met'})`
   )
+  const trace = page.traceTasks
+  if (trace) {
+    console.log(
+      `  task CPU time     max ${ms(trace.cpuMs.max)}  p99 ${ms(trace.cpuMs.p99)}  ${trace.cpuMs.over50} of ${trace.tasks} tasks ≥ 50 ms of CPU (by wall time: max ${ms(trace.wallMs.max)}, ${trace.wallMs.over50} ≥ 50 ms)`
+    )
+  }
   console.log(
     `  frame gap         p50 ${ms(page.frameGapMs.p50)}  p99 ${ms(page.frameGapMs.p99)}  max ${ms(page.frameGapMs.max)}; ${page.stutters} gaps ≥ 50 ms`
   )
