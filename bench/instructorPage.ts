@@ -8,9 +8,12 @@
  * Skipped (null) where there is no Chromium (CHROMIUM_PATH, default /usr/bin/chromium): `npm test`
  * installs it, a bare `npm run bench` may run without it.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { chromium } from '@playwright/test'
 import { summarize, type Summary } from './stats.ts'
+import { taskFigures, type TaskFigures } from './traceTasks.ts'
 
 export type PageFigures = {
   rows: number
@@ -22,6 +25,8 @@ export type PageFigures = {
   longTasks: { count: number; maxMs: number; totalMs: number }
   /** Per cent of the run the page's main thread was busy, and on what (Chromium's Performance metrics). */
   mainThread: { busy: number; script: number; layout: number; style: number }
+  /** The main thread's tasks from a Chromium trace of the run: CPU time apart from wall time (null: the trace could not be read). */
+  traceTasks: TaskFigures | null
 }
 
 declare global {
@@ -59,12 +64,18 @@ export async function measureInstructorPage(
         })
       `,
     })
-    await page.goto(`${baseUrl}#/teach?key=${key}`)
+    await page.goto(`${baseUrl}#/teach?key=${key}`, { timeout: 90_000 })
     // A page in the background gets no animation frames.
     await page.bringToFront()
     await page.waitForFunction((count) => document.querySelectorAll('[data-testid="attendee-row"]').length >= count, rows, {
       timeout: 20_000,
     })
+    // A Chromium trace of the run, for each task's CPU time; kept where BENCH_TRACE=file.json says, else deleted.
+    // Started before the counting starts and stopped after it ends: starting and stopping a trace stalls the page.
+    const tracePath = process.env.BENCH_TRACE ?? path.join(os.tmpdir(), `instructor-page-${process.pid}.json`)
+    await browser.startTracing(page, { path: tracePath, screenshots: false })
+    // Its stall reaches the observer a little later: let it land before the counting starts.
+    await page.waitForTimeout(1000)
     await page.evaluate(() => {
       window.benchFrames = []
       window.benchLongTasks = []
@@ -99,12 +110,16 @@ export async function measureInstructorPage(
         allDone: rowsNow.filter((row) => row.getAttribute('data-done') === String(total)).length,
       }
     }, steps)
+    await browser.stopTracing()
+    const traceTasks = await taskFigures(tracePath).catch(() => null)
+    if (!process.env.BENCH_TRACE) rmSync(tracePath, { force: true })
     return {
       rows: shown,
       rowsAllDone: allDone,
       frameGapMs: { ...summarize(frames), max: Math.max(0, ...frames) },
       stutters: frames.filter((gap) => gap >= 50).length,
       mainThread,
+      traceTasks,
       longTasks: { count: longTasks.length, maxMs: Math.max(0, ...longTasks), totalMs: longTasks.reduce((sum, ms) => sum + ms, 0) },
     }
   } finally {

@@ -241,7 +241,7 @@ test('a room of 40 at 1440x900: compact rows, the name search, and a watch pane 
     await expect(teacher.root.locator('[data-testid="attendee-row"][data-stuck="true"]')).toHaveCount(stuck.length)
 
     // 40 rows fit on the screen, whole, without scrolling anything.
-    await teacher.page.screenshot({ path: '/tmp/roomui-40.png' })
+    await teacher.page.screenshot({ path: test.info().outputPath('room-1440.png') })
     expect(await teacher.rowsFullyInView()).toBeGreaterThanOrEqual(40)
     const grid = teacher.root.getByTestId('grid-scroll')
     expect(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true)
@@ -263,7 +263,7 @@ test('a room of 40 at 1440x900: compact rows, the name search, and a watch pane 
     expect(await grid.evaluate((element) => element.getBoundingClientRect().width)).toBeGreaterThan(700)
     expect(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true)
     expect(await teacher.unreadableCells()).toEqual([])
-    await teacher.page.screenshot({ path: '/tmp/roomui-watch.png' })
+    await teacher.page.screenshot({ path: test.info().outputPath('room-watching-1440.png') })
     expect(await teacher.rowsFullyInView()).toBeGreaterThanOrEqual(25)
 
     // Watch on another row switches the pane, with no close in between.

@@ -4,9 +4,10 @@
  * Room messages are folded as they arrive but published to React at most once per animation
  * frame: a busy room sends several messages between two frames (rows, rules, the room again after
  * a reconnect), and one render for all of them keeps each frame's work small. A hidden tab gets no
- * frames, so a timer publishes too (whichever comes first).
+ * frames, so a timer publishes too (whichever comes first). The render is a transition, so React
+ * can slice it and keep the page responsive while it runs.
  */
-import { useEffect, useState } from 'react'
+import { startTransition, useEffect, useState } from 'react'
 import { InstructorConnection, type InstructorStatus } from '../../../../common/connection/InstructorConnection.ts'
 import { browserWebSocket, socketUrl } from '../../connection/browserSocket.ts'
 import { initialRoom, reduceRoom, type RoomState } from './roomStore.ts'
@@ -33,7 +34,10 @@ export function useInstructorSocket(key: string | null): {
       if (frame !== null) cancelAnimationFrame(frame)
       if (timer !== null) clearTimeout(timer)
       frame = timer = null
-      setRoom(folded)
+      // A transition: React renders the changed rows in slices and yields between them, so a
+      // burst of a hundred changed rows never holds the main thread in one long task.
+      const published = folded
+      startTransition(() => setRoom(published))
     }
     // The room is folded from the first message on: these listeners are in place before the socket opens.
     const removers = [
