@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto'
 import type { Announcement, AttendeeRow, ServerMessage, StuckRules } from '../../../common/protocol/index.ts'
 import type { SandboxUsers } from '../sandbox/aclRules.ts'
 import { AttendeeHandle, type MemberReports } from './AttendeeHandle.ts'
+import { AttendeeNumbers } from './AttendeeNumbers.ts'
 import { RoomBroadcast, type RoomListener } from './RoomBroadcast.ts'
 import { attendeeId, RoomMembers, type Member, type RoomMemberSocket } from './roomMembers.ts'
 import { RoomRemote, type RoomParts } from './RoomRemote.ts'
@@ -56,11 +57,8 @@ export class Room implements MemberReports {
   readonly #parts: RoomParts
   readonly #sync: RoomSync | null
   readonly #remote: RoomRemote
+  readonly #numbers: AttendeeNumbers
   #closing: Promise<void> | null = null
-  /** Numbers claimed for attendees about to join (claimNumber), by attendee id. */
-  readonly #claimed = new Map<string, number>()
-  /** The last number this process gave out by itself (alone, or while the control Valkey is away). */
-  #localNumber = 0
 
   constructor(private readonly options: RoomOptions) {
     const self = options.shared?.processId ?? 'this-process'
@@ -83,6 +81,11 @@ export class Room implements MemberReports {
     this.#parts = parts
     this.#remote = new RoomRemote(parts, () => this.#sync)
     this.#sync = options.shared ? new RoomSync(options.shared, this.#remote, () => this.rules, options.log ?? (() => undefined)) : null
+    this.#numbers = new AttendeeNumbers(
+      table,
+      async () => (this.#sync ? await this.#sync.nextNumber() : null),
+      options.log ?? (() => undefined)
+    )
   }
 
   /** Shared: resolves once the room read the shared state (announcement, rules, rows). Alone: at once. */
@@ -123,23 +126,9 @@ export class Room implements MemberReports {
 
   // ------------------------------------------------------------ attendees
 
-  /**
-   * Before join: makes sure an attendee new to the room has a number no one else had (shared: the
-   * control Valkey's counter; alone, or if that fails: this process's own, above every number it
-   * saw). Someone already in the room keeps theirs.
-   */
+  /** Before join: an attendee new to the room gets a number no one else had (AttendeeNumbers). */
   async claimNumber(token: string): Promise<void> {
-    const id = attendeeId(token)
-    if ((this.#parts.table.get(id)?.shared.label ?? 0) > 0 || this.#claimed.has(id)) return
-    let number: number | null = null
-    try {
-      number = this.#sync ? await this.#sync.nextNumber() : null
-    } catch (error) {
-      this.options.log?.(`room: no attendee number from the control Valkey (${(error as Error).message}); this process gives one`)
-    }
-    // Bounded: a claim whose socket never joined is forgotten with the oldest.
-    if (this.#claimed.size >= 1000) this.#claimed.delete(this.#claimed.keys().next().value!)
-    this.#claimed.set(id, number ?? this.#ownNumber())
+    await this.#numbers.claim(attendeeId(token))
   }
 
   /** An attendee socket got its sandbox; returns the handle the socket reports through. */
@@ -159,8 +148,8 @@ export class Room implements MemberReports {
     const moved = table.get(id)
     if (moved && moved.shared.number !== number) this.forget(moved.shared.number)
     const entry = table.get(id) ?? table.upsert(newSharedRow(id, number, null, now, moved?.shared.label)).entry
-    if (entry.shared.label === 0) entry.shared.label = this.#claimed.get(id) ?? this.#ownNumber()
-    this.#claimed.delete(id)
+    if (entry.shared.label === 0) entry.shared.label = this.#numbers.take(id)
+    else this.#numbers.drop(id)
     if (name !== null) rename(entry.shared, name, now)
     markBack(entry.shared, now)
     table.derive(entry)
@@ -366,13 +355,6 @@ export class Room implements MemberReports {
       for (const socket of member.sockets) socket.send({ type: 'attendee', number: row.number, name: row.name })
     }
     member.told = { help, number: row.number }
-  }
-
-  /** A number above every one this process has seen given out. */
-  #ownNumber(): number {
-    for (const entry of this.#parts.table.entries()) this.#localNumber = Math.max(this.#localNumber, entry.shared.label)
-    for (const number of this.#claimed.values()) this.#localNumber = Math.max(this.#localNumber, number)
-    return ++this.#localNumber
   }
 
   #tick(): void {

@@ -88,5 +88,5 @@ export function useFollowLearner(
     if (scroller && !ownScrollBox(scroller)) return
     const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches
     find(target)?.scrollIntoView({ block: 'start', behavior: reduced ? 'auto' : 'smooth' })
-  }, [ready, stepIds, done, find])
+  }, [root, ready, stepIds, done, find])
 }
