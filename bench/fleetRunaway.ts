@@ -23,15 +23,17 @@ export type RunawayResult = {
 const TARGET_P99_MS = 20
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A page connection, and the pool server its sandbox is on (told by the room's `attendee` message). */
+/** A page connection, and the pool server its sandbox is on (the welcome names the sandbox's number). */
 async function openOnServer(port: number): Promise<{ connection: ProxyConnection; server: number }> {
   const connection = new ProxyConnection({ url: `ws://127.0.0.1:${port}/ws`, WebSocket, tokens: memoryStore(), names: memoryStore() })
   const number = new Promise<number>((resolve) => {
-    const stop = connection.on('attendee', (value: number) => (stop(), resolve(value)))
+    const stop = connection.on('status', (status) => {
+      if (status.state === 'open' && status.sandbox !== undefined) (stop(), resolve(status.sandbox))
+    })
   })
   connection.start()
   const timeout = sleep(30_000).then(() => {
-    throw new Error('no attendee number within 30 s')
+    throw new Error('no welcome within 30 s')
   })
   return { connection, server: Math.floor((await Promise.race([number, timeout])) / SERVER_STRIDE) }
 }

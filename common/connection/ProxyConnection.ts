@@ -27,7 +27,7 @@ import { backoff, ReconnectingSocket, type SocketFactory, type SocketStatus } fr
 import type { NameStore, TokenStore } from './stores.ts'
 
 /** What welcome said: which server, and whether this is the sandbox the token named. */
-export type Welcome = { server: ServerInfo; resumed: boolean; fresh: boolean }
+export type Welcome = { server: ServerInfo; resumed: boolean; fresh: boolean; sandbox?: number }
 
 export type ConnectionStatus = SocketStatus<Welcome>
 
@@ -161,7 +161,12 @@ export class ProxyConnection implements Transport {
     switch (message.type) {
       case 'welcome':
         this.#tokens.set(message.token)
-        this.#socket.opened({ server: message.server, resumed: message.resumed, fresh: message.fresh })
+        this.#socket.opened({
+          server: message.server,
+          resumed: message.resumed,
+          fresh: message.fresh,
+          ...(message.sandbox === undefined ? {} : { sandbox: message.sandbox }),
+        })
         this.#commands.resume()
         return
       case 'reply':

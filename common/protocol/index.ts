@@ -120,6 +120,12 @@ export type WelcomeMessage = {
   /** True when the sandbox existed before this connection (a reload or a reconnect). */
   resumed: boolean
   server: ServerInfo
+  /**
+   * The sandbox's number across the pool (server × 100000 + database), for diagnostics and tests;
+   * absent in inspect mode. Not the attendee's number in the room ("Attendee 8"), which follows
+   * in the `attendee` message.
+   */
+  sandbox?: number
 }
 /**
  * The answer to command `id`, in the order commands were sent. Usually one

@@ -13,8 +13,8 @@ import { TEST_INSTRUCTOR_KEY, TestClient, appendOnlyFileWritten, bulk, eventuall
 
 const WRITE_THEN_LOOP = "server.call('SET','x','1') local i=0 while true do i=i+1 end"
 
-/** The sandbox number the room gave this attendee (sent right after welcome). */
-const numberOf = (client: TestClient) => eventually(() => client.of('attendee')[0]?.number, 'the attendee message')
+/** The sandbox number, across the pool, the welcome names. */
+const numberOf = (client: TestClient) => eventually(() => client.of('welcome')[0]?.sandbox, 'the welcome')
 
 const serverOf = async (client: TestClient) => Math.floor((await numberOf(client)) / SERVER_STRIDE)
 
@@ -188,7 +188,8 @@ describe('a pool of two embedded servers', () => {
     onTestFinished(() => teacher.close())
     teacher.sendJson({ type: 'instructorHello', v: PROTOCOL_VERSION, key: TEST_INSTRUCTOR_KEY })
     await eventually(() => teacher.of('instructorWelcome')[0], 'the instructor welcome')
-    const number = await numberOf(onSecond)
+    // The room's row of the attendee on the second server (its number in the room is not the sandbox's).
+    const number = (await eventually(() => onSecond.of('attendee')[0], 'the attendee message')).number
     const id = playground.room.rows().find((row) => row.number === number)!.id
 
     teacher.sendJson({ type: 'watchAttendee', attendee: id })

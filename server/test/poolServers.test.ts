@@ -23,7 +23,7 @@ afterAll(async () => {
 })
 
 const url = (valkey: EmbeddedValkey, db = '') => `redis://:${valkey.password}@127.0.0.1:${valkey.port}${db}`
-const numberOf = (client: TestClient) => eventually(() => client.of('attendee')[0]?.number, 'the attendee message')
+const numberOf = (client: TestClient) => eventually(() => client.of('welcome')[0]?.sandbox, 'the welcome')
 
 describe('VALKEY_URL with two servers', () => {
   it('lends sandboxes from both, keeps the bookkeeping on the first, and a new process finds every sandbox again', async () => {

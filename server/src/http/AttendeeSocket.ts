@@ -98,6 +98,7 @@ export class AttendeeSocket {
       fresh: lease.fresh && hello.token !== null,
       resumed: lease.resumed,
       server: info,
+      sandbox: number,
     })
     // After welcome: the room's first messages (the name's number, an announcement) follow it.
     this.#attendee = deps.room.join(lease, hello.name, {

@@ -21,7 +21,7 @@ export type FaultAttendee = {
   statuses: Stamped<ConnectionStatus>[]
   notices: Stamped<{ text: string; level: string }>[]
   progress: Stamped<MissionProgressMessage>[]
-  /** Its room number, from the server's `attendee` message (the sandbox number: server * 100000 + db). */
+  /** Its sandbox number from each welcome (server * 100000 + db): the same number after every reconnect means the same sandbox. */
   numbers: Stamped<number>[]
   /** The mission its page shows (sent again on every open). */
   mission: string | null
@@ -40,7 +40,7 @@ function fromAddress(address: string): SocketFactory {
 export async function startAttendee(port: number, name: string, from: string): Promise<FaultAttendee> {
   const attendee = connectAttendee(port, name, from)
   await eventually(() => (attendee.connection.status.state === 'open' ? true : undefined), `${name} welcomed`, 30_000)
-  await eventually(() => (attendee.numbers.length > 0 ? true : undefined), `${name}'s room number`, 10_000)
+  await eventually(() => (attendee.numbers.length > 0 ? true : undefined), `${name}'s sandbox number`, 10_000)
   return attendee
 }
 
@@ -55,16 +55,16 @@ export function connectAttendee(port: number, name: string, from: string): Fault
   const attendee: FaultAttendee = { name, from, connection, statuses: [], notices: [], progress: [], numbers: [], mission: null }
   connection.on('status', (status) => {
     attendee.statuses.push({ at: Date.now(), value: status })
+    if (status.state === 'open' && status.sandbox !== undefined) attendee.numbers.push({ at: Date.now(), value: status.sandbox })
     if (status.state === 'open' && attendee.mission !== null) connection.mission({ type: 'missionOpen', id: attendee.mission })
   })
   connection.on('notice', (text, level) => attendee.notices.push({ at: Date.now(), value: { text, level } }))
   connection.on('missions', (message) => attendee.progress.push({ at: Date.now(), value: message }))
-  connection.on('attendee', (number) => attendee.numbers.push({ at: Date.now(), value: number }))
   connection.start()
   return attendee
 }
 
-/** The sandbox number the server last gave it. */
+/** The sandbox number the last welcome named. */
 export const numberOf = (attendee: FaultAttendee): number => attendee.numbers.at(-1)!.value
 
 /** A command's replies within `ms`, or a failure (a connection's commands wait while it is down). */

@@ -23,8 +23,8 @@ let control: ControlServer
 let a: Playground
 let b: Playground
 
-/** The sandbox number of a welcomed client (its room row's number). */
-const numberOf = (client: TestClient) => eventually(() => client.of('attendee')[0]?.number, 'the attendee message')
+/** The sandbox number, across the pool, the welcome names. */
+const numberOf = (client: TestClient) => eventually(() => client.of('welcome')[0]?.sandbox, 'the welcome')
 
 /** The playground side of a client's sockets has closed (its release, if any, is under way or done). */
 async function closedOn(playground: Playground, ...clients: TestClient[]): Promise<void> {
