@@ -38,12 +38,17 @@ const PATTERNS: { template: RegExp; pattern: string; ids: string[] }[] = [
     ids: ['delete-key', 'delete-field', 'attendee-reset'].flatMap((id) => [`${id}-confirm`, `${id}-yes`, `${id}-no`]),
   },
   { template: /^sort-\$\{column\}$/, pattern: '`sort-<column>`', ids: ['sort-name', 'sort-value', 'sort-ttl'] },
-  { template: /^value-mode-\$\{each\}$/, pattern: '`value-mode-<mode>`', ids: ['value-mode-text', 'value-mode-json', 'value-mode-hex'] },
+  {
+    template: /^value-mode-\$\{each\}$/,
+    pattern: '`value-mode-<mode>`',
+    ids: ['value-mode-text', 'value-mode-json', 'value-mode-java', 'value-mode-hex'],
+  },
   {
     template: /^item-\$\{COLUMNS\[kind\]\[column \+ 1\]!\.replace\(' ', '-'\)\}$/,
     pattern: '`item-<column>`',
     ids: ['item-element', 'item-member', 'item-score', 'item-fields'],
   },
+  { template: /^devtools-\$\{tool\}$/, pattern: '`devtools-<tool>`', ids: ['devtools-search', 'devtools-server'] },
 ]
 
 /** The ids in the doc's table: the first cell of each row. */
