@@ -80,6 +80,7 @@ describe('views of the grid', () => {
   it('stops the clock of someone away, counts connected apart from seen, and puts help first', () => {
     expect(secondsOnStep(row('07', { stepSince: 1_000, awayAt: 4_000, connected: 0 }), 60_000)).toBe(3)
     expect(roomCounts([...rows, row('08', { help: 1 })])).toEqual({ connected: 3, seen: 4, help: 1 })
+    expect(roomCounts([...rows, row('08', { help: 1, connected: 0 })])).toEqual({ connected: 2, seen: 4, help: 0 })
     const helped = [...rows, row('08', { name: 'Hal', help: 7_000 }), row('09', { name: 'Ida', help: 2_000 })]
     expect(visibleRows(helped, 'stuck', 'all', 0).map((each) => each.id)).toEqual(['09', '08', '02', '03', '01'])
   })

@@ -66,7 +66,8 @@ export function roomCounts(rows: Iterable<AttendeeRow>): { connected: number; se
   for (const row of rows) {
     seen++
     if (row.connected > 0) connected++
-    if (row.help !== null) help++
+    // A flag of someone away waits for them (their row still shows it); the header counts who can be helped now.
+    if (row.help !== null && row.connected > 0) help++
   }
   return { connected, seen, help }
 }

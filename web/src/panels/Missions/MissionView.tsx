@@ -62,7 +62,7 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
         </a>
         <h2>{doc.title}</h2>
         <p className="muted">About {doc.minutes} minutes</p>
-        <ProgressBar done={doc.steps.filter((step) => done.has(step.id)).length} total={doc.steps.length} />
+        <ProgressBar done={stepIds.filter((id) => done.has(id)).length} total={stepIds.length} />
         <button type="button" className="reset-button" data-testid="mission-reset" data-keeps-focus disabled={!runnable} onClick={onReset}>
           Reset mission
         </button>
@@ -112,7 +112,9 @@ export function MissionView({ doc, list, progress, focusedStep, run, onSetup, on
         <section className="mission-complete" data-testid="mission-complete" role="status">
           <h3>Mission complete</h3>
           <p>
-            All {doc.steps.length} steps of “{doc.title}” are done.{' '}
+            {stepIds.length === doc.steps.length
+              ? `All ${doc.steps.length} steps of “${doc.title}” are done.`
+              : `All ${stepIds.length} steps of “${doc.title}” this server can run are done.`}{' '}
             {next ? (
               <>
                 Next:{' '}

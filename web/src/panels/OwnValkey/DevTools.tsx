@@ -35,7 +35,7 @@ export function DevTools({ onOpenKey }: { onOpenKey: (key: string) => void }) {
       >
         Server
       </button>
-      {/* Both stay mounted once opened: a running search goes on while the server view is looked at. */}
+      {/* The search stays mounted (hidden when closed), so a running search goes on while the server view is looked at; the server view is read again each time it opens. */}
       <DevToolsDrawer tool="search" open={open} onClose={() => setOpen(null)}>
         <KeySearchPanel onOpenKey={onOpenKey} />
       </DevToolsDrawer>
