@@ -28,7 +28,9 @@ async function openOnServer(port: number): Promise<{ connection: ProxyConnection
   const connection = new ProxyConnection({ url: `ws://127.0.0.1:${port}/ws`, WebSocket, tokens: memoryStore(), names: memoryStore() })
   const number = new Promise<number>((resolve) => {
     const stop = connection.on('status', (status) => {
-      if (status.state === 'open' && status.sandbox !== undefined) (stop(), resolve(status.sandbox))
+      if (status.state !== 'open' || status.sandbox === undefined) return
+      stop()
+      resolve(status.sandbox)
     })
   })
   connection.start()
