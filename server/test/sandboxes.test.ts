@@ -252,13 +252,17 @@ describe('a flood of sockets from one address', () => {
   afterAll(() => playground?.close())
 
   it('1,000 sockets from one address take at most 250 sandboxes; another visitor gets one at once, and closing them frees them all', async () => {
-    const sockets = await Promise.all(
+    // A flood's own connections may be reset before they open (1,000 handshakes at once on a busy
+    // machine): those are simply not admitted. What must hold is the cap, the other visitor, and the release.
+    const opened = await Promise.all(
       Array.from({ length: 1000 }, async () => {
-        const client = await TestClient.open(playground.port, { from: '127.0.0.6' })
-        client.sendJson({ type: 'hello', v: 1, token: null })
+        const client = await TestClient.open(playground.port, { from: '127.0.0.6' }).catch(() => null)
+        client?.sendJson({ type: 'hello', v: 1, token: null })
         return client
       })
     )
+    const sockets = opened.filter((client): client is TestClient => client !== null)
+    expect(sockets.length).toBeGreaterThan(250)
     await eventually(
       () => (sockets.every((client) => client.welcome !== null || client.closeCode !== null) ? true : undefined),
       'every socket answered',
