@@ -13,11 +13,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { chromium } from '@playwright/test'
 import { summarize, type Summary } from './stats.ts'
-import { taskFigures, type TaskFigures } from './traceTasks.ts'
+import { TRACE_CATEGORIES, taskFigures, WINDOW_END, WINDOW_START, type TaskFigures } from './traceTasks.ts'
 
 export type PageFigures = {
+  /** Rows in the grid (the whole room), and how many of them were rendered (the ones near the view). */
   rows: number
-  /** Rows showing all of the mission's steps done when the run was over. */
+  rowsRendered: number
+  /** Rendered rows showing all of the mission's steps done when the run was over. */
   rowsAllDone: number
   frameGapMs: Summary & { max: number }
   /** Frame gaps of 50 ms or more. */
@@ -67,26 +69,31 @@ export async function measureInstructorPage(
     await page.goto(`${baseUrl}#/teach?key=${key}`, { timeout: 90_000 })
     // A page in the background gets no animation frames.
     await page.bringToFront()
-    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="attendee-row"]').length >= count, rows, {
-      timeout: 20_000,
-    })
-    // A Chromium trace of the run, for each task's CPU time; kept where BENCH_TRACE=file.json says, else deleted.
-    // Started before the counting starts and stopped after it ends: starting and stopping a trace stalls the page.
-    const tracePath = process.env.BENCH_TRACE ?? path.join(os.tmpdir(), `instructor-page-${process.pid}.json`)
-    await browser.startTracing(page, { path: tracePath, screenshots: false })
-    // Its stall reaches the observer a little later: let it land before the counting starts.
-    await page.waitForTimeout(1000)
-    await page.evaluate(() => {
-      window.benchFrames = []
-      window.benchLongTasks = []
-    })
+    // The grid renders only the rows near its view: its scroll box counts them all.
+    await page.waitForFunction(
+      (count) => Number(document.querySelector('[data-testid="grid-scroll"]')?.getAttribute('data-rows-total') ?? 0) >= count,
+      rows,
+      { timeout: 20_000 }
+    )
     // The renderer's own accounting of its main thread: what the page cost, apart from waiting for a core.
+    // Enabled before the counting starts, which then sees only a read at each end (no protocol traffic between).
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Performance.enable')
     const metric = async () => {
       const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
       return (name: string) => metrics.find((each) => each.name === name)?.value ?? 0
     }
+    // A Chromium trace of the run, for each task's CPU time; kept where BENCH_TRACE=file.json says, else deleted.
+    // Started before the counting starts and stopped after it ends: starting and stopping a trace stalls the page.
+    const tracePath = process.env.BENCH_TRACE ?? path.join(os.tmpdir(), `instructor-page-${process.pid}.json`)
+    await browser.startTracing(page, { path: tracePath, screenshots: false, categories: TRACE_CATEGORIES })
+    // Its stall reaches the observer a little later: let it land before the counting starts.
+    await page.waitForTimeout(1000)
+    await page.evaluate((mark) => {
+      window.benchFrames = []
+      window.benchLongTasks = []
+      console.timeStamp(mark)
+    }, WINDOW_START)
     const start = await metric()
     const startedAt = performance.now()
     await during()
@@ -101,20 +108,27 @@ export async function measureInstructorPage(
     }
     // The last rows are at most a flush away.
     await page.waitForTimeout(500)
-    const { frames, longTasks, shown, allDone } = await page.evaluate((total) => {
-      const rowsNow = Array.from(document.querySelectorAll('[data-testid="attendee-row"]'))
-      return {
-        frames: window.benchFrames,
-        longTasks: window.benchLongTasks,
-        shown: rowsNow.length,
-        allDone: rowsNow.filter((row) => row.getAttribute('data-done') === String(total)).length,
-      }
-    }, steps)
+    const { frames, longTasks, shown, rendered, allDone } = await page.evaluate(
+      ({ total, mark }) => {
+        console.timeStamp(mark)
+        const grid = document.querySelector('[data-testid="grid-scroll"]')
+        const rowsNow = Array.from(document.querySelectorAll('[data-testid="attendee-row"]'))
+        return {
+          frames: window.benchFrames,
+          longTasks: window.benchLongTasks,
+          shown: Number(grid?.getAttribute('data-rows-total') ?? 0),
+          rendered: rowsNow.length,
+          allDone: rowsNow.filter((row) => row.getAttribute('data-done') === String(total)).length,
+        }
+      },
+      { total: steps, mark: WINDOW_END }
+    )
     await browser.stopTracing()
     const traceTasks = await taskFigures(tracePath).catch(() => null)
     if (!process.env.BENCH_TRACE) rmSync(tracePath, { force: true })
     return {
       rows: shown,
+      rowsRendered: rendered,
       rowsAllDone: allDone,
       frameGapMs: { ...summarize(frames), max: Math.max(0, ...frames) },
       stutters: frames.filter((gap) => gap >= 50).length,

@@ -138,7 +138,7 @@ export function printInstructorPage(results: InstructorPageResults): void {
     `  frame gap         p50 ${ms(page.frameGapMs.p50)}  p99 ${ms(page.frameGapMs.p99)}  max ${ms(page.frameGapMs.max)}; ${page.stutters} gaps ≥ 50 ms`
   )
   console.log(
-    `  main thread       busy ${page.mainThread.busy} % (script ${page.mainThread.script} %, layout ${page.mainThread.layout} %, style ${page.mainThread.style} %); ${page.rows} rows in the grid`
+    `  main thread       busy ${page.mainThread.busy} % (script ${page.mainThread.script} %, layout ${page.mainThread.layout} %, style ${page.mainThread.style} %); ${page.rows} rows in the grid, ${page.rowsRendered} rendered`
   )
   console.log(
     `  machine           load average ${results.loadAverage.before} before, ${results.loadAverage.after} after (${os.cpus().length} cores)`

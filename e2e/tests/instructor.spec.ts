@@ -229,6 +229,24 @@ test('a room of 40 at 1440x900: compact rows, the name search, and a watch pane 
     await teacher.open()
     await expect(teacher.rows).toHaveCount(40)
     await expect(teacher.root.locator('[data-testid="attendee-row"][data-mission="cantina-sessions"]')).toHaveCount(40)
+    const grid = teacher.root.getByTestId('grid-scroll')
+    await expect(grid).toHaveAttribute('data-rows-total', '40')
+    await expect(grid).toHaveAttribute('aria-rowcount', '41')
+
+    // A grid too short for the room renders only the rows near its view; scrolling brings the rest, and so does the search.
+    await teacher.page.setViewportSize({ width: 1440, height: 500 })
+    await expect.poll(async () => Number(await grid.getAttribute('data-rows-rendered'))).toBeLessThan(40)
+    const last = grid.locator('[data-testid="attendee-row"][aria-rowindex="41"]')
+    await expect(last).toHaveCount(0)
+    const rendered = await teacher.rows.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))
+    const away = names.find((name) => !rendered.includes(name))!
+    await expect(await teacher.reveal(away)).toBeInViewport({ ratio: 1 })
+    await teacher.root.getByTestId('room-search').fill('')
+    await grid.evaluate((element) => element.scrollTo({ top: element.scrollHeight }))
+    await expect(last).toBeInViewport({ ratio: 1 })
+    await teacher.page.setViewportSize({ width: 1440, height: 900 })
+    await grid.evaluate((element) => element.scrollTo({ top: 0 }))
+    await expect(grid).toHaveAttribute('data-rows-rendered', '40')
 
     // Stuck on errors: every fourth attendee sends wrong commands (more errors than the rule, so the reason is long).
     await teacher.setStuckRules(3600, 2)
@@ -243,7 +261,6 @@ test('a room of 40 at 1440x900: compact rows, the name search, and a watch pane 
     // 40 rows fit on the screen, whole, without scrolling anything.
     await teacher.page.screenshot({ path: test.info().outputPath('room-1440.png') })
     expect(await teacher.rowsFullyInView()).toBeGreaterThanOrEqual(40)
-    const grid = teacher.root.getByTestId('grid-scroll')
     expect(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true)
     expect(await teacher.unreadableCells()).toEqual([])
 

@@ -5,11 +5,14 @@
  * frame: a busy room sends several messages between two frames (rows, rules, the room again after
  * a reconnect), and one render for all of them keeps each frame's work small. A hidden tab gets no
  * frames, so a timer publishes too (whichever comes first). The render is a transition, so React
- * can slice it and keep the page responsive while it runs.
+ * can slice it and keep the page responsive while it runs. A change of many rows at once is applied
+ * in parts a frame apart (roomChunks.ts), so no one frame lays out every rendered row.
  */
 import { startTransition, useEffect, useState } from 'react'
 import { InstructorConnection, type InstructorStatus } from '../../../../common/connection/InstructorConnection.ts'
 import { browserWebSocket, socketUrl } from '../../connection/browserSocket.ts'
+import type { InstructorServerMessage } from '../../../../common/protocol/index.ts'
+import { ROWS_PER_FRAME, rowsChanged, splitRoomChange } from './roomChunks.ts'
 import { initialRoom, reduceRoom, type RoomState } from './roomStore.ts'
 
 /** The longest a folded message waits for a frame before it is published anyway (hidden tab). */
@@ -28,12 +31,29 @@ export function useInstructorSocket(key: string | null): {
     if (key === null) return
     const created = new InstructorConnection({ url: socketUrl(window.location), WebSocket: browserWebSocket, key })
     let folded: RoomState = initialRoom
+    // Messages (or parts of a big one) not applied yet, in order, with the page time they arrived.
+    const pending: { message: InstructorServerMessage; at: number }[] = []
     let frame: number | null = null
     let timer: ReturnType<typeof setTimeout> | null = null
-    const publish = () => {
+    const schedule = () => {
+      if (frame === null) frame = requestAnimationFrame(() => publish(false))
+      timer ??= setTimeout(() => publish(true), PUBLISH_WITHIN_MS)
+    }
+    // A frame applies what is pending up to ROWS_PER_FRAME rows (at least one part); the timer, which
+    // runs when no frame came (a hidden tab draws none), applies it all.
+    const publish = (all: boolean) => {
       if (frame !== null) cancelAnimationFrame(frame)
       if (timer !== null) clearTimeout(timer)
       frame = timer = null
+      const before = folded
+      let rows = 0
+      while (pending.length > 0 && (all || rows === 0 || rows + rowsChanged(pending[0]!.message) <= ROWS_PER_FRAME)) {
+        const { message, at } = pending.shift()!
+        rows += rowsChanged(message)
+        folded = reduceRoom(folded, message, at)
+      }
+      if (pending.length > 0) schedule()
+      if (folded === before) return
       // A transition: React renders the changed rows in slices and yields between them, so a
       // burst of a hundred changed rows never holds the main thread in one long task.
       const published = folded
@@ -43,11 +63,9 @@ export function useInstructorSocket(key: string | null): {
     const removers = [
       created.on('status', setStatus),
       created.on('room', (message) => {
-        const next = reduceRoom(folded, message, Date.now())
-        if (next === folded) return
-        folded = next
-        if (frame === null) frame = requestAnimationFrame(publish)
-        timer ??= setTimeout(publish, PUBLISH_WITHIN_MS)
+        const at = Date.now()
+        for (const part of splitRoomChange(message)) pending.push({ message: part, at })
+        schedule()
       }),
     ]
     created.start()
