@@ -29,12 +29,16 @@ export function markPrompt(): void {
   performance.mark(PROMPT_MARK)
 }
 
-/** The terminal drew something (its first prompt, connected or not). */
+/**
+ * The terminal parsed its first write (its first prompt, connected or not). xterm.js paints it in
+ * the next animation frame; what waits for afterFirstDraw starts in a task after that frame, so
+ * it does not hold the prompt's pixels back.
+ */
 export function markDrawn(): void {
-  drawn()
+  requestAnimationFrame(() => setTimeout(drawn, 0))
 }
 
-/** Resolves once the terminal has drawn for the first time. */
+/** Resolves once the terminal has drawn for the first time (see markDrawn). */
 export function afterFirstDraw(): Promise<void> {
   return firstDraw
 }
