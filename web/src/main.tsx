@@ -1,6 +1,7 @@
 /**
  * @module The page's first script, kept small: it starts the playground's connection, then loads
- * the app (React, xterm.js and the panels, a separate chunk the page already preloads). The
+ * the app (React, xterm.js and the terminal, a separate chunk the page already preloads; the other
+ * panels follow the first prompt, see useLaterPanels.ts). The
  * WebSocket handshake and the sandbox's welcome so run while the app's code loads and evaluates
  * (evaluation waits for the socket to open: see earlyConnection.ts).
  */
