@@ -7,7 +7,7 @@
  *
  * Beside the figures, where the time goes, as medians of the same loads: the page's HTML, its
  * scripts, the WebSocket (created, open, the server's welcome), React's first mount, xterm.js's
- * terminal, the command docs (hints, Tab, help). Skipped (null) without Chromium (CHROMIUM_PATH).
+ * terminal, the command docs (hints, Tab, help), the inspector (loaded after the prompt). Skipped (null) without Chromium (CHROMIUM_PATH).
  */
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from '@playwright/test'
@@ -43,6 +43,8 @@ const OBSERVE = `
   new MutationObserver(() => {
     if (document.getElementById('root')?.children.length) stage('React mounted')
     if (document.querySelector('.xterm-screen')) stage('xterm open')
+    // The lesson and the inspector load after the prompt (web/src/useLaterPanels.ts).
+    if (document.querySelector('[data-testid="inspector"] > *')) stage('inspector mounted')
   }).observe(document, { childList: true, subtree: true })
   document.addEventListener('DOMContentLoaded', () => stage('DOMContentLoaded'))
   const helpPoll = setInterval(() => {
@@ -112,20 +114,28 @@ async function loadOnce(browser: Browser, url: string): Promise<Load> {
     const page = await context.newPage()
     await page.addInitScript({ content: OBSERVE })
     await page.goto(url)
-    await page.waitForFunction(() => 'PING answered' in (window as unknown as { benchStages: object }).benchStages, null, {
-      timeout: 30_000,
-    })
+    await page.waitForFunction(
+      () => {
+        const stages = (window as unknown as { benchStages: object }).benchStages
+        return 'PING answered' in stages && 'inspector mounted' in stages
+      },
+      null,
+      {
+        timeout: 30_000,
+      }
+    )
     return await page.evaluate(() => {
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
-      const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) =>
-        entry.name.endsWith('.js')
+      const prompt = performance.getEntriesByName('playground:prompt')[0]!.startTime
+      // The scripts the prompt waited for (not the later panels' chunk).
+      const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+        (entry) => entry.name.endsWith('.js') && entry.startTime < prompt
       )
       const stages: Record<string, number> = {
         ...(window as unknown as { benchStages: Record<string, number> }).benchStages,
         'HTML received': navigation.responseEnd,
         'scripts received': Math.max(0, ...scripts.map((entry) => entry.responseEnd)),
       }
-      const prompt = performance.getEntriesByName('playground:prompt')[0]!.startTime
       return { prompt, stages: { ...stages, prompt } }
     })
   } finally {

@@ -57,11 +57,16 @@ export type ProxyConnectionOptions = {
   tokens: TokenStore
   names: NameStore
   /**
-   * Keep received messages (all but the welcome) until release(): for a connection started before
-   * the page's panels exist, so none of them misses what the server sends on connect.
+   * Keep received messages until release(): for a connection started before the page's panels
+   * exist, so none of them misses what the server sends on connect. The welcome passes, and so do
+   * the replies to commands: the one waiting for them is this connection's own pipeline, so a
+   * command typed before the last panels listen is answered at once.
    */
   holdMessages?: boolean
 }
+
+/** What a holding connection passes on at once (holdMessages). */
+const PASS_WHILE_HOLDING: ReadonlySet<ServerMessage['type']> = new Set(['welcome', 'pong', 'reply', 'replies'])
 
 export class ProxyConnection implements Transport {
   readonly #events = new Emitter<Listeners>()
@@ -154,7 +159,7 @@ export class ProxyConnection implements Transport {
   }
 
   #receive(message: ServerMessage): void {
-    if (this.#held && message.type !== 'welcome' && message.type !== 'pong') {
+    if (this.#held && !PASS_WHILE_HOLDING.has(message.type)) {
       this.#held.push(message)
       return
     }

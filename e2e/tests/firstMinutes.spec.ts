@@ -130,3 +130,24 @@ test('the inspector shows what the lesson talks about: Run opens the step key, a
   await mission.step('expire').getByTestId('run-block').click()
   await expect.poll(() => inspector.keyTtl()).toBeGreaterThan(3590)
 })
+
+test('the lesson and the inspector, loaded after the first prompt, miss nothing: after a reload a done step is done and its key is listed', async ({
+  page,
+  terminal,
+  inspector,
+  mission,
+}) => {
+  await terminal.open('/#/missions/cantina-sessions')
+  await mission.step('open-tab').getByTestId('run-block').click()
+  await terminal.settle()
+  await expect(mission.step('open-tab')).toHaveAttribute('data-done', 'true')
+  await expect(inspector.field('username')).toContainText('hsolo')
+
+  await page.reload()
+  // A command typed at the first prompt is answered whether or not the later panels are there yet.
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByName('playground:prompt').length)).toBe(1)
+  expect(await page.evaluate(() => window.valkeyPlayground.terminal!.run('HGET session:han_solo username'))).toBe('"hsolo"')
+  await expect(mission.step('open-tab')).toHaveAttribute('data-done', 'true')
+  await expect.poll(() => mission.progress()).toEqual({ done: 1, total: 8 })
+  await expect.poll(() => inspector.keyNames()).toContain('session:han_solo')
+})

@@ -6,13 +6,11 @@
  * scrolling column on phones). The boundaries between them can be dragged, and are remembered.
  * Until the terminal's is dragged, the terminal is as tall as the lessons' longest reply needs.
  */
-import { useEffect, useRef, useState, type CSSProperties } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties } from 'react'
 import { ConnectionProvider, useConnectionStatus } from './connection/ConnectionContext.tsx'
 import { ConnectionBadge } from './panels/Header/ConnectionBadge.tsx'
 import { LessonToggle, useLessonsHidden } from './panels/Header/LessonToggle.tsx'
 import { InspectorBridge } from './panels/Inspector/InspectorBridge.ts'
-import { InspectorPanel } from './panels/Inspector/InspectorPanel.tsx'
-import { MissionsPanel } from './panels/Missions/MissionsPanel.tsx'
 import { TerminalBridge } from './panels/Terminal/TerminalBridge.ts'
 import { TerminalPanel } from './panels/Terminal/TerminalPanel.tsx'
 import { STACKED_QUERY, WIDE_QUERY } from './shared/layoutQueries.ts'
@@ -26,11 +24,13 @@ import { AnnouncementBar } from './panels/Room/AnnouncementBar.tsx'
 import { AttendeeName } from './panels/Room/AttendeeName.tsx'
 import { HelpButton } from './panels/Room/HelpButton.tsx'
 import { WatchedBadge } from './panels/Room/WatchedBadge.tsx'
-import { InstructorPage } from './panels/Instructor/InstructorPage.tsx'
 import { isTeachRoute } from './panels/Instructor/instructorKey.ts'
-import { OwnValkeyTools } from './panels/OwnValkey/OwnValkeyTools.tsx'
 import { useOwnValkeyState } from './panels/OwnValkey/useOwnValkeyState.ts'
 import type { InspectInfo, ServerInfo } from '../../common/protocol/index.ts'
+import { useLaterPanels, type LaterPanelsState } from './useLaterPanels.ts'
+
+// The instructor's page is a chunk of its own: the playground's first prompt does not wait for it.
+const InstructorPage = lazy(() => import('./panels/Instructor/InstructorPage.tsx').then((page) => ({ default: page.InstructorPage })))
 
 /** The handle between the terminal and the inspector (0.75rem), which their shares do not include. */
 const HANDLE_PX = 12
@@ -45,18 +45,28 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash)
   }, [])
   // Separate pages: the instructor's never opens a sandbox, the playground never a room.
-  return teach ? <InstructorPage /> : <Playground />
+  return teach ? (
+    <Suspense fallback={null}>
+      <InstructorPage />
+    </Suspense>
+  ) : (
+    <Playground />
+  )
 }
 
 function Playground() {
+  // The terminal first; the other panels once it has drawn. The connection holds what the server
+  // sends until they listen (or could not be loaded: the terminal must not wait for them).
+  const later = useLaterPanels()
   return (
-    <ConnectionProvider>
-      <PlaygroundLayout />
+    <ConnectionProvider release={later.panels !== null || later.failed}>
+      <PlaygroundLayout later={later} />
     </ConnectionProvider>
   )
 }
 
-function PlaygroundLayout() {
+function PlaygroundLayout({ later }: { later: LaterPanelsState }) {
+  const panels = later.panels
   const status = useConnectionStatus()
   const [bridge] = useState(() => new TerminalBridge())
   const [inspectorBridge] = useState(() => new InspectorBridge())
@@ -112,8 +122,9 @@ function PlaygroundLayout() {
         </h1>
         <div className="header-tools">
           {inspecting ? (
-            inspected && (
-              <OwnValkeyTools
+            inspected &&
+            panels && (
+              <panels.OwnValkeyTools
                 state={ownValkeyState}
                 server={inspected}
                 db={db ?? inspected.inspect.db}
@@ -143,7 +154,7 @@ function PlaygroundLayout() {
             hidden={lessonsHidden}
             onClick={reveal.onLessonClick}
           >
-            <MissionsPanel bridge={bridge} inspector={inspectorBridge} />
+            {panels ? <panels.MissionsPanel bridge={bridge} inspector={inspectorBridge} /> : <LaterPanel failed={later.failed} />}
           </section>
         )}
         {!lessonsHidden && !stacked && (
@@ -177,16 +188,30 @@ function PlaygroundLayout() {
           />
         )}
         <section className="panel inspector-panel" data-testid="inspector" aria-label="Inspector">
-          <InspectorPanel
-            bridge={bridge}
-            lessonBridge={inspectorBridge}
-            fieldTtl={fieldTtl}
-            readOnly={inspected?.inspect.readOnly ?? false}
-            db={inspecting ? db : null}
-          />
+          {panels ? (
+            <panels.InspectorPanel
+              bridge={bridge}
+              lessonBridge={inspectorBridge}
+              fieldTtl={fieldTtl}
+              readOnly={inspected?.inspect.readOnly ?? false}
+              db={inspecting ? db : null}
+            />
+          ) : (
+            <LaterPanel failed={later.failed} />
+          )}
         </section>
       </main>
     </div>
+  )
+}
+
+/** A later panel's place while it loads (empty: a frame or two), or why it is missing. */
+function LaterPanel({ failed }: { failed: boolean }) {
+  if (!failed) return null
+  return (
+    <p className="later-panel-error" role="alert">
+      This panel could not be loaded. The terminal works; reload the page to get the lesson and the inspector back.
+    </p>
   )
 }
 

@@ -1,7 +1,9 @@
 /**
  * @module The page's first script, kept small: it starts the playground's connection, then loads
- * the app (React, xterm.js and the panels, a separate chunk the page already preloads). The
- * WebSocket handshake and the sandbox's welcome so run while the app's code loads and evaluates.
+ * the app (React, xterm.js and the terminal, a separate chunk the page already preloads; the other
+ * panels follow the first prompt, see useLaterPanels.ts). The
+ * WebSocket handshake and the sandbox's welcome so run while the app's code loads and evaluates
+ * (evaluation waits for the socket to open: see earlyConnection.ts).
  */
 // The base stylesheet first, so each panel's own stylesheet (imported by the panel) comes after it.
 import './styles.css'
@@ -13,9 +15,11 @@ import { prefetchCommandDocs } from './panels/Terminal/commandDocsPrefetch.ts'
 
 applyNamePreset(window.location.search, localNameStore)
 // The instructor's page never opens a sandbox.
+let helloSent: Promise<void> = Promise.resolve()
 if (!isTeachRoute(window.location.hash)) {
-  startEarlyConnection()
+  helloSent = startEarlyConnection()
   prefetchCommandDocs()
 }
 
-void import('./appRoot.tsx').then(({ mountApp }) => mountApp(document.getElementById('root')!))
+// The app's chunk downloads meanwhile (modulepreload); it is evaluated once the hello is out.
+void helloSent.then(() => import('./appRoot.tsx')).then(({ mountApp }) => mountApp(document.getElementById('root')!))

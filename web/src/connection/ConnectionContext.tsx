@@ -10,8 +10,17 @@ import { useProxySocket } from './useProxySocket.ts'
 const ConnectionContext = createContext<ProxyConnection | null>(null)
 const StatusContext = createContext<ConnectionStatus>({ state: 'connecting', attempt: 0 })
 
-export function ConnectionProvider({ children }: { children: ReactNode }) {
-  const { connection, status } = useProxySocket()
+type ProviderProps = {
+  /**
+   * True once every panel that listens from the start is mounted: what the connection held
+   * until then (the inspector's snapshot, the mission's progress…) is passed on to them.
+   */
+  release: boolean
+  children: ReactNode
+}
+
+export function ConnectionProvider({ release, children }: ProviderProps) {
+  const { connection, status } = useProxySocket(release)
   // Two contexts: a status change re-renders what reads the status, not every user of the connection.
   return (
     <ConnectionContext value={connection}>

@@ -18,7 +18,7 @@ import { readLines } from './readLines.ts'
 import { connectReplToProxy } from './connectReplToProxy.ts'
 import { mirrorScreen } from './screenMirror.ts'
 import { loadCommandHelp } from './loadCommandHelp.ts'
-import { markPrompt } from './promptMark.ts'
+import { markDrawn, markPrompt } from './promptMark.ts'
 import { plainReply, ReplyTracker, type ReplyState } from './replyTracker.ts'
 import type { TerminalBridge } from './TerminalBridge.ts'
 
@@ -77,6 +77,7 @@ export function TerminalPanel({ bridge, onDb }: TerminalPanelProps) {
       terminal.write(byteArray(bytes), () => {
         drawn()
         if (repl.promptReady) markPrompt()
+        markDrawn()
       })
       mirror.wrote(bytes)
     }

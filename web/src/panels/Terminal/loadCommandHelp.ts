@@ -12,6 +12,7 @@ import { createCommandHelp } from '../../../../common/cli/commandHelp.ts'
 import type { Repl } from '../../../../common/cli/Repl.ts'
 import type { ConnectionStatus, ProxyConnection } from '../../../../common/connection/ProxyConnection.ts'
 import { COMMAND_DOCS_URL, takePrefetchedCommandDocs } from './commandDocsPrefetch.ts'
+import { afterFirstDraw } from './promptMark.ts'
 
 export function loadCommandHelp(repl: Repl, connection: ProxyConnection, url = COMMAND_DOCS_URL): () => void {
   let loadedFor: string | null = null
@@ -37,6 +38,14 @@ export function loadCommandHelp(repl: Repl, connection: ProxyConnection, url = C
     void load()
   }
   const remove = connection.on('status', onStatus)
-  void load()
-  return remove
+  // Read once the first prompt is drawn: parsing the docs and redrawing with hints is not what the
+  // attendee waits for first. (The request itself went out as the page started.)
+  let removed = false
+  void afterFirstDraw().then(() => {
+    if (!removed && !loading && loadedFor === null) void load()
+  })
+  return () => {
+    removed = true
+    remove()
+  }
 }
