@@ -79,8 +79,8 @@ test('the room live: names, progress, stuck, watch, broadcast and reset of one s
   await teacher.root.getByTestId('grid-filter').selectOption('all')
   await expect(teacher.root.getByTestId('attendee-row')).toHaveCount(3)
   // Her last error is the step's most common one.
-  await expect(teacher.root.locator('[data-testid="step-bar"][data-step="open-tab"] [data-testid="step-common-error"]')).toHaveText(
-    "1 attendee: ERR wrong number of arguments for 'hset' command"
+  await expect(teacher.root.locator('[data-testid="step-common-error"][data-step="open-tab"]')).toHaveText(
+    "1. 1 attendee: ERR wrong number of arguments for 'hset' command"
   )
   // An out-of-range rule says why Apply is off.
   await teacher.root.getByTestId('stuck-seconds').fill('2')

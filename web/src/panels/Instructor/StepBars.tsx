@@ -28,28 +28,51 @@ export function StepBars({ rows, missions, mission, onMission }: Props) {
       data-shown={rows.length}
       aria-label="Steps done by the room"
     >
-      <div className="grid-tools">
-        <label>
-          Room mission{' '}
-          <select value={summary?.id ?? ''} data-testid="room-mission" onChange={(event) => onMission(event.target.value)}>
-            {summary === null && <option value="">(none open yet)</option>}
-            {missions.map((each) => (
-              <option key={each.id} value={each.id}>
-                {each.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        {summary && (
-          <span className="muted" data-testid="step-bars-on-it">
-            {onIt} of the {rows.length} shown {onIt === 1 ? 'has' : 'have'} it open
-          </span>
+      <div className="step-bars-side">
+        <div className="grid-tools">
+          <label>
+            Room mission{' '}
+            <select value={summary?.id ?? ''} data-testid="room-mission" onChange={(event) => onMission(event.target.value)}>
+              {summary === null && <option value="">(none open yet)</option>}
+              {missions.map((each) => (
+                <option key={each.id} value={each.id}>
+                  {each.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          {summary && (
+            <span className="muted" data-testid="step-bars-on-it">
+              {onIt} of the {rows.length} shown {onIt === 1 ? 'has' : 'have'} it open
+            </span>
+          )}
+        </div>
+        {/* Beside the mission, not under each bar: the bars stay one line each, so the grid keeps its rows. */}
+        {summary && errors.some((error) => error !== null) && (
+          <ul className="step-errors" aria-label="Most common error per step">
+            {summary.steps.map((step, index) => {
+              const error = errors[index]
+              if (!error) return null
+              return (
+                <li
+                  key={step.id}
+                  className="step-error"
+                  data-testid="step-common-error"
+                  data-step={step.id}
+                  data-count={error.count}
+                  title={`The error reply most attendees on step ${index + 1} got last: ${error.text}`}
+                >
+                  <span className="step-error-step">{index + 1}.</span> {error.count} attendee{error.count === 1 ? '' : 's'}:{' '}
+                  <code>{error.text}</code>
+                </li>
+              )
+            })}
+          </ul>
         )}
       </div>
       {summary && (
         <ol>
           {summary.steps.map((step, index) => {
-            const error = errors[index]
             return (
               <li key={step.id} data-testid="step-bar" data-step={step.id} data-count={counts[index]}>
                 <span className="step-title" title={step.title}>
@@ -59,16 +82,6 @@ export function StepBars({ rows, missions, mission, onMission }: Props) {
                   <span style={{ width: `${rows.length === 0 ? 0 : (100 * counts[index]!) / rows.length}%` }} />
                 </span>
                 <span className="count">{counts[index]}</span>
-                {error && (
-                  <span
-                    className="step-error"
-                    data-testid="step-common-error"
-                    data-count={error.count}
-                    title={`The error reply most attendees on this step got last: ${error.text}`}
-                  >
-                    {error.count} attendee{error.count === 1 ? '' : 's'}: <code>{error.text}</code>
-                  </span>
-                )}
               </li>
             )
           })}

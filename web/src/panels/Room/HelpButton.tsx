@@ -29,7 +29,8 @@ export function HelpButton() {
       title={on ? 'Your instructor sees that you asked for help. Click if you no longer need it.' : 'Tell your instructor you need help'}
       onClick={() => connection.askHelp(!on)}
     >
-      <span aria-hidden="true">✋</span> {on ? 'Help asked · cancel' : 'I need help'}
+      {/* On phones only the hand shows, to keep the header on one line; screen readers read the words. */}
+      <span aria-hidden="true">✋</span> <span className="help-label">{on ? 'Help asked · cancel' : 'I need help'}</span>
     </button>
   )
 }
