@@ -122,7 +122,10 @@ export const GridRow = memo(function GridRow({
         <span role="cell" className="c-stuck">
           {row.help !== null && (
             <span className="help-flag" data-testid="help-flag">
-              <span aria-hidden="true">✋</span> needs help
+              <span className="help-icon" aria-hidden="true">
+                ?
+              </span>{' '}
+              needs help
               <button type="button" data-testid="help-clear" aria-label={`Lower ${name}'s help flag`} onClick={() => onClearHelp(row.id)}>
                 Done
               </button>

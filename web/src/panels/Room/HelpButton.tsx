@@ -29,8 +29,12 @@ export function HelpButton() {
       title={on ? 'Your instructor sees that you asked for help. Click if you no longer need it.' : 'Tell your instructor you need help'}
       onClick={() => connection.askHelp(!on)}
     >
-      {/* On phones only the hand shows, to keep the header on one line; screen readers read the words. */}
-      <span aria-hidden="true">✋</span> <span className="help-label">{on ? 'Help asked · cancel' : 'I need help'}</span>
+      {/* On phones only the mark shows, to keep the header on one line; screen readers read the words. A drawn
+          mark, not an emoji: machines without an emoji font would show an empty box. */}
+      <span className="help-icon" aria-hidden="true">
+        ?
+      </span>{' '}
+      <span className="help-label">{on ? 'Help asked · cancel' : 'I need help'}</span>
     </button>
   )
 }
