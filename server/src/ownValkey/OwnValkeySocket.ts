@@ -20,6 +20,7 @@ import type { ValkeyTarget } from '../config.ts'
 import { KeySearchRunner } from './KeySearchRunner.ts'
 import { OwnValkeyTerminal } from './OwnValkeyTerminal.ts'
 import { readServerView } from './serverView.ts'
+import { singleFlight } from './singleFlight.ts'
 import { parseKeyspace, withCurrent } from './keyspaceInfo.ts'
 import type { LiveState, LiveStatus } from './LiveState.ts'
 import { openTarget } from './targetConnection.ts'
@@ -64,6 +65,9 @@ export class OwnValkeySocket {
   #polling = false
   readonly #databasesTimer: NodeJS.Timeout
   #databasesSoon: NodeJS.Timeout | null = null
+  // Both read on request (and the counts on a timer and after changes): one read in flight at a time.
+  readonly #readDatabases = singleFlight(() => this.#readDatabasesOnce())
+  readonly #readServerView = singleFlight(() => this.#readServerViewOnce())
   readonly #stopLive: () => void
   /** Reply ids after which the inspector reads everything again (a flush). */
   readonly #resyncAfter = new Set<number>()
@@ -145,7 +149,11 @@ export class OwnValkeySocket {
     }
   }
 
-  async #sendServerView(): Promise<void> {
+  #sendServerView(): Promise<void> {
+    return this.#readServerView()
+  }
+
+  async #readServerViewOnce(): Promise<void> {
     try {
       const view = await readServerView(this.deps.endpoint, this.#db)
       if (!this.#closed) this.send(view)
@@ -193,7 +201,11 @@ export class OwnValkeySocket {
     void this.#sendDatabases()
   }
 
-  async #sendDatabases(): Promise<void> {
+  #sendDatabases(): Promise<void> {
+    return this.#readDatabases()
+  }
+
+  async #readDatabasesOnce(): Promise<void> {
     const inspector = this.#inspector
     let list: DatabaseInfo[] = []
     try {
