@@ -13,9 +13,9 @@ import WebSocket from 'ws'
 import type { ProxyConnection as Connection } from '../common/connection/ProxyConnection.ts'
 import { ProxyConnection } from '../common/connection/ProxyConnection.ts'
 import { memoryStore } from '../common/connection/stores.ts'
+import { paceRoom, sleep } from './roomPacing.ts'
 
 const PER_ADDRESS = 100
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A WebSocket bound to one loopback source address: the playground counts sandboxes per address. */
 function socketFrom(address: string): typeof WebSocket {
@@ -71,23 +71,16 @@ async function main(): Promise<void> {
 
   const commandMs: number[] = []
   let failed = 0
-  await Promise.all(
-    room.map(async (attendee, index) => {
-      await sleep((index * 1000) / attendees) // spread over the second, as a room is
-      for (let second = 0; second < seconds; second++) {
-        const tick = performance.now()
-        const args = second % 2 === 0 ? ['HSET', 'session:me', 'credits', String(second)] : ['HGET', 'session:me', 'username']
-        try {
-          const reply = await attendee.run(args)
-          if (reply.replies[0]?.t === 'err') failed++
-          commandMs.push(performance.now() - tick)
-        } catch {
-          failed++
-        }
-        await sleep(Math.max(0, 1000 - (performance.now() - tick)))
-      }
-    })
-  )
+  await paceRoom(room, seconds, async (attendee, second, tick) => {
+    const args = second % 2 === 0 ? ['HSET', 'session:me', 'credits', String(second)] : ['HGET', 'session:me', 'username']
+    try {
+      const reply = await attendee.run(args)
+      if (reply.replies[0]?.t === 'err') failed++
+      commandMs.push(performance.now() - tick)
+    } catch {
+      failed++
+    }
+  })
   // Printed before the clean-up, so the playground's CPU for the level does not include it.
   console.log(JSON.stringify({ commandMs, failed }))
   for (const attendee of room) attendee.stop()

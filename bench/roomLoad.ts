@@ -14,6 +14,7 @@
 import WebSocket from 'ws'
 import { ProxyConnection } from '../common/connection/ProxyConnection.ts'
 import { memoryStore } from '../common/connection/stores.ts'
+import { paceRoom, sleep } from './roomPacing.ts'
 
 const PER_ADDRESS = 100
 const MISSION = 'cantina-sessions'
@@ -34,8 +35,6 @@ const SCRIPT: (string[] | null)[] = [
   `PTTL ${KEY}`,
   null,
 ].map((line) => (line === null ? null : line.split(' ')))
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A WebSocket bound to one loopback source address: the playground counts sandboxes per address. */
 function socketFrom(address: string): typeof WebSocket {
@@ -81,25 +80,19 @@ async function main(): Promise<void> {
 
   let commands = 0
   let failed = 0
-  await Promise.all(
-    room.map(async (attendee, index) => {
-      await sleep((index * 1000) / attendees) // spread over the second, as a room is
-      for (let second = 0; second < seconds; second++) {
-        const tick = performance.now()
-        const args = SCRIPT[second % SCRIPT.length]!
-        if (args === null) attendee.mission({ type: 'missionReset', id: MISSION })
-        else {
-          try {
-            await attendee.run(args)
-            commands++
-          } catch {
-            failed++
-          }
-        }
-        await sleep(Math.max(0, 1000 - (performance.now() - tick)))
-      }
-    })
-  )
+  await paceRoom(room, seconds, async (attendee, second) => {
+    const args = SCRIPT[second % SCRIPT.length]!
+    if (args === null) {
+      attendee.mission({ type: 'missionReset', id: MISSION })
+      return
+    }
+    try {
+      await attendee.run(args)
+      commands++
+    } catch {
+      failed++
+    }
+  })
   console.log(JSON.stringify({ commands, failed }))
   for (const attendee of room) attendee.stop()
   setTimeout(() => process.exit(0), 5_000).unref()
