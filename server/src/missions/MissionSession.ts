@@ -99,6 +99,9 @@ export class MissionSession implements KeyspaceListener {
   /** Bumped by reset, so an evaluation that read the sandbox before it was emptied is thrown away. */
   #generation = 0
   #resetting: Promise<void> = Promise.resolve()
+  /** Checks filled with the captures #filledWith (see #fill). */
+  #filled = new Map<Check, FilledCheck>()
+  #filledWith: Readonly<Record<string, string>> | null = null
 
   constructor(private readonly deps: MissionSessionDeps) {
     this.#loaded = deps.store
@@ -127,9 +130,30 @@ export class MissionSession implements KeyspaceListener {
     this.#schedule()
   }
 
-  /** The open mission's captured values. */
-  get #known(): Record<string, string> {
-    return (this.#mission && this.#captures[this.#mission.meta.id]) || {}
+  /** The open mission's captured values (the same object until they change: #fill keeps its work by it). */
+  get #known(): Readonly<Record<string, string>> {
+    return (this.#mission && this.#captures[this.#mission.meta.id]) || NO_CAPTURES
+  }
+
+  /**
+   * A check with the captured values filled in, and the captures it still waits for: made once per
+   * check and set of captures, not on every evaluation (which runs after every command).
+   */
+  #fill(check: Check): FilledCheck {
+    const known = this.#known
+    if (known !== this.#filledWith) {
+      this.#filled.clear()
+      this.#filledWith = known
+    }
+    let filled = this.#filled.get(check)
+    if (!filled) {
+      const probe = fillProbe(check.probe, known)
+      const expect = fillExpectation(check.expect, known)
+      const waitingFor = [...new Set([...usedNames(JSON.stringify(probe)), ...usedNames(JSON.stringify(expect))])]
+      filled = { probe, expect, waitingFor }
+      this.#filled.set(check, filled)
+    }
+    return filled
   }
 
   /** The `ran` checks with captured values filled in, as byte strings (made once per change, matched on every reply). */
@@ -306,10 +330,8 @@ export class MissionSession implements KeyspaceListener {
 
   /** Whether a check holds now, and why not in words. */
   async #holds(check: Check): Promise<{ holds: boolean; why: string | null }> {
-    const probe = fillProbe(check.probe, this.#known)
-    const expect = fillExpectation(check.expect, this.#known)
+    const { probe, expect, waitingFor } = this.#fill(check)
     // A check about a value no reply has given yet (`exists session:{{id}} = 0` before SESSION.CREATE) means nothing yet.
-    const waitingFor = [...new Set([...usedNames(JSON.stringify(probe)), ...usedNames(JSON.stringify(expect))])]
     if (waitingFor.length > 0) return { holds: false, why: `waits for the ${waitingFor.join(' and the ')} an earlier block's reply gives` }
     const value = probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(probe).catch(() => undefined)
     const holds = meets(value, expect)
@@ -355,5 +377,7 @@ export class MissionSession implements KeyspaceListener {
 }
 
 type RanProbe = Extract<Probe, { kind: 'ran' }>
+type FilledCheck = { probe: Probe; expect: Check['expect']; waitingFor: string[] }
+const NO_CAPTURES: Readonly<Record<string, string>> = Object.freeze({})
 
 const bytesPattern = (pattern: RanProbe['args'][number]) => ('literal' in pattern ? { literal: toBytes(pattern.literal) } : pattern)
