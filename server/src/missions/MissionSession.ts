@@ -102,6 +102,8 @@ export class MissionSession implements KeyspaceListener {
   /** Checks filled with the captures #filledWith (see #fill). */
   #filled = new Map<Check, FilledCheck>()
   #filledWith: Readonly<Record<string, string>> | null = null
+  /** The last explanation of each failing check (see #explain). */
+  #explained = new Map<Check, { probe: Probe; value: CheckValue | undefined; why: string }>()
 
   constructor(private readonly deps: MissionSessionDeps) {
     this.#loaded = deps.store
@@ -335,7 +337,17 @@ export class MissionSession implements KeyspaceListener {
     if (waitingFor.length > 0) return { holds: false, why: `waits for the ${waitingFor.join(' and the ')} an earlier block's reply gives` }
     const value = probe.kind === 'ran' ? this.#seen.get(check) : await this.#read(probe).catch(() => undefined)
     const holds = meets(value, expect)
-    return { holds, why: holds ? null : explainFailure({ ...check, expect }, probe, value) }
+    return { holds, why: holds ? null : this.#explain(check, probe, expect, value) }
+  }
+
+  /** explainFailure, kept per check while its (filled) check and its value stay the same: most evaluations find most values unchanged. */
+  #explain(check: Check, probe: Probe, expect: Check['expect'], value: CheckValue | undefined): string {
+    const kept = this.#explained.get(check)
+    // A list is compared by identity only (a new read is a new array), so it is explained again.
+    if (kept && kept.probe === probe && kept.value === value) return kept.why
+    const why = explainFailure({ ...check, expect }, probe, value)
+    this.#explained.set(check, { probe, value, why })
+    return why
   }
 
   async #read(probe: Exclude<Probe, { kind: 'ran' }>): Promise<CheckValue | undefined> {

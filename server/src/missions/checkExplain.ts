@@ -7,7 +7,10 @@
  */
 import type { Check, CheckValue, Expectation, Probe } from './checkLanguage.ts'
 
-const number = (value: number) => value.toLocaleString('en-US')
+// One formatter, made once: toLocaleString('en-US') builds a new one on every call, and checks are
+// explained after every command of every attendee with a mission open.
+const EN_US = new Intl.NumberFormat('en-US')
+const number = (value: number) => EN_US.format(value)
 
 /** A value as the learner would type or read it: numbers grouped, text quoted, nil as (nil). */
 function shown(value: string | number | null): string {
