@@ -240,6 +240,15 @@ test('a room of 40 at 1440x900: compact rows, the name search, and a watch pane 
     await expect(last).toHaveCount(0)
     const rendered = await teacher.rows.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))
     const away = names.find((name) => !rendered.includes(name))!
+    // Ctrl+F goes to the name search first (the browser's find sees only the rendered rows); pressed there again, it is the browser's.
+    const page = teacher.page
+    await page.evaluate(() => window.addEventListener('keydown', (event) => Object.assign(window, { findTaken: event.defaultPrevented })))
+    const findTaken = () => page.evaluate(() => (window as unknown as { findTaken: boolean }).findTaken)
+    await page.keyboard.press('Control+F')
+    await expect(teacher.root.getByTestId('room-search')).toBeFocused()
+    expect(await findTaken()).toBe(true)
+    await page.keyboard.press('Control+F')
+    expect(await findTaken()).toBe(false)
     await expect(await teacher.reveal(away)).toBeInViewport({ ratio: 1 })
     await teacher.root.getByTestId('room-search').fill('')
     await grid.evaluate((element) => element.scrollTo({ top: element.scrollHeight }))

@@ -9,12 +9,14 @@
  * whose rows change every second then costs about a hundred rows' layout and paint. The table's
  * roles stay whole for assistive technology (`aria-rowcount`, each row's `aria-rowindex`), and the
  * scroll box says how many rows there are and how many are rendered (`data-rows-total`,
- * `data-rows-rendered`); the name search brings anyone into the window. Below a width (the watch
+ * `data-rows-rendered`); the name search brings anyone into the window (Ctrl+F goes to it first:
+ * findKey.ts). Below a width (the watch
  * pane open, a small window) a row shows its step before its mission and puts its stuck reason on
  * a second line, so nothing that matters is cut.
  */
-import { memo } from 'react'
+import { memo, useRef } from 'react'
 import type { AttendeeRow } from '../../../../common/protocol/index.ts'
+import { useFindKeyFocuses } from './findKey.ts'
 import { GridRow } from './GridRow.tsx'
 import type { FilterKey, MissionSteps, SortKey } from './roomStore.ts'
 import { useRowWindow } from './useRowWindow.ts'
@@ -56,14 +58,19 @@ export const AttendeeGrid = memo(function AttendeeGrid({
   onClearHelp,
 }: GridProps) {
   const view = useRowWindow(rows)
+  // Ctrl+F goes to the name search first: the browser's find sees only the rendered rows.
+  const searchInput = useRef<HTMLInputElement>(null)
+  useFindKeyFocuses(searchInput)
   return (
     <section className="attendee-grid" data-testid="attendee-grid" aria-label="Attendees">
       <div className="grid-tools">
         <input
+          ref={searchInput}
           type="search"
           value={search}
           placeholder="Find by name"
           aria-label="Find attendees by name"
+          aria-keyshortcuts="Control+F Meta+F"
           data-testid="room-search"
           onChange={(event) => onSearch(event.target.value)}
         />
