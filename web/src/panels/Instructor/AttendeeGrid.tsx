@@ -10,9 +10,8 @@
  * roles stay whole for assistive technology (`aria-rowcount`, each row's `aria-rowindex`), and the
  * scroll box says how many rows there are and how many are rendered (`data-rows-total`,
  * `data-rows-rendered`); the name search brings anyone into the window (Ctrl+F goes to it first:
- * findKey.ts). Below a width (the watch
- * pane open, a small window) a row shows its step before its mission and puts its stuck reason on
- * a second line, so nothing that matters is cut.
+ * findKey.ts). Below a width (the watch pane open, a small window) a row shows its step before its
+ * mission and puts its stuck reason on a second line, so nothing that matters is cut.
  */
 import { memo, useRef } from 'react'
 import type { AttendeeRow } from '../../../../common/protocol/index.ts'
